@@ -1,0 +1,6 @@
+/**
+ * The Handoff backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { handoffPlugin as default } from './plugin';

@@ -1,0 +1,22 @@
+/**
+ * The id every Handoff package registers under.
+ *
+ * @public
+ */
+export const HANDOFF_PLUGIN_ID = 'handoff';
+
+/**
+ * Annotation on a catalog entity that points at its handoff spec, a path
+ * relative to the entity's own `catalog-info.yaml` (for example `./handoff.yaml`).
+ *
+ * @public
+ */
+export const ANNOTATION_HANDOFF_SPEC = 'handoff.dev/spec';
+
+/**
+ * Annotation giving the readiness stage a capability had when it was first
+ * registered. Once decisions are recorded, they alone define the stage.
+ *
+ * @public
+ */
+export const ANNOTATION_HANDOFF_STAGE = 'handoff.dev/stage';

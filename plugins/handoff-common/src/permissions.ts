@@ -1,0 +1,69 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Record a readiness decision (start review, harden, hand off, operate,
+ * reframe, stop) for a catalog entity.
+ *
+ * @public
+ */
+export const handoffDecisionCreatePermission = createPermission({
+  name: 'handoff.decision.create',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Approve a pending transition of a catalog entity.
+ *
+ * @public
+ */
+export const handoffApprovalCreatePermission = createPermission({
+  name: 'handoff.approval.create',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Post a check result (CI, data pipeline) for a catalog entity.
+ *
+ * @public
+ */
+export const handoffCheckCreatePermission = createPermission({
+  name: 'handoff.check.create',
+  attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Re-read a catalog entity's handoff spec on demand.
+ *
+ * @public
+ */
+export const handoffSpecRefreshPermission = createPermission({
+  name: 'handoff.spec.refresh',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
+ * Read the catalog-wide audit and the audit trail.
+ *
+ * @public
+ */
+export const handoffAuditReadPermission = createPermission({
+  name: 'handoff.audit.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Every permission of the Handoff plugins, for registration and policies.
+ *
+ * @public
+ */
+export const handoffPermissions = [
+  handoffDecisionCreatePermission,
+  handoffApprovalCreatePermission,
+  handoffCheckCreatePermission,
+  handoffSpecRefreshPermission,
+  handoffAuditReadPermission,
+];

@@ -1,0 +1,73 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { convertLegacyRouteRef } from '@backstage/core-compat-api';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import {
+  ANNOTATION_HANDOFF_SPEC,
+  ANNOTATION_HANDOFF_STAGE,
+} from '@handoff/backstage-plugin-handoff-common';
+import { handoffApiRef, HandoffClient } from './api';
+import { rootRouteRef } from './routes';
+
+/** @alpha */
+export const handoffApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: handoffApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new HandoffClient(deps),
+    }),
+});
+
+/** @alpha */
+export const handoffPage = PageBlueprint.make({
+  params: {
+    path: '/handoff',
+    title: 'Handoff',
+    icon: <AssignmentTurnedInIcon />,
+    routeRef: convertLegacyRouteRef(rootRouteRef),
+    noHeader: true,
+    loader: () =>
+      import('./components/HandoffPage').then(m => <m.HandoffPage />),
+  },
+});
+
+/**
+ * The Handoff card on the overview of entities that carry a handoff annotation.
+ *
+ * @alpha
+ */
+export const handoffEntityCard = EntityCardBlueprint.make({
+  name: 'overview',
+  params: {
+    filter: entity => {
+      const annotations = entity.metadata.annotations ?? {};
+      return (
+        ANNOTATION_HANDOFF_SPEC in annotations ||
+        ANNOTATION_HANDOFF_STAGE in annotations
+      );
+    },
+    loader: () =>
+      import('./components/HandoffCard').then(m => <m.HandoffCard />),
+  },
+});
+
+/**
+ * The Handoff plugin for apps on the new frontend system.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'handoff',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [handoffApi, handoffPage, handoffEntityCard],
+  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+});

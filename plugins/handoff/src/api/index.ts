@@ -1,0 +1,3 @@
+export { handoffApiRef } from './HandoffApi';
+export type { HandoffApi } from './HandoffApi';
+export { HandoffClient } from './HandoffClient';

@@ -1,0 +1,1 @@
+export { HandoffPage, CapabilitiesTable } from './HandoffPage';

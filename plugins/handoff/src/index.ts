@@ -1,0 +1,9 @@
+/**
+ * The Handoff frontend plugin: capability cards and tabs, and the handoff pages.
+ *
+ * @packageDocumentation
+ */
+export { handoffPlugin, HandoffPage, EntityHandoffCard } from './plugin';
+export { handoffApiRef, HandoffClient } from './api';
+export type { HandoffApi } from './api';
+export { rootRouteRef } from './routes';

@@ -1,0 +1,55 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { handoffApiRef, HandoffClient } from './api';
+import { rootRouteRef } from './routes';
+
+/**
+ * The Handoff frontend plugin for apps on the legacy frontend system.
+ * Apps on the new frontend system use the default export of `/alpha`.
+ *
+ * @public
+ */
+export const handoffPlugin = createPlugin({
+  id: 'handoff',
+  apis: [
+    createApiFactory({
+      api: handoffApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new HandoffClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/**
+ * The Handoff page, to mount on a route of the app.
+ *
+ * @public
+ */
+export const HandoffPage = handoffPlugin.provide(
+  createRoutableExtension({
+    name: 'HandoffPage',
+    component: () => import('./components/HandoffPage').then(m => m.HandoffPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Handoff card, for an entity page's overview.
+ *
+ * @public
+ */
+export const EntityHandoffCard = handoffPlugin.provide(
+  createComponentExtension({
+    name: 'EntityHandoffCard',
+    component: {
+      lazy: () => import('./components/HandoffCard').then(m => m.HandoffCard),
+    },
+  }),
+);
