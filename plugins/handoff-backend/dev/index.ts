@@ -9,7 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 // Start up the backend by running `yarn start` in the package directory.
 // Once it's up and running, try out the following requests:
 //
-// 
+//
 //
 //   curl http://localhost:7007/api/handoff/readiness/component/default/sample -H 'Content-Type: application/json' -d '{"title": "My Todo"}'
 //   curl http://localhost:7007/api/handoff/readiness/component/default/sample -H 'Content-Type: application/json' -d '{"title": "My Todo", "entityRef": "component:default/sample"}'

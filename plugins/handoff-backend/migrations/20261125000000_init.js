@@ -12,19 +12,37 @@ exports.up = async function up(knex) {
     table
       .string('entity_ref', 512)
       .notNullable()
-      .comment('The catalog entity the decision is about, as a full entity ref');
+      .comment(
+        'The catalog entity the decision is about, as a full entity ref',
+      );
     table
       .integer('sequence')
       .notNullable()
-      .comment('1, 2, 3, ... per entity; unique, so concurrent writers cannot both append');
+      .comment(
+        '1, 2, 3, ... per entity; unique, so concurrent writers cannot both append',
+      );
     table
       .string('decision', 64)
       .notNullable()
-      .comment('start-review, harden, hand-off, operate, reframe, stop, or register');
-    table.string('from_stage', 64).nullable().comment('Stage before the decision');
-    table.string('to_stage', 64).notNullable().comment('Stage after the decision');
-    table.string('actor', 512).notNullable().comment('Entity ref of who decided');
-    table.text('rationale').notNullable().comment('Why, in the decider\'s words');
+      .comment(
+        'start-review, harden, hand-off, operate, reframe, stop, or register',
+      );
+    table
+      .string('from_stage', 64)
+      .nullable()
+      .comment('Stage before the decision');
+    table
+      .string('to_stage', 64)
+      .notNullable()
+      .comment('Stage after the decision');
+    table
+      .string('actor', 512)
+      .notNullable()
+      .comment('Entity ref of who decided');
+    table
+      .text('rationale')
+      .notNullable()
+      .comment("Why, in the decider's words");
     table
       .timestamp('next_review_at', { useTz: true })
       .nullable()

@@ -83,8 +83,8 @@ describe('handoff backend plugin', () => {
     const server = await start();
     const res = await request(server).get('/api/handoff/capabilities');
     expect(res.status).toBe(200);
-    expect(res.body.items.map((i: { entityRef: string }) => i.entityRef)).toEqual([
-      'component:default/churn-model',
-    ]);
+    expect(
+      res.body.items.map((i: { entityRef: string }) => i.entityRef),
+    ).toEqual(['component:default/churn-model']);
   });
 });

@@ -23,7 +23,13 @@ export const handoffPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
-      async init({ database, httpAuth, httpRouter, permissionsRegistry, catalog }) {
+      async init({
+        database,
+        httpAuth,
+        httpRouter,
+        permissionsRegistry,
+        catalog,
+      }) {
         permissionsRegistry.addPermissions(handoffPermissions);
         const store = await DatabaseHandoffStore.create({ database });
         httpRouter.use(await createRouter({ httpAuth, catalog, store }));

@@ -20,7 +20,9 @@ export type Stage = (typeof STAGES)[number];
 
 /** @public */
 export function isStage(value: unknown): value is Stage {
-  return typeof value === 'string' && (STAGES as readonly string[]).includes(value);
+  return (
+    typeof value === 'string' && (STAGES as readonly string[]).includes(value)
+  );
 }
 
 /**

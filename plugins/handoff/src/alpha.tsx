@@ -4,10 +4,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
-import {
-  discoveryApiRef,
-  fetchApiRef,
-} from '@backstage/core-plugin-api';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
 import {
@@ -48,6 +45,7 @@ export const handoffPage = PageBlueprint.make({
 export const handoffEntityCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
+    type: 'info',
     filter: entity => {
       const annotations = entity.metadata.annotations ?? {};
       return (

@@ -35,7 +35,8 @@ export const handoffPlugin = createPlugin({
 export const HandoffPage = handoffPlugin.provide(
   createRoutableExtension({
     name: 'HandoffPage',
-    component: () => import('./components/HandoffPage').then(m => m.HandoffPage),
+    component: () =>
+      import('./components/HandoffPage').then(m => m.HandoffPage),
     mountPoint: rootRouteRef,
   }),
 );

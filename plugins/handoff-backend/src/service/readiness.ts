@@ -23,7 +23,8 @@ export function summarizeReadiness(
     entityRef: stringifyEntityRef(entity),
     title: entity.metadata.title ?? entity.metadata.name,
     stage:
-      latest?.toStage ?? (isStage(annotatedStage) ? annotatedStage : 'proposed'),
+      latest?.toStage ??
+      (isStage(annotatedStage) ? annotatedStage : 'proposed'),
     stageSince: latest?.createdAt,
     owner: owner?.targetRef,
     specLocation: annotations[ANNOTATION_HANDOFF_SPEC],

@@ -21,7 +21,11 @@ const entityParams = z.object({
 });
 
 /** Parses with a zod schema, turning failures into a 400 that names the field. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parseInput<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues
@@ -52,16 +56,26 @@ export async function createRouter(options: {
     const { items } = await catalog.getEntities(
       {
         filter: [
-          { [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]: CATALOG_FILTER_EXISTS },
-          { [`metadata.annotations.${ANNOTATION_HANDOFF_STAGE}`]: CATALOG_FILTER_EXISTS },
+          {
+            [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
+              CATALOG_FILTER_EXISTS,
+          },
+          {
+            [`metadata.annotations.${ANNOTATION_HANDOFF_STAGE}`]:
+              CATALOG_FILTER_EXISTS,
+          },
         ],
         order: { field: 'metadata.name', order: 'asc' },
       },
       { credentials },
     );
-    const latest = await store.latestDecisions(items.map(e => stringifyEntityRef(e)));
+    const latest = await store.latestDecisions(
+      items.map(e => stringifyEntityRef(e)),
+    );
     const body: CapabilityListResponse = {
-      items: items.map(e => summarizeReadiness(e, latest.get(stringifyEntityRef(e)))),
+      items: items.map(e =>
+        summarizeReadiness(e, latest.get(stringifyEntityRef(e))),
+      ),
     };
     res.json(body);
   });

@@ -50,7 +50,6 @@ export const SidebarContent = NavContentBlueprint.make({
             icon={<UserSettingsSignInAvatar />}
             to="/settings"
           >
-            
             {nav.take('page:user-settings')}
           </SidebarGroup>
         </Sidebar>

@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { screen } from '@testing-library/react';
@@ -41,7 +44,9 @@ describe('HandoffCard', () => {
     expect(screen.getByText('./handoff.yaml')).toBeInTheDocument();
     expect(screen.getByText(/data-science/)).toBeInTheDocument();
     expect(
-      screen.getByText(new Date('2027-01-15T00:00:00.000Z').toLocaleDateString()),
+      screen.getByText(
+        new Date('2027-01-15T00:00:00.000Z').toLocaleDateString(),
+      ),
     ).toBeInTheDocument();
     expect(getReadiness).toHaveBeenCalledWith({
       kind: 'Component',
@@ -65,7 +70,10 @@ describe('HandoffCard', () => {
   it('shows the backend error instead of the card content', async () => {
     const response = new Response(
       JSON.stringify({
-        error: { name: 'NotFoundError', message: 'No entity component:default/churn-model in the catalog' },
+        error: {
+          name: 'NotFoundError',
+          message: 'No entity component:default/churn-model in the catalog',
+        },
         response: { statusCode: 404 },
       }),
       { status: 404, headers: { 'Content-Type': 'application/json' } },
@@ -73,7 +81,11 @@ describe('HandoffCard', () => {
     const error = await ResponseError.fromResponse(response as any);
     await renderCard({ getReadiness: jest.fn().mockRejectedValue(error) });
     expect(
-      (await screen.findAllByText(/No entity component:default\/churn-model in the catalog/)).length,
+      (
+        await screen.findAllByText(
+          /No entity component:default\/churn-model in the catalog/,
+        )
+      ).length,
     ).toBeGreaterThan(0);
   });
 });

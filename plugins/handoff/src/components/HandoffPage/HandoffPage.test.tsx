@@ -8,8 +8,17 @@ describe('HandoffPage', () => {
   it('lists every capability with its stage', async () => {
     const listCapabilities = jest.fn().mockResolvedValue({
       items: [
-        { entityRef: 'component:default/churn-model', title: 'Churn model', stage: 'pilot', owner: 'group:default/data-science' },
-        { entityRef: 'component:default/fraud-scoring', title: 'Fraud scoring', stage: 'operating' },
+        {
+          entityRef: 'component:default/churn-model',
+          title: 'Churn model',
+          stage: 'pilot',
+          owner: 'group:default/data-science',
+        },
+        {
+          entityRef: 'component:default/fraud-scoring',
+          title: 'Fraud scoring',
+          stage: 'operating',
+        },
       ],
     });
     await renderInTestApp(

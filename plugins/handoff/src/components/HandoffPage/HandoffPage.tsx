@@ -16,19 +16,28 @@ const columns: TableColumn<ReadinessSummary>[] = [
   {
     title: 'Capability',
     field: 'title',
-    render: row => <EntityRefLink entityRef={row.entityRef} title={row.title} />,
+    render: row => (
+      <EntityRefLink entityRef={row.entityRef} title={row.title} />
+    ),
   },
-  { title: 'Stage', field: 'stage', render: row => <StageChip stage={row.stage} /> },
+  {
+    title: 'Stage',
+    field: 'stage',
+    render: row => <StageChip stage={row.stage} />,
+  },
   {
     title: 'Owner',
     field: 'owner',
-    render: row => (row.owner ? <EntityRefLink entityRef={row.owner} /> : 'No owner'),
+    render: row =>
+      row.owner ? <EntityRefLink entityRef={row.owner} /> : 'No owner',
   },
   {
     title: 'Next review',
     field: 'nextReviewAt',
     render: row =>
-      row.nextReviewAt ? new Date(row.nextReviewAt).toLocaleDateString() : 'Not scheduled',
+      row.nextReviewAt
+        ? new Date(row.nextReviewAt).toLocaleDateString()
+        : 'Not scheduled',
   },
 ];
 
@@ -44,7 +53,12 @@ export function CapabilitiesTable() {
       isLoading={loading}
       columns={columns}
       data={value?.items ?? []}
-      options={{ paging: true, pageSize: 20, search: true }}
+      options={{
+        paging: true,
+        pageSize: 20,
+        search: true,
+        emptyRowsWhenPaging: false,
+      }}
       emptyContent={
         <div style={{ padding: 16 }}>
           No capability carries a handoff annotation yet.

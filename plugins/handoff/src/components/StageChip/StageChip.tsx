@@ -1,8 +1,5 @@
 import Chip from '@material-ui/core/Chip';
-import {
-  Stage,
-  STAGE_TITLES,
-} from '@handoff/backstage-plugin-handoff-common';
+import { Stage, STAGE_TITLES } from '@handoff/backstage-plugin-handoff-common';
 
 /** A stage shown as a small labelled chip. */
 export function StageChip(props: { stage: Stage }) {

@@ -1,0 +1,77 @@
+// Prints the plain "N passed, N failed" line from the runners' own reports:
+// Jest's and Playwright's JSON results count tests; tsc, lint and the app build
+// count as one check each, passed when they exit with 0.
+const fs = require('fs');
+const path = require('path');
+
+const dir = process.argv[2];
+const read = file => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+const exitOf = name => {
+  try {
+    return Number(fs.readFileSync(path.join(dir, `${name}.exit`), 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+let passed = 0;
+let failed = 0;
+const lines = [];
+
+for (const check of ['tsc', 'lint', 'build-app']) {
+  const code = exitOf(check);
+  if (code === 0) passed += 1;
+  else failed += 1;
+  lines.push(
+    `${check}: ${code === 0 ? 'ok' : `failed (exit ${code ?? 'not run'})`}`,
+  );
+}
+
+const jest = read('jest.json');
+if (jest) {
+  passed += jest.numPassedTests;
+  failed += jest.numFailedTests;
+  // A suite that fails to run (syntax error, crash) has no failed tests: count it.
+  const broken = jest.testResults.filter(
+    r =>
+      r.status === 'failed' &&
+      r.assertionResults.every(a => a.status !== 'failed'),
+  ).length;
+  failed += broken;
+  lines.push(
+    `unit: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${broken} suites broken, ${jest.numPendingTests} skipped`,
+  );
+} else {
+  failed += 1;
+  lines.push('unit: no report');
+}
+if (exitOf('unit') !== 0 && jest && jest.numFailedTests === 0) {
+  failed += 1;
+  lines.push(`unit: the runner exited with ${exitOf('unit')}`);
+}
+
+const e2e = read('e2e.json');
+if (e2e) {
+  passed += e2e.stats.expected + e2e.stats.flaky;
+  failed += e2e.stats.unexpected;
+  lines.push(
+    `e2e: ${e2e.stats.expected} passed, ${e2e.stats.flaky} flaky, ${e2e.stats.unexpected} failed, ${e2e.stats.skipped} skipped`,
+  );
+  if (e2e.errors?.length) {
+    failed += e2e.errors.length;
+    lines.push(`e2e: ${e2e.errors.length} errors outside tests`);
+  }
+} else {
+  failed += 1;
+  lines.push('e2e: no report');
+}
+
+console.log(lines.join('\n'));
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

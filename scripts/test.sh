@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Debian's chromium and postgresql, Node 22, the yarn
+# dependencies) and runs every suite: type check, lint, unit and integration tests on
+# SQLite and PostgreSQL, and the end-to-end tests in a real browser. The last line is
+# "N passed, N failed", counted from the runners' own results.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+source "$repo_root/scripts/postgres.sh"
+results="$repo_root/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} from Debian ..."
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { echo "Could not install ${missing[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+yarn install --immutable || { echo "0 passed, 1 failed"; exit 1; }
+start_test_postgres || { echo "0 passed, 1 failed"; exit 1; }
+
+# Each step records its exit code; the runners' JSON reports give the test counts.
+step() {
+  local name=$1; shift
+  echo "::: $name"
+  "$@"; echo $? > "$results/$name.exit"
+}
+step tsc yarn tsc
+step lint yarn backstage-cli repo lint
+step unit yarn backstage-cli repo test --ci --json --outputFile="$results/jest.json"
+step build-app yarn workspace app build
+step e2e yarn playwright test
+
+node "$repo_root/scripts/summarize-tests.js" "$results"

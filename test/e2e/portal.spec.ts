@@ -1,0 +1,55 @@
+import { expect, Page, test } from '@playwright/test';
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+}
+
+test('a newcomer signs in, finds a capability and sees its handoff card', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  // The catalog is the landing page and lists the example capabilities.
+  const churn = page.getByRole('link', { name: 'Churn model' });
+  await expect(churn).toBeVisible();
+  await churn.click();
+
+  const stage = page.getByTestId('handoff-stage');
+  await expect(stage).toHaveText('Pilot');
+  await stage.scrollIntoViewIfNeeded();
+  await expect(page.getByText('./handoff.yaml')).toBeVisible();
+  await page.screenshot({
+    path: 'test-results/screenshots/entity-handoff-card.png',
+    fullPage: true,
+  });
+});
+
+test('the handoff page lists every capability and its stage', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Handoff' })
+    .click();
+  await expect(page).toHaveURL(/\/handoff$/);
+  await expect(
+    page.getByRole('heading', { name: 'Handoff', exact: true }),
+  ).toBeVisible();
+
+  const rows = page.locator('table tbody tr');
+  await expect(page.getByRole('link', { name: 'Fraud scoring' })).toBeVisible();
+  await expect(rows).toHaveCount(8);
+  const recommendation = rows.filter({ hasText: 'Recommendation API' });
+  await expect(recommendation).toContainText('Proposed');
+  await expect(recommendation).toContainText('growth-team');
+  await expect(rows.filter({ hasText: 'Legacy reporting' })).toContainText(
+    'Stopped',
+  );
+  await page.screenshot({
+    path: 'test-results/screenshots/handoff-page.png',
+    fullPage: true,
+  });
+});
