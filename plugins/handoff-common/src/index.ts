@@ -7,4 +7,5 @@
 export * from './constants';
 export * from './lifecycle';
 export * from './permissions';
+export * from './spec';
 export type * from './api';

@@ -1,0 +1,64 @@
+import { HandoffSpec } from './schema';
+
+/**
+ * The artifacts a handoff spec carries, in the order people read them.
+ *
+ * @public
+ */
+export const SPEC_ARTIFACTS = [
+  'intent',
+  'successCriteria',
+  'acceptanceCriteria',
+  'nonFunctionalRequirements',
+  'risk',
+  'regulatoryConstraints',
+  'dataContracts',
+  'features',
+  'model',
+  'testPlan',
+  'deployment',
+  'observability',
+  'owners',
+] as const satisfies ReadonlyArray<keyof HandoffSpec>;
+
+/** @public */
+export type SpecArtifact = (typeof SPEC_ARTIFACTS)[number];
+
+/** @public */
+export type SpecArtifactChange = {
+  artifact: SpecArtifact;
+  change: 'added' | 'removed' | 'changed';
+};
+
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+/**
+ * Which artifacts differ between two versions of a spec. Either side may be
+ * a partial or invalid document (its parsed content), or missing.
+ *
+ * @public
+ */
+export function diffSpecArtifacts(
+  before: Partial<Record<string, unknown>> | undefined,
+  after: Partial<Record<string, unknown>> | undefined,
+): SpecArtifactChange[] {
+  const changes: SpecArtifactChange[] = [];
+  for (const artifact of SPEC_ARTIFACTS) {
+    const a = before?.[artifact];
+    const b = after?.[artifact];
+    if (a === undefined && b === undefined) continue;
+    if (a === undefined) changes.push({ artifact, change: 'added' });
+    else if (b === undefined) changes.push({ artifact, change: 'removed' });
+    else if (stable(a) !== stable(b))
+      changes.push({ artifact, change: 'changed' });
+  }
+  return changes;
+}

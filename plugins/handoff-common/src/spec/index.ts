@@ -1,0 +1,26 @@
+export {
+  HANDOFF_SPEC_API_VERSION,
+  HANDOFF_SPEC_KIND,
+  handoffSpecSchema,
+  riskLevelSchema,
+  riskProfileSchema,
+  dataContractSchema,
+  ownerRefSchema,
+} from './schema';
+export type {
+  HandoffSpec,
+  RiskLevel,
+  RiskProfile,
+  DataContract,
+  DataField,
+} from './schema';
+export {
+  validateHandoffSpec,
+  validateHandoffSpecObject,
+  formatSpecError,
+  formatPath,
+} from './validate';
+export type { SpecError, SpecValidation } from './validate';
+export { SPEC_ARTIFACTS, diffSpecArtifacts } from './diff';
+export { handoffSpecJsonSchema } from './jsonSchema';
+export type { SpecArtifact, SpecArtifactChange } from './diff';

@@ -1,0 +1,229 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { HandoffSpec, handoffSpecSchema } from './schema';
+
+/**
+ * One problem with a handoff spec: where it is (a path such as
+ * `dataContracts[1].fields.age.range.max`, and the line and column in the
+ * YAML when known) and what is wrong, in plain words.
+ *
+ * @public
+ */
+export type SpecError = {
+  path: string;
+  message: string;
+  line?: number;
+  column?: number;
+};
+
+/** @public */
+export type SpecValidation =
+  | { valid: true; spec: HandoffSpec; errors: [] }
+  | { valid: false; errors: SpecError[] };
+
+/** Renders a zod path as `a.b[2].c`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const name = String(key);
+    return out ? `${out}.${name}` : name;
+  }, '');
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return 'text';
+  return `a ${typeof value}`;
+}
+
+const expectedNames: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping',
+  record: 'a mapping',
+};
+
+const isDefaultMessage = (message: string) =>
+  /^(Too small|Too big|Invalid)/.test(message);
+
+function plainIssues(
+  issue: z.core.$ZodIssue,
+): Array<{ path: PropertyKey[]; message: string }> {
+  const path = [...issue.path];
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) {
+        return [{ path, message: 'is required' }];
+      }
+      const expected = expectedNames[issue.expected] ?? issue.expected;
+      return [
+        {
+          path,
+          message: `must be ${expected}, not ${describeValue(issue.input)}`,
+        },
+      ];
+    }
+    case 'unrecognized_keys':
+      return issue.keys.map(key => ({
+        path: [...path, key],
+        message: 'is not a known field (check the spelling)',
+      }));
+    case 'invalid_value':
+      if (issue.input === undefined) {
+        return [{ path, message: 'is required' }];
+      }
+      if (issue.values.length > 1) {
+        return [{ path, message: `must be one of ${issue.values.join(', ')}` }];
+      }
+      return [{ path, message: issue.message }];
+    case 'invalid_union':
+      return [{ path, message: 'must be a number or text' }];
+    case 'too_small':
+      if (!isDefaultMessage(issue.message))
+        return [{ path, message: issue.message }];
+      return [
+        {
+          path,
+          message:
+            issue.origin === 'array'
+              ? `must list at least ${issue.minimum} item(s)`
+              : `must be at least ${issue.minimum}`,
+        },
+      ];
+    case 'too_big':
+      if (!isDefaultMessage(issue.message))
+        return [{ path, message: issue.message }];
+      return [{ path, message: `must be at most ${issue.maximum}` }];
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+/**
+ * Validates an already-parsed handoff spec (for example a JSON body).
+ *
+ * @public
+ */
+export function validateHandoffSpecObject(value: unknown): SpecValidation {
+  const result = handoffSpecSchema.safeParse(value, { reportInput: true });
+  if (result.success) {
+    return { valid: true, spec: result.data, errors: [] };
+  }
+  const errors = result.error.issues.flatMap(plainIssues).map(i => ({
+    path: formatPath(i.path),
+    message: i.message,
+  }));
+  return { valid: false, errors };
+}
+
+/**
+ * Parses and validates the text of a `handoff.yaml`. Never throws: YAML
+ * syntax errors come back with their line and column, schema errors with
+ * their path (and line and column where the YAML has the value).
+ *
+ * @public
+ */
+export function validateHandoffSpec(yamlText: string): SpecValidation {
+  const lineCounter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
+  } catch (error) {
+    return {
+      valid: false,
+      errors: [{ path: '', message: `Cannot read the YAML: ${String(error)}` }],
+    };
+  }
+  if (doc.errors.length > 0) {
+    return {
+      valid: false,
+      errors: doc.errors.map(e => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return {
+          path: '',
+          message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+          line: pos.line,
+          column: pos.col,
+        };
+      }),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    return {
+      valid: false,
+      errors: [
+        {
+          path: '',
+          message: `Cannot read the YAML: ${(error as Error).message}`,
+        },
+      ],
+    };
+  }
+  if (value === null || value === undefined) {
+    return {
+      valid: false,
+      errors: [{ path: '', message: 'The file is empty' }],
+    };
+  }
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      valid: false,
+      errors: [
+        {
+          path: '',
+          message: `must be a mapping of sections, not ${describeValue(value)}`,
+          line: 1,
+          column: 1,
+        },
+      ],
+    };
+  }
+  const result = validateHandoffSpecObject(value);
+  if (result.valid) {
+    return result;
+  }
+  return {
+    valid: false,
+    errors: result.errors.map(error => {
+      const node = findNode(doc, error.path);
+      if (!node?.range) return error;
+      const pos = lineCounter.linePos(node.range[0]);
+      return { ...error, line: pos.line, column: pos.col };
+    }),
+  };
+}
+
+/** The YAML node at a formatted path, or its nearest existing parent. */
+function findNode(doc: ReturnType<typeof parseDocument>, path: string) {
+  const keys = path
+    .split(/\.|\[(\d+)\]/)
+    .filter(k => k !== undefined && k !== '')
+    .map(k => (/^\d+$/.test(k) ? Number(k) : k));
+  for (let n = keys.length; n >= 0; n--) {
+    const node = doc.getIn(keys.slice(0, n), true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node && typeof node === 'object' && node.range) return node;
+  }
+  return undefined;
+}
+
+/**
+ * One line per error, e.g. `dataContracts[0].fields.age.range.max: must be at most 150 (line 12, column 16)`.
+ *
+ * @public
+ */
+export function formatSpecError(error: SpecError): string {
+  const where = error.line
+    ? ` (line ${error.line}, column ${error.column})`
+    : '';
+  return `${error.path || 'spec'}: ${error.message}${where}`;
+}
