@@ -72,7 +72,7 @@ describe('validateHandoffSpec', () => {
   });
 
   it('reports a duplicated key as a syntax error at its line', () => {
-    const text = stringify(minimal) + 'kind: Other\n';
+    const text = `${stringify(minimal)}kind: Other\n`;
     const result = validateHandoffSpec(text);
     expect(result.errors).toEqual([
       expect.objectContaining({
