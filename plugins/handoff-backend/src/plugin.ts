@@ -1,9 +1,12 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
+import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
 
@@ -17,22 +20,64 @@ export const handoffPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
         database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
-      async init({
-        database,
-        httpAuth,
-        httpRouter,
-        permissionsRegistry,
-        catalog,
-      }) {
-        permissionsRegistry.addPermissions(handoffPermissions);
-        const store = await DatabaseHandoffStore.create({ database });
-        httpRouter.use(await createRouter({ httpAuth, catalog, store }));
+      async init(deps) {
+        const { config, logger, scheduler, httpRouter } = deps;
+        deps.permissionsRegistry.addPermissions(handoffPermissions);
+        const store = await DatabaseHandoffStore.create({
+          database: deps.database,
+        });
+        const ingester = new SpecIngester({
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          urlReader: deps.urlReader,
+          integrations: ScmIntegrations.fromConfig(config),
+          logger,
+        });
+
+        const scheduleConfig = config.getOptionalConfig(
+          'handoff.specs.schedule',
+        );
+        await scheduler.scheduleTask({
+          id: 'handoff-spec-ingestion',
+          scope: 'global',
+          ...(scheduleConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                scheduleConfig,
+              )
+            : {
+                frequency: { minutes: 5 },
+                timeout: { minutes: 10 },
+                initialDelay: { seconds: 30 },
+              }),
+          fn: async () => {
+            await ingester.ingestAll();
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            catalog: deps.catalog,
+            store,
+            ingester,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

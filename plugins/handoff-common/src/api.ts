@@ -1,3 +1,4 @@
+import type { SpecError, SpecArtifactChange } from './spec';
 import type { Stage } from './lifecycle';
 
 /**
@@ -27,4 +28,62 @@ export type ReadinessSummary = {
  */
 export type CapabilityListResponse = {
   items: ReadinessSummary[];
+};
+
+/**
+ * One version of an entity's handoff spec, without its content.
+ *
+ * @public
+ */
+export type SpecVersionSummary = {
+  entityRef: string;
+  version: number;
+  contentHash: string;
+  valid: boolean;
+  errorCount: number;
+  sourceLocation: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+};
+
+/**
+ * One version of an entity's handoff spec, in full.
+ *
+ * @public
+ */
+export type SpecVersion = SpecVersionSummary & {
+  /** The file as read. */
+  content: string;
+  /** The parsed YAML (valid or not), when it parsed. */
+  document?: Record<string, unknown>;
+  errors: SpecError[];
+  /** The catalog entity as it was when this version was first seen. */
+  entityState: { etag?: string; owner?: string; lifecycle?: string };
+};
+
+/**
+ * `GET /specs/:kind/:namespace/:name`: the latest spec and the latest read.
+ *
+ * @public
+ */
+export type EntitySpecResponse = {
+  entityRef: string;
+  /** The annotation's value, e.g. `./handoff.yaml`; absent when the entity has none. */
+  specLocation?: string;
+  /** Why the latest read failed (file missing, unreachable), if it did. */
+  readError?: string;
+  readAt?: string;
+  latest?: SpecVersion;
+};
+
+/**
+ * `GET /specs/:kind/:namespace/:name/diff?from=1&to=2`.
+ *
+ * @public
+ */
+export type SpecDiffResponse = {
+  entityRef: string;
+  from: SpecVersionSummary;
+  to: SpecVersionSummary;
+  changes: SpecArtifactChange[];
 };

@@ -3,8 +3,18 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { Stage } from '@handoff/backstage-plugin-handoff-common';
-import { DecisionRecord, HandoffStore, NewDecision } from './HandoffStore';
+import {
+  SpecVersion,
+  SpecVersionSummary,
+  Stage,
+} from '@handoff/backstage-plugin-handoff-common';
+import {
+  DecisionRecord,
+  HandoffStore,
+  NewDecision,
+  SpecRead,
+  SpecReadStatus,
+} from './HandoffStore';
 
 const migrationsDir = resolvePackagePath(
   '@handoff/backstage-plugin-handoff-backend',
@@ -22,6 +32,56 @@ type DecisionRow = {
   next_review_at: Date | string | null;
   created_at: Date | string;
 };
+
+type SpecVersionRow = {
+  entity_ref: string;
+  version: number;
+  content_hash: string;
+  content: string;
+  document: string | null;
+  valid: boolean | number;
+  errors: string;
+  source_location: string;
+  entity_state: string;
+  first_seen_at: Date | string;
+  last_seen_at: Date | string;
+};
+
+const summaryColumns = [
+  'entity_ref',
+  'version',
+  'content_hash',
+  'valid',
+  'errors',
+  'source_location',
+  'first_seen_at',
+  'last_seen_at',
+];
+
+function toSpecSummary(
+  row: Omit<SpecVersionRow, 'content' | 'document' | 'entity_state'>,
+): SpecVersionSummary {
+  return {
+    entityRef: row.entity_ref,
+    version: Number(row.version),
+    contentHash: row.content_hash,
+    valid: Boolean(row.valid),
+    errorCount: JSON.parse(row.errors).length,
+    sourceLocation: row.source_location,
+    firstSeenAt: toIso(row.first_seen_at),
+    lastSeenAt: toIso(row.last_seen_at),
+  };
+}
+
+function toSpecVersion(row: SpecVersionRow): SpecVersion {
+  return {
+    ...toSpecSummary(row),
+    content: row.content,
+    document: row.document ? JSON.parse(row.document) : undefined,
+    errors: JSON.parse(row.errors),
+    entityState: JSON.parse(row.entity_state),
+  };
+}
 
 function toIso(value: Date | string): string {
   // SQLite hands timestamps back as strings or epoch numbers, PostgreSQL as Dates.
@@ -137,5 +197,95 @@ export class DatabaseHandoffStore implements HandoffStore {
       }
       throw error;
     }
+  }
+
+  async recordSpec(read: SpecRead, now: Date = new Date()) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction(async tx => {
+          const latest = await tx<SpecVersionRow>('handoff_spec_versions')
+            .where({ entity_ref: read.entityRef })
+            .orderBy('version', 'desc')
+            .first();
+          if (latest && latest.content_hash === read.contentHash) {
+            await tx('handoff_spec_versions')
+              .where({ entity_ref: read.entityRef, version: latest.version })
+              .update({ last_seen_at: now });
+            return {
+              version: toSpecVersion({ ...latest, last_seen_at: now }),
+              created: false,
+            };
+          }
+          const row: SpecVersionRow = {
+            entity_ref: read.entityRef,
+            version: (latest ? Number(latest.version) : 0) + 1,
+            content_hash: read.contentHash,
+            content: read.content,
+            document: read.document ? JSON.stringify(read.document) : null,
+            valid: read.valid,
+            errors: JSON.stringify(read.errors),
+            source_location: read.sourceLocation,
+            entity_state: JSON.stringify(read.entityState),
+            first_seen_at: now,
+            last_seen_at: now,
+          };
+          await tx('handoff_spec_versions').insert(row);
+          return { version: toSpecVersion(row), created: true };
+        });
+      } catch (error) {
+        // Another replica stored the same read at the same moment: read again.
+        if (!isUniqueViolation(error) || attempt >= 3) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  async recordReadStatus(status: SpecReadStatus) {
+    await this.db('handoff_spec_reads')
+      .insert({
+        entity_ref: status.entityRef,
+        source_location: status.sourceLocation ?? null,
+        read_error: status.readError ?? null,
+        read_at: new Date(status.readAt),
+      })
+      .onConflict('entity_ref')
+      .merge();
+  }
+
+  async getReadStatus(entityRef: string) {
+    const row = await this.db('handoff_spec_reads')
+      .where({ entity_ref: entityRef })
+      .first();
+    if (!row) return undefined;
+    return {
+      entityRef: row.entity_ref,
+      sourceLocation: row.source_location ?? undefined,
+      readError: row.read_error ?? undefined,
+      readAt: toIso(row.read_at),
+    };
+  }
+
+  async latestSpec(entityRef: string) {
+    const row = await this.db<SpecVersionRow>('handoff_spec_versions')
+      .where({ entity_ref: entityRef })
+      .orderBy('version', 'desc')
+      .first();
+    return row ? toSpecVersion(row) : undefined;
+  }
+
+  async listSpecVersions(entityRef: string) {
+    const rows: SpecVersionRow[] = await this.db('handoff_spec_versions')
+      .where({ entity_ref: entityRef })
+      .orderBy('version', 'desc')
+      .select(summaryColumns);
+    return rows.map(row => toSpecSummary(row));
+  }
+
+  async getSpecVersion(entityRef: string, version: number) {
+    const row = await this.db<SpecVersionRow>('handoff_spec_versions')
+      .where({ entity_ref: entityRef, version })
+      .first();
+    return row ? toSpecVersion(row) : undefined;
   }
 }

@@ -1,17 +1,32 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
   CapabilityListResponse,
+  EntitySpecResponse,
+  SpecDiffResponse,
+  diffSpecArtifacts,
+  handoffSpecRefreshPermission,
 } from '@handoff/backstage-plugin-handoff-common';
-import express from 'express';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
+import { parseInput } from './parseInput';
 import { summarizeReadiness } from './readiness';
 
 const entityParams = z.object({
@@ -20,39 +35,72 @@ const entityParams = z.object({
   name: z.string().min(1),
 });
 
-/** Parses with a zod schema, turning failures into a 400 that names the field. */
-export function parseInput<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  what: string,
-): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues
-      .map(i => `${i.path.length ? i.path.join('.') : what}: ${i.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${issues}`);
-  }
-  return result.data;
-}
+const versionParams = entityParams.extend({
+  version: z.coerce.number().int().positive(),
+});
 
-export async function createRouter(options: {
+const diffQuery = z.strictObject({
+  from: z.coerce.number().int().positive(),
+  to: z.coerce.number().int().positive(),
+});
+
+export type RouterOptions = {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
   catalog: CatalogService;
   store: HandoffStore;
-}): Promise<express.Router> {
-  const { httpAuth, catalog, store } = options;
+  ingester: SpecIngester;
+};
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, catalog, store, ingester } = options;
   const router = Router();
   router.use(express.json());
+
+  const callerOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** The entity named by the route, or a 404. */
+  async function entityOf(
+    req: Request,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const ref = parseInput(entityParams, req.params, 'entity reference');
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(ref)} in the catalog`,
+      );
+    }
+    return entity;
+  }
+
+  /** The one place write permissions are decided. */
+  async function authorize(
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'>,
+    entityRef: string,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not ${permission.name} for ${entityRef}`,
+      );
+    }
+  }
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   router.get('/capabilities', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await callerOf(req);
     const { items } = await catalog.getEntities(
       {
         filter: [
@@ -81,18 +129,121 @@ export async function createRouter(options: {
   });
 
   router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const ref = parseInput(entityParams, req.params, 'entity reference');
-    const entity = await catalog.getEntityByRef(ref, { credentials });
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
-    }
+    const entity = await entityOf(req, await callerOf(req));
     const latest = await store.latestDecision(stringifyEntityRef(entity));
     res.json(summarizeReadiness(entity, latest));
+  });
+
+  router.get('/specs/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    const entityRef = stringifyEntityRef(entity);
+    const specLocation = entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC];
+    let status = await store.getReadStatus(entityRef);
+    if (!status && specLocation) {
+      // Never read yet (the scheduled pass has not reached it): read it now.
+      await ingester.ingestEntity(entity);
+      status = await store.getReadStatus(entityRef);
+    }
+    const body: EntitySpecResponse = {
+      entityRef,
+      specLocation,
+      readError: status?.readError,
+      readAt: status?.readAt,
+      latest: await store.latestSpec(entityRef),
+    };
+    res.json(body);
+  });
+
+  router.get('/specs/:kind/:namespace/:name/versions', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    res.json({
+      items: await store.listSpecVersions(stringifyEntityRef(entity)),
+    });
+  });
+
+  router.get(
+    '/specs/:kind/:namespace/:name/versions/:version',
+    async (req, res) => {
+      const { version } = parseInput(versionParams, req.params, 'version');
+      const entity = await entityOf(req, await callerOf(req));
+      const entityRef = stringifyEntityRef(entity);
+      const found = await store.getSpecVersion(entityRef, version);
+      if (!found) {
+        throw new NotFoundError(`${entityRef} has no spec version ${version}`);
+      }
+      res.json(found);
+    },
+  );
+
+  router.get('/specs/:kind/:namespace/:name/diff', async (req, res) => {
+    const query = parseInput(diffQuery, req.query, 'query');
+    const entity = await entityOf(req, await callerOf(req));
+    const entityRef = stringifyEntityRef(entity);
+    const [from, to] = await Promise.all([
+      store.getSpecVersion(entityRef, query.from),
+      store.getSpecVersion(entityRef, query.to),
+    ]);
+    if (!from || !to) {
+      throw new NotFoundError(
+        `${entityRef} has no spec version ${!from ? query.from : query.to}`,
+      );
+    }
+    const {
+      content: _a,
+      document: before,
+      errors: _e1,
+      entityState: _s1,
+      ...fromSummary
+    } = from;
+    const {
+      content: _b,
+      document: after,
+      errors: _e2,
+      entityState: _s2,
+      ...toSummary
+    } = to;
+    const body: SpecDiffResponse = {
+      entityRef,
+      from: fromSummary,
+      to: toSummary,
+      changes: diffSpecArtifacts(before, after),
+    };
+    res.json(body);
+  });
+
+  router.post('/specs/:kind/:namespace/:name/refresh', async (req, res) => {
+    const credentials = await callerOf(req);
+    const entity = await entityOf(req, credentials);
+    const entityRef = stringifyEntityRef(entity);
+    await authorize(credentials, handoffSpecRefreshPermission, entityRef);
+    const event = await auditor.createEvent({
+      eventId: 'spec-refresh',
+      request: req,
+      meta: { entityRef },
+    });
+    try {
+      const result = await ingester.ingestEntity(entity);
+      await event.success({
+        meta: {
+          status: result.status,
+          ...(result.status !== 'unreadable' && {
+            version: result.version.version,
+          }),
+        },
+      });
+      res.json(
+        result.status === 'unreadable'
+          ? { status: result.status, error: result.error }
+          : {
+              status: result.status,
+              version: result.version.version,
+              valid: result.version.valid,
+            },
+      );
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
   });
 
   return router;

@@ -1,0 +1,133 @@
+import {
+  AuthService,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { ScmIntegrationRegistry } from '@backstage/integration';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_HANDOFF_SPEC,
+  SpecVersion,
+  validateHandoffSpec,
+} from '@handoff/backstage-plugin-handoff-common';
+import { createHash } from 'crypto';
+import { parse } from 'yaml';
+import { SpecStore } from '../database/HandoffStore';
+import { readSpecFile, resolveSpecLocation } from './readSpecFile';
+
+export type IngestResult =
+  | { status: 'unchanged' | 'created'; version: SpecVersion }
+  | { status: 'unreadable'; error: string };
+
+function parsedDocument(content: string): Record<string, unknown> | undefined {
+  try {
+    const value = parse(content);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the handoff specs of catalog entities, validates them and keeps
+ * every distinct version. Invalid specs are stored with their errors.
+ */
+export class SpecIngester {
+  constructor(
+    private readonly deps: {
+      store: SpecStore;
+      catalog: CatalogService;
+      auth: AuthService;
+      urlReader: UrlReaderService;
+      integrations: ScmIntegrationRegistry;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Reads one entity's spec now. */
+  async ingestEntity(entity: Entity): Promise<IngestResult> {
+    const { store, urlReader, integrations } = this.deps;
+    const entityRef = stringifyEntityRef(entity);
+    const readAt = new Date().toISOString();
+    let location;
+    let content;
+    try {
+      location = resolveSpecLocation(entity, integrations);
+      content = await readSpecFile(location, urlReader);
+    } catch (error) {
+      const message = (error as Error).message;
+      await store.recordReadStatus({
+        entityRef,
+        sourceLocation: location && `${location.type}:${location.target}`,
+        readError: message,
+        readAt,
+      });
+      return { status: 'unreadable', error: message };
+    }
+    const sourceLocation = `${location.type}:${location.target}`;
+    const validation = validateHandoffSpec(content);
+    const { version, created } = await store.recordSpec({
+      entityRef,
+      content,
+      contentHash: createHash('sha256').update(content).digest('hex'),
+      document: parsedDocument(content),
+      valid: validation.valid,
+      errors: validation.errors,
+      sourceLocation,
+      entityState: {
+        etag: entity.metadata.etag,
+        owner:
+          typeof entity.spec?.owner === 'string'
+            ? entity.spec.owner
+            : undefined,
+        lifecycle:
+          typeof entity.spec?.lifecycle === 'string'
+            ? entity.spec.lifecycle
+            : undefined,
+      },
+    });
+    await store.recordReadStatus({ entityRef, sourceLocation, readAt });
+    return { status: created ? 'created' : 'unchanged', version };
+  }
+
+  /** Reads the specs of every annotated entity in the catalog, a page at a time. */
+  async ingestAll(): Promise<{
+    read: number;
+    created: number;
+    unreadable: number;
+  }> {
+    const { catalog, auth, logger } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const totals = { read: 0, created: 0, unreadable: 0 };
+    let cursor: string | undefined;
+    do {
+      const page = await catalog.queryEntities(
+        cursor
+          ? { cursor, limit: 200 }
+          : {
+              filter: {
+                [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
+                  CATALOG_FILTER_EXISTS,
+              },
+              limit: 200,
+            },
+        { credentials },
+      );
+      for (const entity of page.items) {
+        const result = await this.ingestEntity(entity);
+        totals.read += 1;
+        if (result.status === 'created') totals.created += 1;
+        if (result.status === 'unreadable') totals.unreadable += 1;
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    logger.info(
+      `Read ${totals.read} handoff specs: ${totals.created} new versions, ${totals.unreadable} unreadable`,
+    );
+    return totals;
+  }
+}
