@@ -1,0 +1,79 @@
+import { execFile } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { promisify } from 'util';
+import { main } from './validateFiles';
+
+const examples = path.resolve(__dirname, '../../../examples/capabilities');
+const good = path.join(examples, 'churn-model/handoff.yaml');
+const bad = path.join(examples, 'customer-360/handoff.yaml');
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    out: l => out.push(l),
+    err: l => err.push(l),
+  });
+  return { code, out, err };
+}
+
+describe('handoff-spec validate', () => {
+  it('passes a valid file with a one-line summary', async () => {
+    const { code, out } = await run(['validate', good]);
+    expect(code).toBe(0);
+    expect(out).toEqual([
+      `${good}: valid (risk: data high, customer impact medium, compliance medium, operational dependency low)`,
+    ]);
+  });
+
+  it('fails an invalid file with every error at its path, line and column', async () => {
+    const { code, out } = await run(['validate', good, bad]);
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      expect.stringContaining(`${good}: valid`),
+      `${bad}: invalid, 5 errors`,
+      '  risk.compliance: must be one of low, medium, high (line 10, column 15)',
+      '  dataContracts[0].fields.age.range.max: min must not be greater than max (line 19, column 33)',
+      '  dataContracts[0].fields.segment.values: an enum field must list its allowed values (line 21, column 9)',
+      '  dataContracts[0].quality.completness: is not a known field (check the spelling) (line 23, column 20)',
+      '  owners.operatingOwner: must be a group or user entity ref, like group:default/sre or user:ada (line 25, column 19)',
+      '2 files: 1 valid, 1 invalid',
+    ]);
+  });
+
+  it('exits with 2 for a file it cannot read or a wrong command', async () => {
+    const missing = await run(['validate', '/nonexistent/handoff.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toEqual([
+      '/nonexistent/handoff.yaml: cannot be read (ENOENT)',
+    ]);
+    expect((await run([])).code).toBe(2);
+    expect((await run(['check', good])).code).toBe(2);
+  });
+
+  it('runs as a real process and sets its exit code', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-cli-'));
+    const broken = path.join(dir, 'handoff.yaml');
+    fs.writeFileSync(broken, 'apiVersion: handoff.dev/v1alpha1\nkind: [\n');
+    const bin = path.resolve(__dirname, '../bin/handoff-spec');
+    const error = await promisify(execFile)(process.execPath, [
+      bin,
+      'validate',
+      broken,
+    ]).catch(e => e);
+    expect(error.code).toBe(1);
+    expect(error.stdout).toContain(`${broken}: invalid, 1 error`);
+    expect(error.stdout).toMatch(
+      /YAML syntax error: .* \(line \d+, column \d+\)/,
+    );
+    const ok = await promisify(execFile)(process.execPath, [
+      bin,
+      'validate',
+      good,
+    ]);
+    expect(ok.stdout).toContain('valid (risk: data high');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});

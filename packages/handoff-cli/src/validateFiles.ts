@@ -1,0 +1,82 @@
+import {
+  formatSpecError,
+  validateHandoffSpec,
+} from '@handoff/backstage-plugin-handoff-common';
+import fs from 'fs/promises';
+
+const usage = `Usage: handoff-spec validate <handoff.yaml> [more files ...]
+
+Validates each file against the handoff spec schema and prints one line per
+file, followed by each error with its path, line and column.
+Exit code: 0 when every file is valid, 1 when any is invalid, 2 when a file
+cannot be read or the command is used wrongly.`;
+
+type Output = { out: (line: string) => void; err: (line: string) => void };
+
+/** Validates files and reports on them; resolves to the exit code. */
+export async function validateFiles(
+  files: string[],
+  output: Output,
+): Promise<number> {
+  let invalid = 0;
+  let unreadable = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (error) {
+      unreadable += 1;
+      output.err(
+        `${file}: cannot be read (${
+          (error as NodeJS.ErrnoException).code ?? String(error)
+        })`,
+      );
+      continue;
+    }
+    const result = validateHandoffSpec(text);
+    if (result.valid) {
+      const { risk } = result.spec;
+      output.out(
+        `${file}: valid (risk: data ${risk.data}, customer impact ${risk.customerImpact}, compliance ${risk.compliance}, operational dependency ${risk.operationalDependency})`,
+      );
+    } else {
+      invalid += 1;
+      const count = result.errors.length;
+      output.out(`${file}: invalid, ${count} error${count === 1 ? '' : 's'}`);
+      for (const error of result.errors) {
+        output.out(`  ${formatSpecError(error)}`);
+      }
+    }
+  }
+  if (files.length > 1) {
+    output.out(
+      `${files.length} files: ${
+        files.length - invalid - unreadable
+      } valid, ${invalid} invalid${
+        unreadable ? `, ${unreadable} unreadable` : ''
+      }`,
+    );
+  }
+  if (unreadable) return 2;
+  return invalid ? 1 : 0;
+}
+
+/** The command line entry point; resolves to the exit code. */
+export async function main(
+  args: string[],
+  output: Output = {
+    out: line => process.stdout.write(`${line}\n`),
+    err: line => process.stderr.write(`${line}\n`),
+  },
+): Promise<number> {
+  const [command, ...files] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    output.out(usage);
+    return 0;
+  }
+  if (command !== 'validate' || files.length === 0) {
+    output.err(usage);
+    return 2;
+  }
+  return validateFiles(files, output);
+}
