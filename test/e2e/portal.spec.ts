@@ -3,6 +3,11 @@ import { expect, Page, test } from '@playwright/test';
 async function signInAsGuest(page: Page) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page
+      .getByRole('navigation', { name: 'sidebar nav' })
+      .getByRole('link', { name: 'Handoff' }),
+  ).toBeVisible();
 }
 
 test('a newcomer signs in, finds a capability and sees its handoff card', async ({
@@ -52,4 +57,46 @@ test('the handoff page lists every capability and its stage', async ({
     path: 'test-results/screenshots/handoff-page.png',
     fullPage: true,
   });
+});
+
+test("an engineer reads a capability's spec on its Handoff tab", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/churn-model/handoff');
+
+  await expect(page.getByText('The spec is valid')).toBeVisible();
+  await expect(
+    page.getByText(/Retention calls go to subscribers at random/),
+  ).toBeVisible();
+  const fields = page.getByRole('table', {
+    name: 'Fields of subscriber-activity',
+  });
+  await expect(
+    fields.getByRole('row', { name: /tenure_months/ }),
+  ).toContainText('psi ≤ 0.2');
+  await expect(
+    page.getByRole('table', { name: 'Spec versions' }).getByRole('row'),
+  ).toHaveCount(2);
+  await page.screenshot({
+    path: 'test-results/screenshots/entity-handoff-tab.png',
+    fullPage: true,
+  });
+});
+
+test('an invalid spec is shown with each error at its artifact', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/system/customer-360/handoff');
+
+  await expect(page.getByText('Invalid: 5 errors')).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Risk profile' }),
+  ).toContainText(
+    'risk.compliance: must be one of low, medium, high (line 10, column 15)',
+  );
+  await expect(page.getByRole('region', { name: 'Owners' })).toContainText(
+    'owners.operatingOwner',
+  );
 });

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { handoffPlugin as default } from './plugin';
+export { catalogModuleHandoffSpecErrors } from './catalog/catalogModule';

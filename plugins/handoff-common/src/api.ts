@@ -87,3 +87,17 @@ export type SpecDiffResponse = {
   to: SpecVersionSummary;
   changes: SpecArtifactChange[];
 };
+
+/**
+ * `POST /specs/:kind/:namespace/:name/refresh`: what reading the file again found.
+ *
+ * @public
+ */
+export type SpecRefreshResponse = {
+  status: 'created' | 'unchanged' | 'unreadable';
+  /** The latest version after the read (absent when unreadable). */
+  version?: number;
+  valid?: boolean;
+  /** Why the file could not be read. */
+  error?: string;
+};

@@ -5,7 +5,11 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { Entity } from '@backstage/catalog-model';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
 import {
   ANNOTATION_HANDOFF_SPEC,
@@ -37,6 +41,15 @@ export const handoffPage = PageBlueprint.make({
   },
 });
 
+/** Whether an entity takes part in Handoff: it carries one of its annotations. */
+const isHandoffEntity = (entity: Entity) => {
+  const annotations = entity.metadata.annotations ?? {};
+  return (
+    ANNOTATION_HANDOFF_SPEC in annotations ||
+    ANNOTATION_HANDOFF_STAGE in annotations
+  );
+};
+
 /**
  * The Handoff card on the overview of entities that carry a handoff annotation.
  *
@@ -46,15 +59,23 @@ export const handoffEntityCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
     type: 'info',
-    filter: entity => {
-      const annotations = entity.metadata.annotations ?? {};
-      return (
-        ANNOTATION_HANDOFF_SPEC in annotations ||
-        ANNOTATION_HANDOFF_STAGE in annotations
-      );
-    },
+    filter: isHandoffEntity,
     loader: () =>
       import('./components/HandoffCard').then(m => <m.HandoffCard />),
+  },
+});
+
+/**
+ * The Handoff tab of entities that carry a handoff annotation.
+ *
+ * @alpha
+ */
+export const handoffEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'handoff',
+    title: 'Handoff',
+    filter: isHandoffEntity,
+    loader: () => import('./components/HandoffTab').then(m => <m.HandoffTab />),
   },
 });
 
@@ -66,6 +87,11 @@ export const handoffEntityCard = EntityCardBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'handoff',
   info: { packageJson: () => import('../package.json') },
-  extensions: [handoffApi, handoffPage, handoffEntityCard],
+  extensions: [
+    handoffApi,
+    handoffPage,
+    handoffEntityCard,
+    handoffEntityContent,
+  ],
   routes: { root: convertLegacyRouteRef(rootRouteRef) },
 });

@@ -3,7 +3,12 @@
  *
  * @packageDocumentation
  */
-export { handoffPlugin, HandoffPage, EntityHandoffCard } from './plugin';
+export {
+  handoffPlugin,
+  HandoffPage,
+  EntityHandoffCard,
+  EntityHandoffContent,
+} from './plugin';
 export { handoffApiRef, HandoffClient } from './api';
 export type { HandoffApi } from './api';
 export { rootRouteRef } from './routes';

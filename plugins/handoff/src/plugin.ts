@@ -54,3 +54,17 @@ export const EntityHandoffCard = handoffPlugin.provide(
     },
   }),
 );
+
+/**
+ * The Handoff tab, for an entity page's routes (`<EntityLayout.Route path="/handoff" title="Handoff">`).
+ *
+ * @public
+ */
+export const EntityHandoffContent = handoffPlugin.provide(
+  createComponentExtension({
+    name: 'EntityHandoffContent',
+    component: {
+      lazy: () => import('./components/HandoffTab').then(m => m.HandoffTab),
+    },
+  }),
+);

@@ -18,6 +18,7 @@ import {
   CapabilityListResponse,
   EntitySpecResponse,
   SpecDiffResponse,
+  SpecRefreshResponse,
   diffSpecArtifacts,
   handoffSpecRefreshPermission,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -231,15 +232,15 @@ export async function createRouter(
           }),
         },
       });
-      res.json(
+      const body: SpecRefreshResponse =
         result.status === 'unreadable'
           ? { status: result.status, error: result.error }
           : {
               status: result.status,
               version: result.version.version,
               valid: result.version.valid,
-            },
-      );
+            };
+      res.json(body);
     } catch (error) {
       await event.fail({ error: error as Error });
       throw error;

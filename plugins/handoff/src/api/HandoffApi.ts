@@ -2,7 +2,12 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
   CapabilityListResponse,
+  EntitySpecResponse,
   ReadinessSummary,
+  SpecDiffResponse,
+  SpecRefreshResponse,
+  SpecVersion,
+  SpecVersionSummary,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /**
@@ -13,6 +18,21 @@ import {
 export interface HandoffApi {
   getReadiness(entityRef: CompoundEntityRef): Promise<ReadinessSummary>;
   listCapabilities(): Promise<CapabilityListResponse>;
+  getSpec(entityRef: CompoundEntityRef): Promise<EntitySpecResponse>;
+  listSpecVersions(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: SpecVersionSummary[] }>;
+  getSpecVersion(
+    entityRef: CompoundEntityRef,
+    version: number,
+  ): Promise<SpecVersion>;
+  diffSpecVersions(
+    entityRef: CompoundEntityRef,
+    from: number,
+    to: number,
+  ): Promise<SpecDiffResponse>;
+  /** Reads the entity's spec file again now. */
+  refreshSpec(entityRef: CompoundEntityRef): Promise<SpecRefreshResponse>;
 }
 
 /** @public */

@@ -1,0 +1,78 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ScmIntegrations } from '@backstage/integration';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { HandoffSpecProcessor } from './HandoffSpecProcessor';
+
+describe('HandoffSpecProcessor', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-processor-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const processor = new HandoffSpecProcessor(
+    mockServices.urlReader.mock(),
+    ScmIntegrations.fromConfig(mockServices.rootConfig()),
+  );
+  const location = {
+    type: 'file',
+    target: path.join(dir, 'catalog-info.yaml'),
+  };
+  const entity = (spec?: string) => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'x',
+      annotations: {
+        'backstage.io/managed-by-location': `file:${location.target}`,
+        ...(spec && { 'handoff.dev/spec': spec }),
+      },
+    },
+  });
+
+  it('emits a processing error naming each invalid field', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'bad.yaml'),
+      'apiVersion: handoff.dev/v1alpha1\nkind: HandoffSpec\nintent: { problem: p }\n',
+    );
+    const emit = jest.fn();
+    await processor.postProcessEntity(entity('./bad.yaml'), location, emit);
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit.mock.calls[0][0]).toMatchObject({
+      type: 'error',
+      location,
+      error: {
+        message:
+          'Handoff spec ./bad.yaml is invalid: risk: is required (line 1, column 1)',
+      },
+    });
+  });
+
+  it('emits an error for a missing file and nothing for a valid spec or no annotation', async () => {
+    const emit = jest.fn();
+    await processor.postProcessEntity(entity('./missing.yaml'), location, emit);
+    expect(emit.mock.calls[0][0].error.message).toBe(
+      `Handoff spec: No file at ${path.join(dir, 'missing.yaml')}`,
+    );
+
+    const quiet = jest.fn();
+    const examples = path.resolve(
+      __dirname,
+      '../../../../examples/capabilities/churn-model',
+    );
+    await processor.postProcessEntity(
+      {
+        ...entity('./handoff.yaml'),
+        metadata: {
+          name: 'churn',
+          annotations: {
+            'backstage.io/managed-by-location': `file:${examples}/catalog-info.yaml`,
+            'handoff.dev/spec': './handoff.yaml',
+          },
+        },
+      },
+      location,
+      quiet,
+    );
+    await processor.postProcessEntity(entity(), location, quiet);
+    expect(quiet).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,108 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+  StatusWarning,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { ANNOTATION_HANDOFF_SPEC } from '@handoff/backstage-plugin-handoff-common';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { useEntityRef, useEntitySpec } from '../../hooks/useEntitySpec';
+import { SpecView } from '../SpecView';
+
+function SpecStatus(props: {
+  valid?: boolean;
+  readError?: string;
+  errorCount: number;
+}) {
+  if (props.readError) {
+    return (
+      <StatusWarning>Could not read the file: {props.readError}</StatusWarning>
+    );
+  }
+  if (props.valid) {
+    return <StatusOK>The spec is valid</StatusOK>;
+  }
+  return (
+    <StatusError>
+      Invalid: {props.errorCount} error{props.errorCount === 1 ? '' : 's'}
+    </StatusError>
+  );
+}
+
+/** The entity's latest handoff spec, rendered for reading, with its validation result. */
+export function SpecCard() {
+  const { value, loading, error, retry } = useEntitySpec();
+  const { ref, api } = useEntityRef();
+  const alertApi = useApi(alertApiRef);
+  const [refreshing, setRefreshing] = useState(false);
+
+  const refresh = async () => {
+    setRefreshing(true);
+    try {
+      const result = await api.refreshSpec(ref);
+      alertApi.post({
+        message: {
+          created: `Read a new version (${result.version}) of the spec.`,
+          unchanged: 'The spec has not changed.',
+          unreadable: `Could not read the spec: ${result.error}`,
+        }[result.status],
+        severity: result.status === 'unreadable' ? 'warning' : 'success',
+        display: 'transient',
+      });
+      retry();
+    } catch (e) {
+      alertApi.post({ message: (e as Error).message, severity: 'error' });
+    } finally {
+      setRefreshing(false);
+    }
+  };
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value?.specLocation) {
+    return (
+      <InfoCard title="Handoff spec">
+        <Typography variant="body2">
+          This entity has no handoff spec. Add a handoff.yaml next to its
+          catalog-info.yaml and point the <code>{ANNOTATION_HANDOFF_SPEC}</code>{' '}
+          annotation at it.
+        </Typography>
+      </InfoCard>
+    );
+  }
+  const latest = value.latest;
+  return (
+    <InfoCard
+      title="Handoff spec"
+      subheader={
+        latest
+          ? `Version ${latest.version}, read from ${
+              latest.sourceLocation
+            }, first seen ${new Date(latest.firstSeenAt).toLocaleString()}`
+          : value.specLocation
+      }
+      action={
+        <Button
+          size="small"
+          variant="outlined"
+          onClick={refresh}
+          disabled={refreshing}
+        >
+          {refreshing ? 'Reading…' : 'Read again'}
+        </Button>
+      }
+    >
+      <SpecStatus
+        valid={latest?.valid}
+        readError={value.readError}
+        errorCount={latest?.errors.length ?? 0}
+      />
+      {latest && <SpecView document={latest.document} errors={latest.errors} />}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { HandoffTab } from './HandoffTab';
