@@ -8,4 +8,5 @@ export * from './constants';
 export * from './lifecycle';
 export * from './permissions';
 export * from './spec';
+export * from './gates';
 export type * from './api';

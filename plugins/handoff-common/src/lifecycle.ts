@@ -40,3 +40,78 @@ export const STAGE_TITLES: Record<Stage, string> = {
   reframed: 'Reframed',
   stopped: 'Stopped',
 };
+
+/**
+ * The decisions that move a capability between stages.
+ *
+ * @public
+ */
+export const DECISIONS = [
+  'start-pilot',
+  'start-review',
+  'harden',
+  'hand-off',
+  'operate',
+  'reframe',
+  'stop',
+] as const;
+
+/** @public */
+export type Decision = (typeof DECISIONS)[number];
+
+/** @public */
+export const DECISION_TITLES: Record<Decision, string> = {
+  'start-pilot': 'Start the pilot',
+  'start-review': 'Start the readiness review',
+  harden: 'Harden further',
+  'hand-off': 'Hand off',
+  operate: 'Operate',
+  reframe: 'Reframe',
+  stop: 'Stop',
+};
+
+const ACTIVE: Stage[] = [
+  'proposed',
+  'pilot',
+  'readiness-review',
+  'hardening',
+  'handed-off',
+  'operating',
+];
+
+/**
+ * Each decision: the stages it may be taken from, and the stage it leads to.
+ *
+ * @public
+ */
+export const TRANSITIONS: Record<Decision, { from: Stage[]; to: Stage }> = {
+  'start-pilot': { from: ['proposed', 'reframed'], to: 'pilot' },
+  'start-review': { from: ['pilot', 'hardening'], to: 'readiness-review' },
+  harden: { from: ['readiness-review'], to: 'hardening' },
+  'hand-off': { from: ['readiness-review', 'hardening'], to: 'handed-off' },
+  operate: { from: ['handed-off'], to: 'operating' },
+  reframe: { from: ACTIVE, to: 'reframed' },
+  stop: { from: [...ACTIVE, 'reframed'], to: 'stopped' },
+};
+
+/**
+ * The decisions that may be taken in a stage.
+ *
+ * @public
+ */
+export function allowedDecisions(stage: Stage): Decision[] {
+  return DECISIONS.filter(d => TRANSITIONS[d].from.includes(stage));
+}
+
+/**
+ * The current stage, derived from the append-only decision history (oldest
+ * first) and the stage the capability was registered in.
+ *
+ * @public
+ */
+export function currentStage(
+  history: ReadonlyArray<{ toStage: Stage }>,
+  registeredStage: Stage = 'proposed',
+): Stage {
+  return history.length ? history[history.length - 1].toStage : registeredStage;
+}

@@ -1,0 +1,208 @@
+import fs from 'fs';
+import path from 'path';
+import { evaluateGate, GateInput, requiredApprovals, riskTier } from './gates';
+import { HandoffSpec, validateHandoffSpec } from './spec';
+
+const example = (name: string): HandoffSpec => {
+  const result = validateHandoffSpec(
+    fs.readFileSync(
+      path.resolve(
+        __dirname,
+        `../../../examples/capabilities/${name}/handoff.yaml`,
+      ),
+      'utf8',
+    ),
+  );
+  if (!result.valid) throw new Error(`${name} is invalid`);
+  return result.spec;
+};
+
+const base = (
+  spec: HandoffSpec | undefined,
+  patch: Partial<GateInput> = {},
+): GateInput => ({
+  decision: 'hand-off',
+  spec,
+  specState: spec ? 'valid' : 'missing',
+  ownersResolve: { operatingOwner: true, supportPath: true },
+  checks: [],
+  approvals: [],
+  transferAccepted: false,
+  ...patch,
+});
+
+const unmet = (input: GateInput) =>
+  evaluateGate(input)
+    .requirements.filter(r => !r.met)
+    .map(r => `${r.id}: ${r.reason}`);
+
+describe('riskTier and cadence', () => {
+  it('is the highest of the four dimensions', () => {
+    expect(
+      riskTier({
+        data: 'low',
+        customerImpact: 'low',
+        compliance: 'low',
+        operationalDependency: 'low',
+      }),
+    ).toBe('low');
+    expect(
+      riskTier({
+        data: 'low',
+        customerImpact: 'medium',
+        compliance: 'low',
+        operationalDependency: 'low',
+      }),
+    ).toBe('medium');
+    expect(
+      riskTier({
+        data: 'low',
+        customerImpact: 'medium',
+        compliance: 'high',
+        operationalDependency: 'low',
+      }),
+    ).toBe('high');
+    expect(riskTier(undefined)).toBe('high');
+  });
+});
+
+describe('evaluateGate', () => {
+  it('lets a low-risk capability start its review with few artifacts', () => {
+    const spec = example('invoice-export');
+    expect(unmet(base(spec, { decision: 'start-review' }))).toEqual([]);
+  });
+
+  it('asks a low-risk capability for hand-off artifacts and the accountable approval only', () => {
+    const spec = example('invoice-export');
+    expect(unmet(base(spec))).toEqual([
+      'deployment-checklist: Not done: Finance confirms the totals',
+      'approval-accountable: Not approved yet',
+    ]);
+    expect(requiredApprovals('hand-off', spec)).toEqual(['accountable']);
+  });
+
+  it('asks a medium-risk capability for data contracts, NFRs and SLOs', () => {
+    const spec = example('support-assistant');
+    expect(unmet(base(spec, { decision: 'start-review' }))).toEqual([
+      'model-evaluation: The model has no evaluation metric',
+      'nfr: The spec lists no non-functional requirements',
+    ]);
+    expect(unmet(base(spec))).toEqual([
+      'model-evaluation: The model has no evaluation metric',
+      'nfr: The spec lists no non-functional requirements',
+      'deployment-checklist: The spec has no deployment checklist',
+      'rollback: The spec describes no rollback procedure',
+      'dashboards: The spec links no dashboard',
+      'slos: The spec defines no SLO',
+      'approval-accountable: Not approved yet',
+    ]);
+  });
+
+  it('asks a high-risk capability for a compliance approval and passing checks too', () => {
+    const spec = example('fraud-scoring');
+    expect(requiredApprovals('hand-off', spec)).toEqual([
+      'accountable',
+      'compliance',
+    ]);
+    expect(
+      unmet(
+        base(spec, {
+          checks: [{ name: 'drift-nightly', kind: 'drift', status: 'fail' }],
+          approvals: [
+            { role: 'accountable', approver: 'user:default/margaret' },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'checks: Failing: drift-nightly',
+      'approval-compliance: Not approved yet',
+    ]);
+    const passing = evaluateGate(
+      base(spec, {
+        checks: [{ name: 'drift-nightly', kind: 'drift', status: 'pass' }],
+        approvals: [
+          { role: 'accountable', approver: 'user:default/margaret' },
+          { role: 'compliance', approver: 'user:default/margaret' },
+        ],
+      }),
+    );
+    expect(passing.met).toBe(true);
+    expect(
+      passing.requirements.find(r => r.id === 'approval-compliance')?.reason,
+    ).toBe('Approved by user:default/margaret');
+  });
+
+  it('requires data contracts with drift tolerances when data risk is high', () => {
+    const spec = example('churn-model');
+    const noDrift: HandoffSpec = {
+      ...spec,
+      dataContracts: spec.dataContracts!.map(c => ({
+        ...c,
+        fields: Object.fromEntries(
+          Object.entries(c.fields).map(([k, f]) => [
+            k,
+            { ...f, driftTolerance: undefined },
+          ]),
+        ),
+      })),
+    };
+    expect(unmet(base(noDrift, { decision: 'start-review' }))).toEqual([
+      'data-contracts: No drift tolerance in: subscriber-activity',
+    ]);
+    expect(
+      unmet(
+        base(
+          { ...spec, dataContracts: undefined },
+          { decision: 'start-review' },
+        ),
+      ),
+    ).toEqual([
+      'data-contracts: The spec has no data contract',
+      'data-quality: A data contract has no quality thresholds',
+    ]);
+  });
+
+  it('requires owners that resolve to real catalog entities before hand-off', () => {
+    const spec = example('demand-forecast');
+    expect(
+      unmet(
+        base(spec, {
+          ownersResolve: { operatingOwner: false, supportPath: true },
+          approvals: [{ role: 'accountable', approver: 'user:default/ada' }],
+        }),
+      ),
+    ).toEqual([
+      'operating-owner: group:default/sre is not a Group or User in the catalog',
+    ]);
+  });
+
+  it('blocks everything but the honest outcomes when the spec is missing or invalid', () => {
+    expect(unmet(base(undefined, { decision: 'start-pilot' }))).toEqual([
+      'spec-valid: The entity has no handoff spec',
+      'success-criteria: The spec lists no success criteria',
+    ]);
+    expect(
+      unmet(
+        base(undefined, { decision: 'start-review', specState: 'invalid' }),
+      )[0],
+    ).toBe('spec-valid: The latest handoff spec is invalid');
+    for (const decision of ['harden', 'reframe', 'stop'] as const) {
+      expect(evaluateGate(base(undefined, { decision }))).toEqual({
+        decision,
+        met: true,
+        requirements: [],
+      });
+    }
+  });
+
+  it('lets a handed-off capability operate only once the transfer is accepted', () => {
+    const spec = example('demand-forecast');
+    expect(unmet(base(spec, { decision: 'operate' }))).toEqual([
+      'transfer-accepted: The ownership transfer is still pending',
+    ]);
+    expect(
+      evaluateGate(base(spec, { decision: 'operate', transferAccepted: true }))
+        .met,
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,360 @@
+import type { Decision } from './lifecycle';
+import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
+
+/**
+ * Everything a gate is judged on, gathered by the backend at decision time.
+ *
+ * @public
+ */
+export type GateInput = {
+  decision: Decision;
+  /** The latest spec, when it is valid. */
+  spec?: HandoffSpec;
+  /** Whether the entity has a spec at all and whether the latest is valid. */
+  specState: 'missing' | 'invalid' | 'valid';
+  /** Whether the spec's operating owner and support path name real Group/User entities. */
+  ownersResolve: { operatingOwner: boolean; supportPath: boolean };
+  /** The latest result of each check reported for the entity. */
+  checks: Array<{ name: string; kind: string; status: 'pass' | 'fail' }>;
+  /** Approvals recorded for this decision at the current stage. */
+  approvals: Array<{ role: ApprovalRole; approver: string }>;
+  /** Whether the pending ownership transfer has been accepted. */
+  transferAccepted: boolean;
+};
+
+/** @public */
+export type ApprovalRole = 'accountable' | 'compliance';
+
+/**
+ * One requirement of a gate, met or not, with the reason in plain words.
+ *
+ * @public
+ */
+export type GateRequirement = {
+  id: string;
+  description: string;
+  met: boolean;
+  reason: string;
+};
+
+/** @public */
+export type GateResult = {
+  decision: Decision;
+  met: boolean;
+  requirements: GateRequirement[];
+};
+
+const LEVELS: RiskLevel[] = ['low', 'medium', 'high'];
+
+/**
+ * The overall risk tier: the highest of the four risk dimensions.
+ *
+ * @public
+ */
+export function riskTier(risk: RiskProfile | undefined): RiskLevel {
+  if (!risk) return 'high';
+  return Object.values(risk).reduce<RiskLevel>(
+    (max, level) => (LEVELS.indexOf(level) > LEVELS.indexOf(max) ? level : max),
+    'low',
+  );
+}
+
+/**
+ * Days until the next review, from the risk tier: high 30, medium 90, low 180.
+ *
+ * @public
+ */
+export const REVIEW_CADENCE_DAYS: Record<RiskLevel, number> = {
+  high: 30,
+  medium: 90,
+  low: 180,
+};
+
+const atLeast = (level: RiskLevel | undefined, min: RiskLevel) =>
+  level !== undefined && LEVELS.indexOf(level) >= LEVELS.indexOf(min);
+
+const req = (
+  id: string,
+  description: string,
+  met: boolean,
+  unmetReason: string,
+  metReason = 'Done',
+) => ({
+  id,
+  description,
+  met,
+  reason: met ? metReason : unmetReason,
+});
+
+/** Requirements on the spec's artifacts before a readiness review. */
+function reviewArtifacts(spec: HandoffSpec | undefined): GateRequirement[] {
+  const risk = spec?.risk;
+  const out: GateRequirement[] = [
+    req(
+      'success-criteria',
+      'Measurable success criteria',
+      Boolean(spec?.successCriteria?.length),
+      'The spec lists no success criteria',
+    ),
+    req(
+      'acceptance-criteria',
+      'Acceptance criteria',
+      Boolean(spec?.acceptanceCriteria?.length),
+      'The spec lists no acceptance criteria',
+    ),
+    req(
+      'features',
+      'Features with success metrics',
+      Boolean(spec?.features?.length),
+      'The spec lists no features',
+    ),
+    req(
+      'test-plan',
+      'A test plan',
+      Boolean(spec?.testPlan?.cases.length),
+      'The spec has no test plan',
+    ),
+  ];
+  if (atLeast(risk?.data, 'medium')) {
+    const contracts = spec?.dataContracts ?? [];
+    const withoutDrift = contracts.filter(
+      c => !Object.values(c.fields).some(f => f.driftTolerance),
+    );
+    out.push(
+      req(
+        'data-contracts',
+        `Data contracts with drift tolerances (data risk is ${risk?.data})`,
+        contracts.length > 0 && withoutDrift.length === 0,
+        contracts.length === 0
+          ? 'The spec has no data contract'
+          : `No drift tolerance in: ${withoutDrift
+              .map(c => c.name)
+              .join(', ')}`,
+      ),
+      req(
+        'data-quality',
+        'Quality thresholds on every data contract',
+        contracts.length > 0 && contracts.every(c => c.quality),
+        'A data contract has no quality thresholds',
+      ),
+    );
+  }
+  if (spec?.model) {
+    out.push(
+      req(
+        'model-failure-modes',
+        'Model failure modes with mitigations (a model is used)',
+        spec.model.failureModes.length > 0,
+        'The model lists no failure modes',
+      ),
+      req(
+        'model-evaluation',
+        'A model evaluation metric',
+        Boolean(spec.model.evaluationMetric),
+        'The model has no evaluation metric',
+      ),
+    );
+  }
+  if (atLeast(risk?.customerImpact, 'medium')) {
+    out.push(
+      req(
+        'nfr',
+        `Non-functional requirements (customer impact is ${risk?.customerImpact})`,
+        Boolean(spec?.nonFunctionalRequirements?.length),
+        'The spec lists no non-functional requirements',
+      ),
+    );
+  }
+  if (atLeast(risk?.compliance, 'medium')) {
+    out.push(
+      req(
+        'regulatory',
+        `Regulatory constraints (compliance risk is ${risk?.compliance})`,
+        Boolean(spec?.regulatoryConstraints?.length),
+        'The spec lists no regulatory constraints',
+      ),
+    );
+  }
+  return out;
+}
+
+/** Requirements before hand-off, on top of the review's. */
+function handOffArtifacts(
+  spec: HandoffSpec | undefined,
+  input: GateInput,
+): GateRequirement[] {
+  const risk = spec?.risk;
+  const open = spec?.deployment?.checklist.filter(i => !i.done) ?? [];
+  const out: GateRequirement[] = [
+    req(
+      'deployment-checklist',
+      'Deployment checklist complete',
+      Boolean(spec?.deployment) && open.length === 0,
+      spec?.deployment
+        ? `Not done: ${open.map(i => i.item).join('; ')}`
+        : 'The spec has no deployment checklist',
+    ),
+    req(
+      'rollback',
+      'A rollback procedure',
+      Boolean(spec?.deployment?.rollback),
+      'The spec describes no rollback procedure',
+    ),
+    req(
+      'dashboards',
+      'Observability dashboards',
+      Boolean(spec?.observability?.dashboards?.length),
+      'The spec links no dashboard',
+    ),
+    req(
+      'operating-owner',
+      'An operating owner that exists in the catalog',
+      Boolean(spec?.owners?.operatingOwner) &&
+        input.ownersResolve.operatingOwner,
+      spec?.owners?.operatingOwner
+        ? `${spec.owners.operatingOwner} is not a Group or User in the catalog`
+        : 'The spec names no operating owner',
+    ),
+    req(
+      'support-path',
+      'A support path that exists in the catalog',
+      Boolean(spec?.owners?.supportPath) && input.ownersResolve.supportPath,
+      spec?.owners?.supportPath
+        ? `${spec.owners.supportPath} is not a Group or User in the catalog`
+        : 'The spec names no support path',
+    ),
+  ];
+  if (atLeast(risk?.operationalDependency, 'medium')) {
+    out.push(
+      req(
+        'slos',
+        `SLOs (operational dependency is ${risk?.operationalDependency})`,
+        Boolean(spec?.observability?.slos?.length),
+        'The spec defines no SLO',
+      ),
+    );
+  }
+  return out;
+}
+
+function checksPass(input: GateInput): GateRequirement {
+  const failing = input.checks.filter(c => c.status === 'fail');
+  return req(
+    'checks',
+    'Latest check results pass',
+    failing.length === 0,
+    `Failing: ${failing.map(c => c.name).join(', ')}`,
+    input.checks.length
+      ? `${input.checks.length} checks pass`
+      : 'No check has reported a failure',
+  );
+}
+
+function approvals(
+  spec: HandoffSpec | undefined,
+  input: GateInput,
+): GateRequirement[] {
+  const has = (role: ApprovalRole) =>
+    input.approvals.find(a => a.role === role);
+  const accountable = spec?.owners?.raci?.accountable;
+  const out = [
+    req(
+      'approval-accountable',
+      `Approval by the accountable owner${
+        accountable ? ` (${accountable})` : ''
+      }`,
+      Boolean(has('accountable')),
+      accountable
+        ? 'Not approved yet'
+        : 'The spec names no accountable owner (owners.raci.accountable)',
+      `Approved by ${has('accountable')?.approver}`,
+    ),
+  ];
+  if (spec?.risk.compliance === 'high') {
+    out.push(
+      req(
+        'approval-compliance',
+        'Approval by a compliance approver (compliance risk is high)',
+        Boolean(has('compliance')),
+        'Not approved yet',
+        `Approved by ${has('compliance')?.approver}`,
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * What must hold before a decision, judged from the spec's risk profile:
+ * higher risk asks for more artifacts and approvals. Each requirement comes
+ * back met or unmet with its reason.
+ *
+ * @public
+ */
+export function evaluateGate(input: GateInput): GateResult {
+  const { decision, spec } = input;
+  const requirements: GateRequirement[] = [];
+  const specValid = req(
+    'spec-valid',
+    'A valid handoff spec',
+    input.specState === 'valid',
+    input.specState === 'missing'
+      ? 'The entity has no handoff spec'
+      : 'The latest handoff spec is invalid',
+  );
+  switch (decision) {
+    case 'start-pilot':
+      requirements.push(
+        specValid,
+        req(
+          'success-criteria',
+          'Measurable success criteria',
+          Boolean(spec?.successCriteria?.length),
+          'The spec lists no success criteria',
+        ),
+      );
+      break;
+    case 'start-review':
+      requirements.push(specValid, ...reviewArtifacts(spec), checksPass(input));
+      break;
+    case 'hand-off':
+      requirements.push(
+        specValid,
+        ...reviewArtifacts(spec),
+        ...handOffArtifacts(spec, input),
+        checksPass(input),
+        ...approvals(spec, input),
+      );
+      break;
+    case 'operate':
+      requirements.push(
+        req(
+          'transfer-accepted',
+          'The operating owner accepted the hand-off',
+          input.transferAccepted,
+          'The ownership transfer is still pending',
+        ),
+        checksPass(input),
+      );
+      break;
+    default:
+      // harden, reframe and stop are honest outcomes: always allowed.
+      break;
+  }
+  return { decision, met: requirements.every(r => r.met), requirements };
+}
+
+/**
+ * Which approval roles a decision needs for this spec.
+ *
+ * @public
+ */
+export function requiredApprovals(
+  decision: Decision,
+  spec: HandoffSpec | undefined,
+): ApprovalRole[] {
+  if (decision !== 'hand-off') return [];
+  return spec?.risk.compliance === 'high'
+    ? ['accountable', 'compliance']
+    : ['accountable'];
+}
