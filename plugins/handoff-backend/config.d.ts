@@ -3,6 +3,11 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
 export interface Config {
   /** Configuration of the Handoff backend plugin. */
   handoff?: {
+    /**
+     * Groups whose members may give the compliance approval that a hand-off of a
+     * capability with high compliance risk needs, e.g. group:default/risk-and-compliance.
+     */
+    complianceApprovers?: string[];
     specs?: {
       /**
        * How often every annotated entity's handoff.yaml is read again.

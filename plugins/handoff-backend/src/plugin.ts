@@ -9,6 +9,7 @@ import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
 import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
+import { WorkflowService } from './service/WorkflowService';
 
 /**
  * The Handoff backend plugin: handoff specs, readiness decisions and reviews.
@@ -30,6 +31,7 @@ export const handoffPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        userInfo: coreServices.userInfo,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
@@ -76,6 +78,15 @@ export const handoffPlugin = createBackendPlugin({
             catalog: deps.catalog,
             store,
             ingester,
+            workflow: new WorkflowService({
+              store,
+              catalog: deps.catalog,
+              ingester,
+              userInfo: deps.userInfo,
+              complianceApprovers:
+                config.getOptionalStringArray('handoff.complianceApprovers') ??
+                [],
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -1,3 +1,4 @@
+import type { ApprovalRole, GateResult } from './gates';
 import type { SpecError, SpecArtifactChange } from './spec';
 import type { Stage } from './lifecycle';
 
@@ -19,6 +20,19 @@ export type ReadinessSummary = {
   specLocation?: string;
   /** When the capability is next due for review. */
   nextReviewAt?: string;
+  /** Whether the next review date has passed. */
+  overdue?: boolean;
+  /** The sequence of the latest decision (0 for none): send it back with a decision. */
+  sequence?: number;
+  /** The latest spec version, whose validity gates are judged on. */
+  specVersion?: number;
+  specValid?: boolean;
+  /** The decisions the stage allows, each with its gate. */
+  gates?: GateResult[];
+  /** The ownership transfer of the latest hand-off, if any. */
+  transfer?: TransferResponse;
+  /** Checks whose latest result fails: the capability is flagged for review. */
+  failingChecks?: string[];
 };
 
 /**
@@ -100,4 +114,71 @@ export type SpecRefreshResponse = {
   valid?: boolean;
   /** Why the file could not be read. */
   error?: string;
+};
+
+/**
+ * One recorded decision, as the API returns it.
+ *
+ * @public
+ */
+export type DecisionResponse = {
+  entityRef: string;
+  sequence: number;
+  decision: string;
+  fromStage?: Stage;
+  toStage: Stage;
+  actor: string;
+  rationale: string;
+  specVersion?: number;
+  gate?: GateResult;
+  exception?: { justification: string };
+  nextReviewAt?: string;
+  createdAt: string;
+};
+
+/** @public */
+export type ApprovalResponse = {
+  entityRef: string;
+  decisionSequence: number;
+  decision: string;
+  role: ApprovalRole;
+  approver: string;
+  comment?: string;
+  createdAt: string;
+};
+
+/** @public */
+export type TransferResponse = {
+  entityRef: string;
+  decisionSequence: number;
+  toOwner: string;
+  status: 'pending' | 'accepted';
+  acceptedBy?: string;
+  acceptedAt?: string;
+  createdAt: string;
+};
+
+/** @public */
+export type CheckResultResponse = {
+  id: number;
+  entityRef: string;
+  name: string;
+  kind: string;
+  status: 'pass' | 'fail';
+  value?: number;
+  details?: string;
+  link?: string;
+  reporter: string;
+  createdAt: string;
+};
+
+/** @public */
+export type AuditEntry = {
+  id: number;
+  entityRef: string;
+  actor: string;
+  action: string;
+  before?: unknown;
+  after?: unknown;
+  createdAt: string;
 };

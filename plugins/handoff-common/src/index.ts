@@ -9,4 +9,5 @@ export * from './lifecycle';
 export * from './permissions';
 export * from './spec';
 export * from './gates';
+export * from './requests';
 export type * from './api';

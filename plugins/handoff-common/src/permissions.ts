@@ -24,6 +24,17 @@ export const handoffApprovalCreatePermission = createPermission({
 });
 
 /**
+ * Accept the operating ownership handed to you (or your group).
+ *
+ * @public
+ */
+export const handoffTransferAcceptPermission = createPermission({
+  name: 'handoff.transfer.accept',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Post a check result (CI, data pipeline) for a catalog entity.
  *
  * @public
@@ -63,6 +74,7 @@ export const handoffAuditReadPermission = createPermission({
 export const handoffPermissions = [
   handoffDecisionCreatePermission,
   handoffApprovalCreatePermission,
+  handoffTransferAcceptPermission,
   handoffCheckCreatePermission,
   handoffSpecRefreshPermission,
   handoffAuditReadPermission,

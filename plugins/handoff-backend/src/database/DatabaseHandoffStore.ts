@@ -4,9 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import {
+  ApprovalResponse,
+  AuditEntry,
+  CheckResultResponse,
   SpecVersion,
   SpecVersionSummary,
   Stage,
+  TransferResponse,
 } from '@handoff/backstage-plugin-handoff-common';
 import {
   DecisionRecord,
@@ -30,8 +34,16 @@ type DecisionRow = {
   actor: string;
   rationale: string;
   next_review_at: Date | string | null;
+  spec_version?: number | null;
+  gate?: string | null;
+  exception_justification?: string | null;
   created_at: Date | string;
 };
+
+const json = (value: unknown) =>
+  value === undefined ? null : JSON.stringify(value);
+const unjson = (value: string | null | undefined) =>
+  value ? JSON.parse(value) : undefined;
 
 type SpecVersionRow = {
   entity_ref: string;
@@ -98,6 +110,48 @@ function toRecord(row: DecisionRow): DecisionRecord {
     actor: row.actor,
     rationale: row.rationale,
     nextReviewAt: row.next_review_at ? toIso(row.next_review_at) : undefined,
+    specVersion: row.spec_version ?? undefined,
+    gate: unjson(row.gate),
+    exceptionJustification: row.exception_justification ?? undefined,
+    createdAt: toIso(row.created_at),
+  };
+}
+
+function toTransfer(row: any): TransferResponse {
+  return {
+    entityRef: row.entity_ref,
+    decisionSequence: Number(row.decision_sequence),
+    toOwner: row.to_owner,
+    status: row.status,
+    acceptedBy: row.accepted_by ?? undefined,
+    acceptedAt: row.accepted_at ? toIso(row.accepted_at) : undefined,
+    createdAt: toIso(row.created_at),
+  };
+}
+
+function toCheck(row: any): CheckResultResponse {
+  return {
+    id: Number(row.id),
+    entityRef: row.entity_ref,
+    name: row.name,
+    kind: row.kind,
+    status: row.status,
+    value: row.value ?? undefined,
+    details: row.details ?? undefined,
+    link: row.link ?? undefined,
+    reporter: row.reporter,
+    createdAt: toIso(row.created_at),
+  };
+}
+
+function toApproval(row: any): ApprovalResponse {
+  return {
+    entityRef: row.entity_ref,
+    decisionSequence: Number(row.decision_sequence),
+    decision: row.decision,
+    role: row.role,
+    approver: row.approver,
+    comment: row.comment ?? undefined,
     createdAt: toIso(row.created_at),
   };
 }
@@ -165,6 +219,7 @@ export class DatabaseHandoffStore implements HandoffStore {
   }
 
   async appendDecision(decision: NewDecision) {
+    const now = new Date();
     const row = {
       entity_ref: decision.entityRef,
       sequence: decision.expectedSequence + 1,
@@ -176,7 +231,10 @@ export class DatabaseHandoffStore implements HandoffStore {
       next_review_at: decision.nextReviewAt
         ? new Date(decision.nextReviewAt)
         : null,
-      created_at: new Date(),
+      spec_version: decision.specVersion ?? null,
+      gate: json(decision.gate),
+      exception_justification: decision.exceptionJustification ?? null,
+      created_at: now,
     };
     try {
       return await this.db.transaction(async tx => {
@@ -189,12 +247,257 @@ export class DatabaseHandoffStore implements HandoffStore {
         }
         // The unique (entity_ref, sequence) index makes the loser of a race fail here.
         await tx('handoff_decisions').insert(row);
-        return toRecord(row);
+        const record = toRecord(row);
+        await this.audit(
+          tx,
+          decision.entityRef,
+          decision.actor,
+          `decision:${decision.decision}`,
+          { stage: decision.fromStage },
+          record,
+          now,
+        );
+        if (decision.transferTo) {
+          const transfer = {
+            entity_ref: decision.entityRef,
+            decision_sequence: row.sequence,
+            to_owner: decision.transferTo,
+            status: 'pending',
+            created_at: now,
+          };
+          await tx('handoff_transfers').insert(transfer);
+          await this.audit(
+            tx,
+            decision.entityRef,
+            decision.actor,
+            'transfer:create',
+            undefined,
+            toTransfer(transfer),
+            now,
+          );
+        }
+        return record;
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
         return false;
       }
+      throw error;
+    }
+  }
+
+  private async audit(
+    tx: Knex,
+    entityRef: string,
+    actor: string,
+    action: string,
+    before: unknown,
+    after: unknown,
+    now: Date,
+  ) {
+    await tx('handoff_audit_log').insert({
+      entity_ref: entityRef,
+      actor,
+      action,
+      before: json(before),
+      after: json(after),
+      created_at: now,
+    });
+  }
+
+  async addApproval(approval: Omit<ApprovalResponse, 'createdAt'>) {
+    const now = new Date();
+    const row = {
+      entity_ref: approval.entityRef,
+      decision_sequence: approval.decisionSequence,
+      decision: approval.decision,
+      role: approval.role,
+      approver: approval.approver,
+      comment: approval.comment ?? null,
+      created_at: now,
+    };
+    try {
+      return await this.db.transaction(async tx => {
+        await tx('handoff_approvals').insert(row);
+        const record = toApproval(row);
+        await this.audit(
+          tx,
+          approval.entityRef,
+          approval.approver,
+          `approval:${approval.decision}`,
+          undefined,
+          record,
+          now,
+        );
+        return record;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async listApprovals(entityRef: string, decisionSequence: number) {
+    const rows = await this.db('handoff_approvals')
+      .where({ entity_ref: entityRef, decision_sequence: decisionSequence })
+      .orderBy('id');
+    return rows.map(toApproval);
+  }
+
+  async latestTransfer(entityRef: string) {
+    const row = await this.db('handoff_transfers')
+      .where({ entity_ref: entityRef })
+      .orderBy('decision_sequence', 'desc')
+      .first();
+    return row ? toTransfer(row) : undefined;
+  }
+
+  async acceptTransfer(
+    entityRef: string,
+    decisionSequence: number,
+    acceptedBy: string,
+  ) {
+    const now = new Date();
+    return this.db.transaction(async tx => {
+      const before = await tx('handoff_transfers')
+        .where({
+          entity_ref: entityRef,
+          decision_sequence: decisionSequence,
+          status: 'pending',
+        })
+        .first();
+      if (!before) return false as const;
+      const updated = await tx('handoff_transfers')
+        .where({
+          entity_ref: entityRef,
+          decision_sequence: decisionSequence,
+          status: 'pending',
+        })
+        .update({
+          status: 'accepted',
+          accepted_by: acceptedBy,
+          accepted_at: now,
+        });
+      if (updated !== 1) return false as const;
+      const after = toTransfer({
+        ...before,
+        status: 'accepted',
+        accepted_by: acceptedBy,
+        accepted_at: now,
+      });
+      await this.audit(
+        tx,
+        entityRef,
+        acceptedBy,
+        'transfer:accept',
+        toTransfer(before),
+        after,
+        now,
+      );
+      return after;
+    });
+  }
+
+  async addCheckResult(check: Omit<CheckResultResponse, 'id' | 'createdAt'>) {
+    const now = new Date();
+    return this.db.transaction(async tx => {
+      const row = {
+        entity_ref: check.entityRef,
+        name: check.name,
+        kind: check.kind,
+        status: check.status,
+        value: check.value ?? null,
+        details: check.details ?? null,
+        link: check.link ?? null,
+        reporter: check.reporter,
+        created_at: now,
+      };
+      const [inserted] = await tx('handoff_check_results').insert(row, ['id']);
+      const id = typeof inserted === 'object' ? inserted.id : inserted;
+      const record = toCheck({ ...row, id });
+      await this.audit(
+        tx,
+        check.entityRef,
+        check.reporter,
+        `check:${check.status}`,
+        undefined,
+        record,
+        now,
+      );
+      return record;
+    });
+  }
+
+  async latestChecks(entityRef: string) {
+    const rows = await this.db('handoff_check_results as c')
+      .where('c.entity_ref', entityRef)
+      .where(
+        'c.id',
+        this.db('handoff_check_results as l')
+          .max('l.id')
+          .where('l.entity_ref', this.db.ref('c.entity_ref'))
+          .andWhere('l.name', this.db.ref('c.name')),
+      )
+      .orderBy('c.name')
+      .select('c.*');
+    return rows.map(toCheck);
+  }
+
+  async listChecks(entityRef: string, limit: number) {
+    const rows = await this.db('handoff_check_results')
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(toCheck);
+  }
+
+  async listAudit(query: {
+    entityRef?: string;
+    limit: number;
+    before?: number;
+  }) {
+    let q = this.db('handoff_audit_log')
+      .orderBy('id', 'desc')
+      .limit(query.limit);
+    if (query.entityRef) q = q.where({ entity_ref: query.entityRef });
+    if (query.before) q = q.where('id', '<', query.before);
+    const rows = await q;
+    return rows.map(
+      (row: any): AuditEntry => ({
+        id: Number(row.id),
+        entityRef: row.entity_ref,
+        actor: row.actor,
+        action: row.action,
+        before: unjson(row.before),
+        after: unjson(row.after),
+        createdAt: toIso(row.created_at),
+      }),
+    );
+  }
+
+  async overdueDecisions(now: Date) {
+    const rows = await this.db<DecisionRow>('handoff_decisions as d')
+      .where(
+        'd.sequence',
+        this.db('handoff_decisions as l')
+          .max('l.sequence')
+          .where('l.entity_ref', this.db.ref('d.entity_ref')),
+      )
+      .where('d.next_review_at', '<', now)
+      .select('d.*');
+    return rows.map(toRecord);
+  }
+
+  async claimReminder(entityRef: string, dueAt: Date, now: Date) {
+    try {
+      await this.db('handoff_review_reminders').insert({
+        entity_ref: entityRef,
+        due_at: dueAt,
+        sent_at: now,
+      });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
       throw error;
     }
   }

@@ -1,8 +1,13 @@
 import {
+  ApprovalResponse,
+  AuditEntry,
+  CheckResultResponse,
+  GateResult,
   SpecError,
   SpecVersion,
   SpecVersionSummary,
   Stage,
+  TransferResponse,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /** One recorded readiness decision. */
@@ -15,6 +20,9 @@ export type DecisionRecord = {
   actor: string;
   rationale: string;
   nextReviewAt?: string;
+  specVersion?: number;
+  gate?: GateResult;
+  exceptionJustification?: string;
   createdAt: string;
 };
 
@@ -22,6 +30,8 @@ export type DecisionRecord = {
 export type NewDecision = Omit<DecisionRecord, 'sequence' | 'createdAt'> & {
   /** The sequence the caller saw as latest (0 for none); a stale value is refused. */
   expectedSequence: number;
+  /** For a hand-off: the receiving operating owner, who must accept. */
+  transferTo?: string;
 };
 
 /** Persistence of the Handoff backend. */
@@ -29,8 +39,41 @@ export interface HandoffStore extends SpecStore {
   latestDecision(entityRef: string): Promise<DecisionRecord | undefined>;
   latestDecisions(entityRefs: string[]): Promise<Map<string, DecisionRecord>>;
   listDecisions(entityRef: string): Promise<DecisionRecord[]>;
-  /** Appends a decision; resolves false, writing nothing, when `expectedSequence` is stale. */
+  /**
+   * Appends a decision, its audit entry and (for a hand-off) the pending transfer,
+   * all or nothing; resolves false, writing nothing, when `expectedSequence` is stale.
+   */
   appendDecision(decision: NewDecision): Promise<DecisionRecord | false>;
+  /** Resolves false when the same role already approved this transition at this stage. */
+  addApproval(
+    approval: Omit<ApprovalResponse, 'createdAt'>,
+  ): Promise<ApprovalResponse | false>;
+  listApprovals(
+    entityRef: string,
+    decisionSequence: number,
+  ): Promise<ApprovalResponse[]>;
+  latestTransfer(entityRef: string): Promise<TransferResponse | undefined>;
+  /** Resolves false when there is no pending transfer for that hand-off. */
+  acceptTransfer(
+    entityRef: string,
+    decisionSequence: number,
+    acceptedBy: string,
+  ): Promise<TransferResponse | false>;
+  addCheckResult(
+    check: Omit<CheckResultResponse, 'id' | 'createdAt'>,
+  ): Promise<CheckResultResponse>;
+  /** The latest result of each named check. */
+  latestChecks(entityRef: string): Promise<CheckResultResponse[]>;
+  listChecks(entityRef: string, limit: number): Promise<CheckResultResponse[]>;
+  listAudit(query: {
+    entityRef?: string;
+    limit: number;
+    before?: number;
+  }): Promise<AuditEntry[]>;
+  /** Latest decisions whose next review date has passed. */
+  overdueDecisions(now: Date): Promise<DecisionRecord[]>;
+  /** Claims the reminder for one review period; false when another run already sent it. */
+  claimReminder(entityRef: string, dueAt: Date, now: Date): Promise<boolean>;
 }
 
 /** A spec as read from its file, before it is stored. */

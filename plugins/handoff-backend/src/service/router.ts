@@ -10,23 +10,37 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
+  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
   CapabilityListResponse,
+  DecisionResponse,
   EntitySpecResponse,
   SpecDiffResponse,
   SpecRefreshResponse,
+  approvalRequestSchema,
+  auditQuerySchema,
+  checkResultRequestSchema,
+  decisionRequestSchema,
   diffSpecArtifacts,
+  handoffApprovalCreatePermission,
+  handoffAuditReadPermission,
+  handoffCheckCreatePermission,
+  handoffDecisionCreatePermission,
   handoffSpecRefreshPermission,
+  handoffTransferAcceptPermission,
 } from '@handoff/backstage-plugin-handoff-common';
+import { stringify } from 'csv-stringify';
+import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { SpecIngester } from '../catalog/SpecIngester';
-import { HandoffStore } from '../database/HandoffStore';
+import { DecisionRecord, HandoffStore } from '../database/HandoffStore';
+import { WorkflowService } from './WorkflowService';
 import { parseInput } from './parseInput';
 import { summarizeReadiness } from './readiness';
 
@@ -40,6 +54,20 @@ const versionParams = entityParams.extend({
   version: z.coerce.number().int().positive(),
 });
 
+const historyQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+function toDecisionResponse(record: DecisionRecord): DecisionResponse {
+  const { exceptionJustification, ...rest } = record;
+  return {
+    ...rest,
+    ...(exceptionJustification && {
+      exception: { justification: exceptionJustification },
+    }),
+  };
+}
+
 const diffQuery = z.strictObject({
   from: z.coerce.number().int().positive(),
   to: z.coerce.number().int().positive(),
@@ -52,12 +80,14 @@ export type RouterOptions = {
   catalog: CatalogService;
   store: HandoffStore;
   ingester: SpecIngester;
+  workflow: WorkflowService;
 };
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, store, ingester } = options;
+  const { httpAuth, permissions, auditor, catalog, store, ingester, workflow } =
+    options;
   const router = Router();
   router.use(express.json());
 
@@ -79,21 +109,68 @@ export async function createRouter(
     return entity;
   }
 
-  /** The one place write permissions are decided. */
+  /** The one place permissions are decided. */
   async function authorize(
     credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
+    permission: ResourcePermission<'catalog-entity'> | BasicPermission,
+    entityRef?: string,
   ) {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
+    const [decision] =
+      permission.type === 'resource'
+        ? await permissions.authorize(
+            [{ permission, resourceRef: entityRef! }],
+            { credentials },
+          )
+        : await permissions.authorize([{ permission }], { credentials });
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
-        `You may not ${permission.name} for ${entityRef}`,
+        `You may not ${permission.name}${entityRef ? ` for ${entityRef}` : ''}`,
       );
     }
+  }
+
+  /** Runs a write as an auditor event that succeeds or fails with it. */
+  async function audited<T>(
+    req: Request,
+    eventId: string,
+    meta: JsonObject,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      request: req,
+      meta,
+      severityLevel: 'medium',
+    });
+    try {
+      const result = await write();
+      await event.success();
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  /** Parses the body, finds the entity and checks the permission: the start of every write. */
+  async function writeContext<T>(
+    req: Request,
+    schema: z.ZodType<T> | undefined,
+    permission: ResourcePermission<'catalog-entity'>,
+  ) {
+    const credentials = await callerOf(req);
+    const body = schema
+      ? parseInput(schema, req.body ?? {}, 'body')
+      : (undefined as T);
+    const entity = await entityOf(req, credentials);
+    const entityRef = stringifyEntityRef(entity);
+    await authorize(credentials, permission, entityRef);
+    return {
+      entity,
+      entityRef,
+      body,
+      caller: await workflow.callerOf(credentials),
+    };
   }
 
   router.get('/health', (_req, res) => {
@@ -130,9 +207,150 @@ export async function createRouter(
   });
 
   router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await callerOf(req);
+    const entity = await entityOf(req, credentials);
+    res.json(await workflow.readiness(entity, credentials));
+  });
+
+  router.get('/decisions/:kind/:namespace/:name', async (req, res) => {
     const entity = await entityOf(req, await callerOf(req));
-    const latest = await store.latestDecision(stringifyEntityRef(entity));
-    res.json(summarizeReadiness(entity, latest));
+    const history = await store.listDecisions(stringifyEntityRef(entity));
+    res.json({ items: history.map(toDecisionResponse) });
+  });
+
+  router.post('/decisions/:kind/:namespace/:name', async (req, res) => {
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      decisionRequestSchema,
+      handoffDecisionCreatePermission,
+    );
+    const record = await audited(
+      req,
+      'decision',
+      {
+        entityRef,
+        decision: body.decision,
+        exception: Boolean(body.exception),
+      },
+      () => workflow.decide(entity, caller, body),
+    );
+    res.status(201).json(toDecisionResponse(record));
+  });
+
+  router.get('/approvals/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    const entityRef = stringifyEntityRef(entity);
+    const latest = await store.latestDecision(entityRef);
+    res.json({
+      items: await store.listApprovals(entityRef, latest?.sequence ?? 0),
+    });
+  });
+
+  router.post('/approvals/:kind/:namespace/:name', async (req, res) => {
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      approvalRequestSchema,
+      handoffApprovalCreatePermission,
+    );
+    const approval = await audited(
+      req,
+      'approval',
+      { entityRef, decision: body.decision, role: body.role },
+      () => workflow.approve(entity, caller, body),
+    );
+    res.status(201).json(approval);
+  });
+
+  router.post('/transfer/:kind/:namespace/:name/accept', async (req, res) => {
+    const { entity, entityRef, caller } = await writeContext(
+      req,
+      undefined,
+      handoffTransferAcceptPermission,
+    );
+    const transfer = await audited(req, 'transfer-accept', { entityRef }, () =>
+      workflow.acceptTransfer(entity, caller),
+    );
+    res.json(transfer);
+  });
+
+  router.get('/checks/:kind/:namespace/:name', async (req, res) => {
+    const { limit } = parseInput(historyQuery, req.query, 'query');
+    const entity = await entityOf(req, await callerOf(req));
+    const entityRef = stringifyEntityRef(entity);
+    res.json({
+      latest: await store.latestChecks(entityRef),
+      history: await store.listChecks(entityRef, limit),
+    });
+  });
+
+  router.post('/checks/:kind/:namespace/:name', async (req, res) => {
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      checkResultRequestSchema,
+      handoffCheckCreatePermission,
+    );
+    const check = await audited(
+      req,
+      'check-result',
+      { entityRef, check: body.name, status: body.status },
+      () => workflow.recordCheck(entity, caller, body),
+    );
+    res.status(201).json(check);
+  });
+
+  router.get('/audit', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(auditQuerySchema, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    res.json({ items: await store.listAudit(query) });
+  });
+
+  router.get('/audit.csv', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(
+      auditQuerySchema.omit({ limit: true, before: true }),
+      req.query,
+      'query',
+    );
+    await authorize(credentials, handoffAuditReadPermission);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      'attachment; filename="handoff-audit.csv"',
+    );
+    const csv = stringify({
+      header: true,
+      columns: [
+        'id',
+        'createdAt',
+        'entityRef',
+        'actor',
+        'action',
+        'before',
+        'after',
+      ],
+    });
+    csv.pipe(res);
+    // Page through the trail so memory stays flat however long it is.
+    let before: number | undefined;
+    for (;;) {
+      const page = await store.listAudit({
+        entityRef: query.entityRef,
+        limit: 500,
+        before,
+      });
+      for (const entry of page) {
+        csv.write({
+          ...entry,
+          before:
+            entry.before === undefined ? '' : JSON.stringify(entry.before),
+          after: entry.after === undefined ? '' : JSON.stringify(entry.after),
+        });
+      }
+      if (page.length < 500) break;
+      before = page[page.length - 1].id;
+    }
+    csv.end();
   });
 
   router.get('/specs/:kind/:namespace/:name', async (req, res) => {
@@ -213,38 +431,23 @@ export async function createRouter(
   });
 
   router.post('/specs/:kind/:namespace/:name/refresh', async (req, res) => {
-    const credentials = await callerOf(req);
-    const entity = await entityOf(req, credentials);
-    const entityRef = stringifyEntityRef(entity);
-    await authorize(credentials, handoffSpecRefreshPermission, entityRef);
-    const event = await auditor.createEvent({
-      eventId: 'spec-refresh',
-      request: req,
-      meta: { entityRef },
-    });
-    try {
-      const result = await ingester.ingestEntity(entity);
-      await event.success({
-        meta: {
-          status: result.status,
-          ...(result.status !== 'unreadable' && {
+    const { entity, entityRef } = await writeContext(
+      req,
+      undefined,
+      handoffSpecRefreshPermission,
+    );
+    const result = await audited(req, 'spec-refresh', { entityRef }, () =>
+      ingester.ingestEntity(entity),
+    );
+    const body: SpecRefreshResponse =
+      result.status === 'unreadable'
+        ? { status: result.status, error: result.error }
+        : {
+            status: result.status,
             version: result.version.version,
-          }),
-        },
-      });
-      const body: SpecRefreshResponse =
-        result.status === 'unreadable'
-          ? { status: result.status, error: result.error }
-          : {
-              status: result.status,
-              version: result.version.version,
-              valid: result.version.valid,
-            };
-      res.json(body);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+            valid: result.version.valid,
+          };
+    res.json(body);
   });
 
   return router;

@@ -1,0 +1,380 @@
+import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  isGroupEntity,
+  isUserEntity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_HANDOFF_SPEC,
+  ANNOTATION_HANDOFF_STAGE,
+  ApprovalRequest,
+  CheckResultRequest,
+  Decision,
+  DecisionRequest,
+  GateInput,
+  HandoffSpec,
+  REVIEW_CADENCE_DAYS,
+  ReadinessSummary,
+  Stage,
+  TRANSITIONS,
+  allowedDecisions,
+  currentStage,
+  evaluateGate,
+  isStage,
+  riskTier,
+  validateHandoffSpecObject,
+} from '@handoff/backstage-plugin-handoff-common';
+import { SpecIngester } from '../catalog/SpecIngester';
+import { HandoffStore } from '../database/HandoffStore';
+import { summarizeReadiness } from './readiness';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Who is calling, as far as the workflow cares. */
+export type Caller = {
+  credentials: BackstageCredentials;
+  /** The user's entity ref, or the service's subject. */
+  ref: string;
+  /** The user and the groups they belong to (empty for services). */
+  ownership: string[];
+};
+
+/** The readiness workflow: gates, decisions, approvals, transfers and checks. */
+export class WorkflowService {
+  constructor(
+    private readonly deps: {
+      store: HandoffStore;
+      catalog: CatalogService;
+      ingester: SpecIngester;
+      userInfo: UserInfoService;
+      complianceApprovers: string[];
+    },
+  ) {}
+
+  async callerOf(
+    credentials: BackstageCredentials<
+      BackstageUserPrincipal | BackstageServicePrincipal
+    >,
+  ): Promise<Caller> {
+    if (credentials.principal.type === 'user') {
+      const info = await this.deps.userInfo.getUserInfo(credentials);
+      return {
+        credentials,
+        ref: info.userEntityRef,
+        ownership: info.ownershipEntityRefs,
+      };
+    }
+    return { credentials, ref: credentials.principal.subject, ownership: [] };
+  }
+
+  /** The stage, the latest decision's sequence and the history, oldest first. */
+  private async stageOf(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    const latest = await this.deps.store.latestDecision(entityRef);
+    const annotated = entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE];
+    const registered: Stage = isStage(annotated) ? annotated : 'proposed';
+    return {
+      entityRef,
+      latest,
+      sequence: latest?.sequence ?? 0,
+      stage: currentStage(latest ? [latest] : [], registered),
+    };
+  }
+
+  /** The latest spec: its version, whether it is valid, and the parsed spec when it is. */
+  private async specOf(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    let latest = await this.deps.store.latestSpec(entityRef);
+    if (!latest && entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC]) {
+      const status = await this.deps.store.getReadStatus(entityRef);
+      if (!status) {
+        await this.deps.ingester.ingestEntity(entity);
+        latest = await this.deps.store.latestSpec(entityRef);
+      }
+    }
+    if (!latest) return { state: 'missing' as const };
+    if (!latest.valid) return { state: 'invalid' as const, version: latest };
+    const parsed = validateHandoffSpecObject(latest.document);
+    return parsed.valid
+      ? { state: 'valid' as const, version: latest, spec: parsed.spec }
+      : { state: 'invalid' as const, version: latest };
+  }
+
+  private async ownersResolve(
+    spec: HandoffSpec | undefined,
+    credentials: BackstageCredentials,
+  ) {
+    const refs = [spec?.owners?.operatingOwner, spec?.owners?.supportPath];
+    const wanted = refs
+      .filter((r): r is string => Boolean(r))
+      .map(r => r.toLocaleLowerCase('en-US'));
+    if (wanted.length === 0)
+      return { operatingOwner: false, supportPath: false };
+    const { items } = await this.deps.catalog.getEntitiesByRefs(
+      {
+        entityRefs: wanted,
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    );
+    const exists = (ref?: string) => {
+      if (!ref) return false;
+      const found = items[wanted.indexOf(ref.toLocaleLowerCase('en-US'))];
+      return Boolean(found && (isGroupEntity(found) || isUserEntity(found)));
+    };
+    return { operatingOwner: exists(refs[0]), supportPath: exists(refs[1]) };
+  }
+
+  /** Everything a gate needs, for every decision the stage allows. */
+  private async context(entity: Entity, credentials: BackstageCredentials) {
+    const { entityRef, latest, sequence, stage } = await this.stageOf(entity);
+    const spec = await this.specOf(entity);
+    const [checks, approvals, transfer, ownersResolve] = await Promise.all([
+      this.deps.store.latestChecks(entityRef),
+      this.deps.store.listApprovals(entityRef, sequence),
+      this.deps.store.latestTransfer(entityRef),
+      this.ownersResolve(spec.spec, credentials),
+    ]);
+    const gateInput = (decision: Decision): GateInput => ({
+      decision,
+      spec: spec.spec,
+      specState: spec.state,
+      ownersResolve,
+      checks,
+      approvals: approvals.filter(a => a.decision === decision),
+      transferAccepted: Boolean(
+        transfer &&
+          latest?.decision === 'hand-off' &&
+          transfer.decisionSequence === sequence &&
+          transfer.status === 'accepted',
+      ),
+    });
+    return {
+      entityRef,
+      latest,
+      sequence,
+      stage,
+      spec,
+      checks,
+      transfer,
+      gateInput,
+    };
+  }
+
+  /** Where the entity stands, with the gate of every decision its stage allows. */
+  async readiness(
+    entity: Entity,
+    credentials: BackstageCredentials,
+  ): Promise<ReadinessSummary> {
+    const ctx = await this.context(entity, credentials);
+    const base = summarizeReadiness(entity, ctx.latest);
+    const nextReviewAt =
+      base.nextReviewAt ??
+      (ctx.spec.version
+        ? new Date(
+            new Date(ctx.spec.version.firstSeenAt).getTime() +
+              REVIEW_CADENCE_DAYS[riskTier(ctx.spec.spec?.risk)] * DAY,
+          ).toISOString()
+        : undefined);
+    const failingChecks = ctx.checks
+      .filter(c => c.status === 'fail')
+      .map(c => c.name);
+    return {
+      ...base,
+      stage: ctx.stage,
+      nextReviewAt,
+      overdue: Boolean(
+        failingChecks.some(name =>
+          ['drift', 'schema'].includes(
+            ctx.checks.find(c => c.name === name)!.kind,
+          ),
+        ) ||
+          (nextReviewAt && new Date(nextReviewAt).getTime() < Date.now()),
+      ),
+      sequence: ctx.sequence,
+      specVersion: ctx.spec.version?.version,
+      specValid: ctx.spec.state === 'valid',
+      gates: allowedDecisions(ctx.stage).map(d =>
+        evaluateGate(ctx.gateInput(d)),
+      ),
+      transfer: ctx.transfer,
+      failingChecks,
+    };
+  }
+
+  /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
+  async decide(entity: Entity, caller: Caller, request: DecisionRequest) {
+    const ctx = await this.context(entity, caller.credentials);
+    if (request.expectedSequence !== ctx.sequence) {
+      throw new ConflictError(
+        `The capability changed since you looked: the latest decision is number ${ctx.sequence}, not ${request.expectedSequence}. Reload and decide again.`,
+      );
+    }
+    if (
+      request.specVersion !== undefined &&
+      request.specVersion !== ctx.spec.version?.version
+    ) {
+      throw new ConflictError(
+        `The spec changed since you looked: the latest version is ${
+          ctx.spec.version?.version ?? 'none'
+        }, not ${request.specVersion}.`,
+      );
+    }
+    const allowed = allowedDecisions(ctx.stage);
+    if (!allowed.includes(request.decision)) {
+      throw new ConflictError(
+        `Cannot ${request.decision} from ${ctx.stage}; allowed: ${
+          allowed.join(', ') || 'none (the capability is stopped)'
+        }`,
+      );
+    }
+    const gate = evaluateGate(ctx.gateInput(request.decision));
+    if (!gate.met && !request.exception) {
+      const unmet = gate.requirements.filter(r => !r.met);
+      throw new ConflictError(
+        `The gate for ${request.decision} is not met: ${unmet
+          .map(r => `${r.description} (${r.reason})`)
+          .join('; ')}. Meet it, or record an exception with a justification.`,
+      );
+    }
+    if (gate.met && request.exception) {
+      throw new InputError(
+        'exception: the gate is met, so there is nothing to make an exception for',
+      );
+    }
+    const tier = riskTier(ctx.spec.spec?.risk);
+    const nextReviewAt = request.nextReviewAt
+      ? new Date(`${request.nextReviewAt}T00:00:00Z`)
+      : new Date(Date.now() + REVIEW_CADENCE_DAYS[tier] * DAY);
+    if (nextReviewAt.getTime() <= Date.now()) {
+      throw new InputError('nextReviewAt: must be in the future');
+    }
+    const transferTo =
+      request.decision === 'hand-off'
+        ? ctx.spec.spec?.owners?.operatingOwner
+        : undefined;
+    if (request.decision === 'hand-off' && !transferTo) {
+      throw new ConflictError(
+        'A hand-off needs an operating owner in the spec (owners.operatingOwner)',
+      );
+    }
+    const record = await this.deps.store.appendDecision({
+      entityRef: ctx.entityRef,
+      decision: request.decision,
+      fromStage: ctx.stage,
+      toStage: TRANSITIONS[request.decision].to,
+      actor: caller.ref,
+      rationale: request.rationale,
+      nextReviewAt: nextReviewAt.toISOString(),
+      specVersion: ctx.spec.version?.version,
+      gate,
+      exceptionJustification: request.exception?.justification,
+      expectedSequence: ctx.sequence,
+      transferTo,
+    });
+    if (!record) {
+      throw new ConflictError(
+        'Another decision was recorded at the same moment. Reload and decide again.',
+      );
+    }
+    return record;
+  }
+
+  /** Records an approval by someone entitled to give it. */
+  async approve(entity: Entity, caller: Caller, request: ApprovalRequest) {
+    const ctx = await this.context(entity, caller.credentials);
+    if (!allowedDecisions(ctx.stage).includes(request.decision)) {
+      throw new ConflictError(
+        `Nothing to approve: ${request.decision} is not possible from ${ctx.stage}`,
+      );
+    }
+    const accountable =
+      ctx.spec.spec?.owners?.raci?.accountable?.toLocaleLowerCase('en-US');
+    const mine = caller.ownership.map(r => r.toLocaleLowerCase('en-US'));
+    const entitled =
+      request.role === 'accountable'
+        ? Boolean(
+            accountable &&
+              (mine.includes(accountable) ||
+                caller.ref.toLocaleLowerCase('en-US') === accountable),
+          )
+        : this.deps.complianceApprovers.some(g =>
+            mine.includes(g.toLocaleLowerCase('en-US')),
+          );
+    if (!entitled) {
+      throw new NotAllowedError(
+        request.role === 'accountable'
+          ? `Only the accountable owner (${
+              accountable ?? 'not named in the spec'
+            }) may give this approval`
+          : `Only members of ${
+              this.deps.complianceApprovers.join(', ') ||
+              'the configured compliance approvers'
+            } may give a compliance approval`,
+      );
+    }
+    const approval = await this.deps.store.addApproval({
+      entityRef: ctx.entityRef,
+      decisionSequence: ctx.sequence,
+      decision: request.decision,
+      role: request.role,
+      approver: caller.ref,
+      comment: request.comment,
+    });
+    if (!approval) {
+      throw new ConflictError(
+        `The ${request.role} approval for ${request.decision} is already recorded`,
+      );
+    }
+    return approval;
+  }
+
+  /** The receiving operating owner accepts the hand-off. */
+  async acceptTransfer(entity: Entity, caller: Caller) {
+    const entityRef = stringifyEntityRef(entity);
+    const transfer = await this.deps.store.latestTransfer(entityRef);
+    if (!transfer || transfer.status !== 'pending') {
+      throw new ConflictError(`${entityRef} has no pending ownership transfer`);
+    }
+    const to = transfer.toOwner.toLocaleLowerCase('en-US');
+    if (
+      !caller.ownership.map(r => r.toLocaleLowerCase('en-US')).includes(to) &&
+      caller.ref.toLocaleLowerCase('en-US') !== to
+    ) {
+      throw new NotAllowedError(
+        `Only ${transfer.toOwner} (or its members) may accept this hand-off`,
+      );
+    }
+    const accepted = await this.deps.store.acceptTransfer(
+      entityRef,
+      transfer.decisionSequence,
+      caller.ref,
+    );
+    if (!accepted) {
+      throw new ConflictError(
+        'The transfer was accepted by someone else at the same moment',
+      );
+    }
+    return accepted;
+  }
+
+  async recordCheck(
+    entity: Entity,
+    caller: Caller,
+    request: CheckResultRequest,
+  ) {
+    return this.deps.store.addCheckResult({
+      entityRef: stringifyEntityRef(entity),
+      ...request,
+      reporter: caller.ref,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { DECISIONS } from './lifecycle';
+
+/**
+ * Body of `POST /decisions/:kind/:namespace/:name`.
+ *
+ * @public
+ */
+export const decisionRequestSchema = z.strictObject({
+  decision: z.enum(DECISIONS),
+  rationale: z.string().trim().min(1, 'must say why').max(10_000),
+  /** The sequence of the latest decision the caller saw (0 when there was none). */
+  expectedSequence: z.number().int().min(0),
+  /** The spec version the decision judged; must be the latest. */
+  specVersion: z.number().int().positive().optional(),
+  /** Defaults from the risk tier: high 30 days, medium 90, low 180. */
+  nextReviewAt: z.iso.date().optional(),
+  /** Overrides an unmet gate; recorded as an exception. */
+  exception: z
+    .strictObject({
+      justification: z
+        .string()
+        .trim()
+        .min(20, 'must explain the exception in at least 20 characters'),
+    })
+    .optional(),
+});
+
+/** @public */
+export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
+
+/**
+ * Body of `POST /approvals/:kind/:namespace/:name`.
+ *
+ * @public
+ */
+export const approvalRequestSchema = z.strictObject({
+  decision: z.enum(DECISIONS),
+  role: z.enum(['accountable', 'compliance']),
+  comment: z.string().max(10_000).optional(),
+});
+
+/** @public */
+export type ApprovalRequest = z.infer<typeof approvalRequestSchema>;
+
+/**
+ * Body of `POST /checks/:kind/:namespace/:name`, posted by CI and data pipelines.
+ *
+ * @public
+ */
+export const checkResultRequestSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9._-]{0,99}$/,
+      'must be a lower-case name like drift-nightly',
+    ),
+  kind: z.enum(['drift', 'schema', 'test', 'quality', 'other']),
+  status: z.enum(['pass', 'fail']),
+  value: z.number().optional(),
+  details: z.string().max(10_000).optional(),
+  link: z.url().optional(),
+});
+
+/** @public */
+export type CheckResultRequest = z.infer<typeof checkResultRequestSchema>;
+
+/**
+ * Query of `GET /audit` and `GET /audit.csv`.
+ *
+ * @public
+ */
+export const auditQuerySchema = z.strictObject({
+  entityRef: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Only entries with an id below this one (for paging back in time). */
+  before: z.coerce.number().int().positive().optional(),
+});
