@@ -61,7 +61,7 @@ describe('handoff backend plugin', () => {
       '/api/handoff/readiness/component/default/churn-model',
     );
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({
       entityRef: 'component:default/churn-model',
       title: 'Churn model',
       stage: 'pilot',
