@@ -8,6 +8,13 @@ export interface Config {
      * capability with high compliance risk needs, e.g. group:default/risk-and-compliance.
      */
     complianceApprovers?: string[];
+    reviews?: {
+      /**
+       * How often overdue reviews are looked for and their owners notified
+       * (once per review period). Defaults to hourly.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     specs?: {
       /**
        * How often every annotated entity's handoff.yaml is read again.

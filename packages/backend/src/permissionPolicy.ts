@@ -14,13 +14,29 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
+import {
+  handoffApprovalCreatePermission,
+  handoffPermissions,
+  handoffTransferAcceptPermission,
+} from '@handoff/backstage-plugin-handoff-common';
 
-const handoffPermissionNames = new Set(handoffPermissions.map(p => p.name));
+const ownerOnly = new Set(
+  handoffPermissions
+    .map(p => p.name)
+    .filter(
+      name =>
+        // The backend itself lets only the accountable owner or compliance
+        // approvers approve, and only the receiving owner accept a transfer;
+        // neither is usually the entity's catalog owner.
+        name !== handoffApprovalCreatePermission.name &&
+        name !== handoffTransferAcceptPermission.name,
+    ),
+);
 
 /**
- * The example portal's policy. Handoff writes on an entity are allowed only to
- * its owners (the user or a group the user belongs to); everything else is allowed.
+ * The example portal's policy. Handoff decisions, spec refreshes and check
+ * results on an entity are allowed only to its owners (the user or a group the
+ * user belongs to) and to services (CI); everything else is allowed.
  * This is the seam a company replaces with its own rules.
  */
 export class HandoffExamplePolicy implements PermissionPolicy {
@@ -29,7 +45,7 @@ export class HandoffExamplePolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    if (!handoffPermissionNames.has(permission.name)) {
+    if (!ownerOnly.has(permission.name)) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (isResourcePermission(permission, 'catalog-entity')) {

@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { ReviewReminders } from './reviews/ReviewReminders';
 import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
 import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
@@ -34,6 +36,7 @@ export const handoffPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter } = deps;
@@ -67,6 +70,34 @@ export const handoffPlugin = createBackendPlugin({
               }),
           fn: async () => {
             await ingester.ingestAll();
+          },
+        });
+
+        const reminders = new ReviewReminders({
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          notifications: deps.notifications,
+          logger,
+        });
+        const reminderConfig = config.getOptionalConfig(
+          'handoff.reviews.schedule',
+        );
+        await scheduler.scheduleTask({
+          id: 'handoff-review-reminders',
+          // Global: with several replicas, one of them runs each sweep.
+          scope: 'global',
+          ...(reminderConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                reminderConfig,
+              )
+            : {
+                frequency: { hours: 1 },
+                timeout: { minutes: 10 },
+                initialDelay: { minutes: 1 },
+              }),
+          fn: async () => {
+            await reminders.sendDue();
           },
         });
 

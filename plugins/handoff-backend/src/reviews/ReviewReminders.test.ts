@@ -1,0 +1,133 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import knexFactory from 'knex';
+import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { ReviewReminders } from './ReviewReminders';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+const catalog = catalogServiceMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'churn-model',
+        namespace: 'default',
+        title: 'Churn model',
+      },
+      spec: { owner: 'group:default/data-science' },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/data-science' }],
+    },
+  ],
+});
+
+describe.each(databases.eachSupportedId())(
+  'review reminders on %s',
+  databaseId => {
+    async function seed() {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseHandoffStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await store.appendDecision({
+        entityRef: 'component:default/churn-model',
+        decision: 'start-review',
+        toStage: 'readiness-review',
+        actor: 'user:default/ada',
+        rationale: 'r',
+        nextReviewAt: '2026-11-01T00:00:00.000Z',
+        expectedSequence: 0,
+      });
+      await store.appendDecision({
+        entityRef: 'component:default/stopped',
+        decision: 'stop',
+        toStage: 'stopped',
+        actor: 'user:default/ada',
+        rationale: 'r',
+        nextReviewAt: '2026-11-01T00:00:00.000Z',
+        expectedSequence: 0,
+      });
+      return { knex, store };
+    }
+
+    const remindersWith = (store: DatabaseHandoffStore, send: jest.Mock) =>
+      new ReviewReminders({
+        store,
+        catalog,
+        auth: mockServices.auth(),
+        notifications: { send },
+        logger: mockServices.logger.mock(),
+      });
+
+    it('tells the owner once per review period, not every run', async () => {
+      const { store } = await seed();
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      expect(await reminders.sendDue(new Date('2026-10-31T00:00:00Z'))).toBe(0);
+      expect(await reminders.sendDue(new Date('2026-11-25T00:00:00Z'))).toBe(1);
+      expect(await reminders.sendDue(new Date('2026-11-26T00:00:00Z'))).toBe(0);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(send.mock.calls[0][0]).toMatchObject({
+        recipients: { type: 'entity', entityRef: 'group:default/data-science' },
+        payload: {
+          title: 'Review overdue: Churn model',
+          description: expect.stringContaining(
+            'due on 2026-11-01, 24 days ago',
+          ),
+          link: '/catalog/default/component/churn-model/handoff',
+          severity: 'high',
+        },
+      });
+
+      // A new decision sets a new review date: that period is reminded again once.
+      await store.appendDecision({
+        entityRef: 'component:default/churn-model',
+        decision: 'harden',
+        toStage: 'hardening',
+        actor: 'user:default/ada',
+        rationale: 'r',
+        nextReviewAt: '2026-12-01T00:00:00.000Z',
+        expectedSequence: 1,
+      });
+      expect(await reminders.sendDue(new Date('2026-11-27T00:00:00Z'))).toBe(0);
+      expect(await reminders.sendDue(new Date('2026-12-02T00:00:00Z'))).toBe(1);
+    });
+
+    it('sends once when two backend instances sweep the same database together', async () => {
+      const { knex } = await seed();
+      // A second connection pool to the same database, as a second replica would have.
+      const other =
+        databaseId === 'SQLITE_3' ? knex : knexFactory(knex.client.config);
+      try {
+        const sendA = jest.fn();
+        const sendB = jest.fn();
+        const a = remindersWith(
+          await DatabaseHandoffStore.create({
+            database: mockServices.database({ knex }),
+          }),
+          sendA,
+        );
+        const b = remindersWith(
+          await DatabaseHandoffStore.create({
+            database: mockServices.database({ knex: other }),
+          }),
+          sendB,
+        );
+        const now = new Date('2026-11-25T00:00:00Z');
+        const counts = await Promise.all([
+          a.sendDue(now),
+          b.sendDue(now),
+          a.sendDue(now),
+          b.sendDue(now),
+        ]);
+        expect(counts.reduce((x, y) => x + y, 0)).toBe(1);
+        expect(sendA.mock.calls.length + sendB.mock.calls.length).toBe(1);
+      } finally {
+        if (other !== knex) await other.destroy();
+      }
+    });
+  },
+);
