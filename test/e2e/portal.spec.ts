@@ -100,3 +100,59 @@ test('an invalid spec is shown with each error at its artifact', async ({
     'owners.operatingOwner',
   );
 });
+
+test('an owner records a decision, and sees why a gate that is not met blocks another', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/churn-model/handoff');
+  await expect(page.getByTestId('handoff-stage')).toHaveText('Pilot');
+
+  // The readiness review's gate is met: record it.
+  await page.getByRole('button', { name: 'Record a decision' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: /Decision/ }).click();
+  await page
+    .getByRole('option', { name: 'Start the readiness review' })
+    .click();
+  await expect(dialog.getByText('The gate is met.')).toBeVisible();
+  await dialog
+    .getByLabel('Rationale')
+    .fill('The pilot beat its precision target for six weeks');
+  await dialog.getByRole('button', { name: 'Record decision' }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.getByTestId('handoff-stage')).toHaveText(
+    'Readiness review',
+  );
+  const timeline = page.getByRole('list', { name: 'Decision timeline' });
+  await expect(timeline).toContainText(
+    'Start the readiness review (Pilot → Readiness review)',
+  );
+  await expect(timeline).toContainText(
+    'The pilot beat its precision target for six weeks',
+  );
+
+  // Hand-off is not ready: the dialog says exactly what is missing before submitting.
+  await page.getByRole('button', { name: 'Record a decision' }).click();
+  await dialog.getByRole('button', { name: /Decision/ }).click();
+  await page.getByRole('option', { name: 'Hand off (gate not met)' }).click();
+  await expect(dialog.getByText('The gate is not met yet:')).toBeVisible();
+  await expect(
+    dialog.getByText('The spec has no deployment checklist'),
+  ).toBeVisible();
+  await expect(
+    dialog.getByText('The spec describes no rollback procedure'),
+  ).toBeVisible();
+  await dialog.getByLabel('Rationale').fill('Ship it');
+  await expect(
+    dialog.getByRole('button', { name: 'Record as exception' }),
+  ).toBeDisabled();
+  await page.screenshot({
+    path: 'test-results/screenshots/decision-dialog.png',
+  });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('handoff-stage')).toHaveText(
+    'Readiness review',
+  );
+});

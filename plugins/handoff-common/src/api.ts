@@ -33,6 +33,10 @@ export type ReadinessSummary = {
   transfer?: TransferResponse;
   /** Checks whose latest result fails: the capability is flagged for review. */
   failingChecks?: string[];
+  /** From the latest valid spec. */
+  operatingOwner?: string;
+  supportPath?: string;
+  riskTier?: 'low' | 'medium' | 'high';
 };
 
 /**

@@ -207,6 +207,9 @@ export class WorkflowService {
       ),
       transfer: ctx.transfer,
       failingChecks,
+      operatingOwner: ctx.spec.spec?.owners?.operatingOwner,
+      supportPath: ctx.spec.spec?.owners?.supportPath,
+      riskTier: ctx.spec.spec ? riskTier(ctx.spec.spec.risk) : undefined,
     };
   }
 

@@ -1,7 +1,13 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  ApprovalRequest,
+  ApprovalResponse,
   CapabilityListResponse,
+  CheckResultResponse,
+  DecisionRequest,
+  DecisionResponse,
+  TransferResponse,
   EntitySpecResponse,
   ReadinessSummary,
   SpecDiffResponse,
@@ -31,6 +37,24 @@ export interface HandoffApi {
     from: number,
     to: number,
   ): Promise<SpecDiffResponse>;
+  listDecisions(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: DecisionResponse[] }>;
+  decide(
+    entityRef: CompoundEntityRef,
+    request: DecisionRequest,
+  ): Promise<DecisionResponse>;
+  listApprovals(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: ApprovalResponse[] }>;
+  approve(
+    entityRef: CompoundEntityRef,
+    request: ApprovalRequest,
+  ): Promise<ApprovalResponse>;
+  acceptTransfer(entityRef: CompoundEntityRef): Promise<TransferResponse>;
+  listChecks(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ latest: CheckResultResponse[]; history: CheckResultResponse[] }>;
   /** Reads the entity's spec file again now. */
   refreshSpec(entityRef: CompoundEntityRef): Promise<SpecRefreshResponse>;
 }

@@ -50,6 +50,37 @@ export class HandoffClient implements HandoffApi {
     );
   }
 
+  listDecisions(ref: CompoundEntityRef) {
+    return this.request<Result<'listDecisions'>>(
+      `/decisions/${entityPath(ref)}`,
+    );
+  }
+
+  decide(ref: CompoundEntityRef, body: Parameters<HandoffApi['decide']>[1]) {
+    return this.post<Result<'decide'>>(`/decisions/${entityPath(ref)}`, body);
+  }
+
+  listApprovals(ref: CompoundEntityRef) {
+    return this.request<Result<'listApprovals'>>(
+      `/approvals/${entityPath(ref)}`,
+    );
+  }
+
+  approve(ref: CompoundEntityRef, body: Parameters<HandoffApi['approve']>[1]) {
+    return this.post<Result<'approve'>>(`/approvals/${entityPath(ref)}`, body);
+  }
+
+  acceptTransfer(ref: CompoundEntityRef) {
+    return this.post<Result<'acceptTransfer'>>(
+      `/transfer/${entityPath(ref)}/accept`,
+      {},
+    );
+  }
+
+  listChecks(ref: CompoundEntityRef) {
+    return this.request<Result<'listChecks'>>(`/checks/${entityPath(ref)}`);
+  }
+
   refreshSpec(ref: CompoundEntityRef) {
     return this.request<Result<'refreshSpec'>>(
       `/specs/${entityPath(ref)}/refresh`,
@@ -61,6 +92,14 @@ export class HandoffClient implements HandoffApi {
 
   listCapabilities() {
     return this.request<Result<'listCapabilities'>>('/capabilities');
+  }
+
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

@@ -13,6 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { useEntityRef, useEntitySpec } from '../../hooks/useEntitySpec';
 import { SpecView } from '../SpecView';
+import { errorMessage } from '../errorMessage';
 
 function SpecStatus(props: {
   valid?: boolean;
@@ -56,7 +57,7 @@ export function SpecCard() {
       });
       retry();
     } catch (e) {
-      alertApi.post({ message: (e as Error).message, severity: 'error' });
+      alertApi.post({ message: errorMessage(e), severity: 'error' });
     } finally {
       setRefreshing(false);
     }

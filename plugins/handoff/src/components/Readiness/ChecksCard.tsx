@@ -1,0 +1,82 @@
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  StatusError,
+  StatusOK,
+} from '@backstage/core-components';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { handoffApiRef } from '../../api';
+
+/** Check results posted by CI and data pipelines, newest first. */
+export function ChecksCard(props: { revision: number }) {
+  const { entity } = useEntity();
+  const api = useApi(handoffApiRef);
+  const ref = getCompoundEntityRef(entity);
+  const { value, loading, error } = useAsync(
+    () => api.listChecks(ref),
+    [api, ref.kind, ref.namespace, ref.name, props.revision],
+  );
+  if (loading && !value) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const history = value?.history ?? [];
+  return (
+    <InfoCard title="Checks" subheader="Posted by CI and data pipelines">
+      {history.length === 0 ? (
+        <Typography variant="body2">
+          No check result yet. CI posts them to /api/handoff/checks/
+          {'{kind}/{namespace}/{name}'} with a service token.
+        </Typography>
+      ) : (
+        <Table size="small" aria-label="Check results">
+          <TableHead>
+            <TableRow>
+              <TableCell>Check</TableCell>
+              <TableCell>Result</TableCell>
+              <TableCell>Value</TableCell>
+              <TableCell>Details</TableCell>
+              <TableCell>When</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {history.map(c => (
+              <TableRow key={c.id}>
+                <TableCell>
+                  {c.name} ({c.kind})
+                </TableCell>
+                <TableCell>
+                  {c.status === 'pass' ? (
+                    <StatusOK>pass</StatusOK>
+                  ) : (
+                    <StatusError>fail</StatusError>
+                  )}
+                </TableCell>
+                <TableCell>{c.value ?? ''}</TableCell>
+                <TableCell>
+                  {c.details}
+                  {c.link && (
+                    <>
+                      {' '}
+                      <Link to={c.link}>details</Link>
+                    </>
+                  )}
+                </TableCell>
+                <TableCell>{new Date(c.createdAt).toLocaleString()}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </InfoCard>
+  );
+}

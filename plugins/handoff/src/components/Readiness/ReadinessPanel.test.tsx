@@ -1,0 +1,287 @@
+import { Entity } from '@backstage/catalog-model';
+import { alertApiRef, identityApiRef } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ReadinessSummary } from '@handoff/backstage-plugin-handoff-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { HandoffApi, handoffApiRef } from '../../api';
+import { HandoffCard } from '../HandoffCard';
+import { ReadinessPanel } from './ReadinessPanel';
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'forecast', namespace: 'default' },
+  spec: { owner: 'group:default/data-science' },
+};
+
+const readiness: ReadinessSummary = {
+  entityRef: 'component:default/forecast',
+  title: 'forecast',
+  stage: 'readiness-review',
+  sequence: 1,
+  specVersion: 2,
+  specValid: true,
+  riskTier: 'medium',
+  gates: [
+    { decision: 'harden', met: true, requirements: [] },
+    {
+      decision: 'hand-off',
+      met: false,
+      requirements: [
+        {
+          id: 'rollback',
+          description: 'A rollback procedure',
+          met: true,
+          reason: 'Done',
+        },
+        {
+          id: 'approval-accountable',
+          description: 'Approval by the accountable owner (user:default/ada)',
+          met: false,
+          reason: 'Not approved yet',
+        },
+      ],
+    },
+    { decision: 'reframe', met: true, requirements: [] },
+    { decision: 'stop', met: true, requirements: [] },
+  ],
+  failingChecks: [],
+};
+
+async function conflict(message: string) {
+  return ResponseError.fromResponse(
+    new Response(
+      JSON.stringify({
+        error: { name: 'ConflictError', message },
+        response: { statusCode: 409 },
+      }),
+      {
+        status: 409,
+        headers: { 'Content-Type': 'application/json' },
+      },
+    ) as any,
+  );
+}
+
+function renderPanel(
+  api: Partial<HandoffApi>,
+  allowed = true,
+  onChange = jest.fn(),
+) {
+  // Permission answers are cached per resource, so a denied user looks at another entity.
+  const shown = allowed
+    ? entity
+    : { ...entity, metadata: { ...entity.metadata, name: 'forecast-denied' } };
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [handoffApiRef, api],
+        [alertApiRef, { post: jest.fn() }],
+        [
+          permissionApiRef,
+          {
+            authorize: async () => ({
+              result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+            }),
+          },
+        ],
+        [
+          identityApiRef,
+          {
+            getBackstageIdentity: async () => ({
+              type: 'user' as const,
+              userEntityRef: 'user:default/ada',
+              ownershipEntityRefs: [
+                'user:default/ada',
+                'group:default/data-science',
+              ],
+            }),
+          },
+        ],
+      ]}
+    >
+      <EntityProvider entity={shown}>
+        <ReadinessPanel readiness={readiness} onChange={onChange} />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+describe('ReadinessPanel', () => {
+  it('shows the stage and each gate with what it lacks', async () => {
+    await renderPanel({});
+    expect(await screen.findByText('Hand off: 1 of 2 met')).toBeInTheDocument();
+    const gate = screen.getByRole('region', { name: 'Hand off gate' });
+    expect(within(gate).getByText('Not approved yet')).toBeInTheDocument();
+    expect(screen.getByText('Harden further: always open')).toBeInTheDocument();
+  });
+
+  it('offers only the decisions the stage allows and explains an unmet gate before submitting', async () => {
+    await renderPanel({});
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Record a decision' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.mouseDown(
+      within(dialog).getByRole('button', { name: /Decision/ }),
+    );
+    const options = (await screen.findAllByRole('option')).map(
+      o => o.textContent,
+    );
+    expect(options).toEqual([
+      'Harden further',
+      'Hand off (gate not met)',
+      'Reframe',
+      'Stop',
+    ]);
+    fireEvent.click(
+      screen.getByRole('option', { name: 'Hand off (gate not met)' }),
+    );
+    expect(
+      within(dialog).getByText('The gate is not met yet:'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByLabelText('Exception justification'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByRole('button', { name: 'Record as exception' }),
+    ).toBeDisabled();
+  });
+
+  it("renders the server's refusal in plain words and keeps what the user typed", async () => {
+    const decide = jest
+      .fn()
+      .mockRejectedValue(
+        await conflict(
+          'The capability changed since you looked: the latest decision is number 2, not 1. Reload and decide again.',
+        ),
+      );
+    const onChange = jest.fn();
+    await renderPanel({ decide }, true, onChange);
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Record a decision' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.mouseDown(
+      within(dialog).getByRole('button', { name: /Decision/ }),
+    );
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'Harden further' }),
+    );
+    fireEvent.change(within(dialog).getByLabelText('Rationale'), {
+      target: { value: 'Load test failed' },
+    });
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Record decision' }),
+    );
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'The capability changed since you looked',
+    );
+    expect(within(dialog).getByLabelText('Rationale')).toHaveValue(
+      'Load test failed',
+    );
+    expect(decide).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'forecast' },
+      {
+        decision: 'harden',
+        rationale: 'Load test failed',
+        expectedSequence: 1,
+        specVersion: 2,
+      },
+    );
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('records a decision and reports the change', async () => {
+    const decide = jest.fn().mockResolvedValue({});
+    const onChange = jest.fn();
+    await renderPanel({ decide }, true, onChange);
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Record a decision' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.mouseDown(
+      within(dialog).getByRole('button', { name: /Decision/ }),
+    );
+    fireEvent.click(await screen.findByRole('option', { name: 'Stop' }));
+    fireEvent.change(within(dialog).getByLabelText('Rationale'), {
+      target: { value: 'No longer needed' },
+    });
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Record decision' }),
+    );
+    await waitFor(() => expect(onChange).toHaveBeenCalled());
+  });
+
+  it('shows the approve button to those the permission API allows, and hides actions otherwise', async () => {
+    const approve = jest.fn().mockResolvedValue({});
+    const { unmount } = await renderPanel({ approve });
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve “Hand off” as accountable owner',
+      }),
+    );
+    await waitFor(() =>
+      expect(approve).toHaveBeenCalledWith(expect.anything(), {
+        decision: 'hand-off',
+        role: 'accountable',
+      }),
+    );
+    unmount();
+    await renderPanel({ approve }, false);
+    expect(await screen.findByText('Hand off: 1 of 2 met')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: 'Record a decision' }),
+    ).toBeNull();
+  });
+});
+
+describe('HandoffCard', () => {
+  it('shows an overdue review in the error colour with how many days, and the next gate', async () => {
+    const tenDaysAgo = new Date(Date.now() - 10.5 * 86_400_000).toISOString();
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [
+            handoffApiRef,
+            {
+              getReadiness: jest.fn().mockResolvedValue({
+                ...readiness,
+                nextReviewAt: tenDaysAgo,
+                overdue: true,
+                transfer: { toOwner: 'group:default/sre', status: 'pending' },
+                failingChecks: ['drift-weekly'],
+              }),
+            },
+          ],
+        ]}
+      >
+        <EntityProvider entity={entity}>
+          <HandoffCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const overdue = await screen.findByText(/overdue by 10 days/);
+    expect(getComputedStyle(overdue).color).not.toBe('');
+    expect(overdue.className).toMatch(/overdue/);
+    expect(
+      screen.getByText('Hand off: 1 of 2 requirements met'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Hand-off to group:default/sre is not accepted yet.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Failing checks: drift-weekly'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,243 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  alertApiRef,
+  identityApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  ApprovalRole,
+  DECISION_TITLES,
+  Decision,
+  ReadinessSummary,
+  handoffApprovalCreatePermission,
+  handoffDecisionCreatePermission,
+  handoffTransferAcceptPermission,
+} from '@handoff/backstage-plugin-handoff-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { handoffApiRef } from '../../api';
+import { DecisionDialog } from './DecisionDialog';
+import { GateChecklist } from './GateChecklist';
+import { StageStepper } from './StageStepper';
+import { errorMessage } from '../errorMessage';
+
+const ROLE_TITLES: Record<ApprovalRole, string> = {
+  accountable: 'accountable owner',
+  compliance: 'compliance approver',
+};
+
+/** Approvals the gates still wait for: one per decision and role. */
+function pendingApprovals(readiness: ReadinessSummary) {
+  return (readiness.gates ?? []).flatMap(gate =>
+    gate.requirements
+      .filter(
+        r =>
+          !r.met &&
+          r.id.startsWith('approval-') &&
+          !r.reason.startsWith('The spec names no'),
+      )
+      .map(r => ({
+        decision: gate.decision,
+        role: r.id.replace('approval-', '') as ApprovalRole,
+      })),
+  );
+}
+
+/** Stage, gates and the actions the signed-in user may take. */
+export function ReadinessPanel(props: {
+  readiness: ReadinessSummary;
+  onChange: () => void;
+}) {
+  const { readiness, onChange } = props;
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(handoffApiRef);
+  const alertApi = useApi(alertApiRef);
+  const identityApi = useApi(identityApiRef);
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [actionError, setActionError] = useState<string>();
+
+  const canDecide = usePermission({
+    permission: handoffDecisionCreatePermission,
+    resourceRef: entityRef,
+  });
+  const canApprove = usePermission({
+    permission: handoffApprovalCreatePermission,
+    resourceRef: entityRef,
+  });
+  const canAccept = usePermission({
+    permission: handoffTransferAcceptPermission,
+    resourceRef: entityRef,
+  });
+  const identity = useAsync(
+    () => identityApi.getBackstageIdentity(),
+    [identityApi],
+  );
+  const mine = (identity.value?.ownershipEntityRefs ?? []).map(r =>
+    r.toLocaleLowerCase('en-US'),
+  );
+  const transfer = readiness.transfer;
+  const mayAccept =
+    canAccept.allowed &&
+    transfer?.status === 'pending' &&
+    mine.includes(transfer.toOwner.toLocaleLowerCase('en-US'));
+
+  const act = async (what: string, action: () => Promise<unknown>) => {
+    setActionError(undefined);
+    try {
+      await action();
+      alertApi.post({
+        message: what,
+        severity: 'success',
+        display: 'transient',
+      });
+      onChange();
+    } catch (e) {
+      setActionError(errorMessage(e));
+    }
+  };
+
+  return (
+    <InfoCard
+      title="Readiness"
+      subheader={`Stage decided by recorded decisions; ${
+        readiness.sequence ?? 0
+      } so far`}
+    >
+      <StageStepper stage={readiness.stage} />
+      {actionError && (
+        <Alert severity="error" role="alert" style={{ marginBottom: 16 }}>
+          {actionError}
+        </Alert>
+      )}
+      {transfer?.status === 'pending' && (
+        <Alert severity="warning" style={{ marginBottom: 16 }}>
+          Hand-off to {transfer.toOwner} is waiting for them to accept it.
+        </Alert>
+      )}
+      {(readiness.failingChecks ?? []).length > 0 && (
+        <Alert severity="warning" style={{ marginBottom: 16 }}>
+          Failing checks: {readiness.failingChecks!.join(', ')}. The capability
+          is flagged for review.
+        </Alert>
+      )}
+      <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={2}>
+        {canDecide.allowed && (readiness.gates ?? []).length > 0 && (
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={() => setDialogOpen(true)}
+          >
+            Record a decision
+          </Button>
+        )}
+        {canApprove.allowed &&
+          pendingApprovals(readiness).map(p => (
+            <Button
+              key={`${p.decision}-${p.role}`}
+              variant="outlined"
+              onClick={() =>
+                act(
+                  `Approved ${DECISION_TITLES[p.decision].toLocaleLowerCase(
+                    'en-US',
+                  )}.`,
+                  () =>
+                    api.approve(getCompoundEntityRef(entity), {
+                      decision: p.decision,
+                      role: p.role,
+                    }),
+                )
+              }
+            >
+              Approve “{DECISION_TITLES[p.decision]}” as {ROLE_TITLES[p.role]}
+            </Button>
+          ))}
+        {mayAccept && (
+          <Button
+            variant="outlined"
+            color="primary"
+            onClick={() =>
+              act('You accepted the hand-off.', () =>
+                api.acceptTransfer(getCompoundEntityRef(entity)),
+              )
+            }
+          >
+            Accept the hand-off
+          </Button>
+        )}
+      </Box>
+      {(readiness.gates ?? []).map(gate => (
+        <Box
+          key={gate.decision}
+          mb={2}
+          component="section"
+          aria-label={`${DECISION_TITLES[gate.decision as Decision]} gate`}
+        >
+          <Typography variant="subtitle1">
+            {DECISION_TITLES[gate.decision as Decision]}:{' '}
+            {gate.requirements.length === 0
+              ? 'always open'
+              : `${gate.requirements.filter(r => r.met).length} of ${
+                  gate.requirements.length
+                } met`}
+          </Typography>
+          {gate.requirements.length > 0 && <GateChecklist gate={gate} />}
+        </Box>
+      ))}
+      {(readiness.gates ?? []).length === 0 && (
+        <Typography variant="body2">
+          No further decision is possible: the capability is stopped.
+        </Typography>
+      )}
+      {dialogOpen && (
+        <DecisionDialog
+          open
+          readiness={readiness}
+          onClose={() => setDialogOpen(false)}
+          onDecided={() => {
+            setDialogOpen(false);
+            alertApi.post({
+              message: 'Decision recorded.',
+              severity: 'success',
+              display: 'transient',
+            });
+            onChange();
+          }}
+        />
+      )}
+    </InfoCard>
+  );
+}
+
+/** Loads the readiness summary and shows the panel. */
+export function ReadinessSection(props: {
+  revision: number;
+  onChange: () => void;
+}) {
+  const { entity } = useEntity();
+  const api = useApi(handoffApiRef);
+  const ref = getCompoundEntityRef(entity);
+  const state = useAsync(
+    () => api.getReadiness(ref),
+    [api, ref.kind, ref.namespace, ref.name, props.revision],
+  );
+  if (state.loading && !state.value) return <Progress />;
+  if (state.error) return <ResponseErrorPanel error={state.error} />;
+  return state.value ? (
+    <ReadinessPanel readiness={state.value} onChange={props.onChange} />
+  ) : null;
+}

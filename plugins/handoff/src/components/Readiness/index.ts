@@ -1,0 +1,4 @@
+export { ReadinessSection, ReadinessPanel } from './ReadinessPanel';
+export { DecisionTimeline } from './DecisionTimeline';
+export { ChecksCard } from './ChecksCard';
+export { DecisionDialog } from './DecisionDialog';
