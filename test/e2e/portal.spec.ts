@@ -156,3 +156,27 @@ test('an owner records a decision, and sees why a gate that is not met blocks an
     'Readiness review',
   );
 });
+
+test('the handoff packet downloads as one Markdown document', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/component/fraud-scoring/handoff');
+  await page.getByRole('button', { name: 'Download handoff packet' }).click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('menuitem', { name: 'Markdown document' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('handoff-fraud-scoring.md');
+  const text = await new Promise<string>((resolve, reject) => {
+    download.createReadStream().then(stream => {
+      const chunks: Buffer[] = [];
+      stream.on('data', c => chunks.push(c as Buffer));
+      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      stream.on('error', reject);
+    }, reject);
+  });
+  expect(text).toContain('# Handoff packet: Fraud scoring');
+  expect(text).toContain('- Stage: Operating');
+  expect(text).toContain('### Data contracts');
+  expect(text).toContain('| amount | number | no | 0 to 100000 | psi ≤ 0.1 |');
+});

@@ -10,4 +10,5 @@ export * from './permissions';
 export * from './spec';
 export * from './gates';
 export * from './requests';
+export * from './packet';
 export type * from './api';

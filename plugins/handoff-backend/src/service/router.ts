@@ -18,6 +18,8 @@ import {
   ANNOTATION_HANDOFF_STAGE,
   CapabilityListResponse,
   DecisionResponse,
+  HandoffPacket,
+  handoffPacketMarkdown,
   EntitySpecResponse,
   SpecDiffResponse,
   SpecRefreshResponse,
@@ -67,6 +69,10 @@ function toDecisionResponse(record: DecisionRecord): DecisionResponse {
     }),
   };
 }
+
+const packetQuery = z.strictObject({
+  format: z.enum(['json', 'markdown']).default('json'),
+});
 
 const diffQuery = z.strictObject({
   from: z.coerce.number().int().positive(),
@@ -210,6 +216,29 @@ export async function createRouter(
     const credentials = await callerOf(req);
     const entity = await entityOf(req, credentials);
     res.json(await workflow.readiness(entity, credentials));
+  });
+
+  router.get('/packet/:kind/:namespace/:name', async (req, res) => {
+    const { format } = parseInput(packetQuery, req.query, 'query');
+    const credentials = await callerOf(req);
+    const entity = await entityOf(req, credentials);
+    const entityRef = stringifyEntityRef(entity);
+    const packet: HandoffPacket = {
+      generatedAt: new Date().toISOString(),
+      readiness: await workflow.readiness(entity, credentials),
+      spec: await store.latestSpec(entityRef),
+      decisions: (await store.listDecisions(entityRef)).map(toDecisionResponse),
+      checks: await store.listChecks(entityRef, 1000),
+    };
+    const file = `handoff-${entity.metadata.name}.${
+      format === 'markdown' ? 'md' : 'json'
+    }`;
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    if (format === 'markdown') {
+      res.type('text/markdown').send(handoffPacketMarkdown(packet));
+    } else {
+      res.json(packet);
+    }
   });
 
   router.get('/decisions/:kind/:namespace/:name', async (req, res) => {

@@ -1,4 +1,5 @@
 import {
+  TestDatabases,
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -18,361 +19,378 @@ const ci = mockCredentials.service.header({
   onBehalfOf: mockCredentials.service('external:ci'),
 } as any);
 
-describe('readiness workflow API', () => {
-  let fixture: ReturnType<typeof capabilityFixture>;
-  afterEach(() => fixture.cleanup());
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-  async function start(spec?: string, extra: any[] = []) {
-    fixture = capabilityFixture(spec);
-    const { server } = await startTestBackend({
-      features: [
-        handoffPlugin,
-        fixture.catalog,
-        userInfoFactory,
-        mockServices.rootConfig.factory({
-          data: {
-            handoff: {
-              complianceApprovers: ['group:default/risk-and-compliance'],
+describe.each(databases.eachSupportedId())(
+  'readiness workflow API on %s',
+  databaseId => {
+    let fixture: ReturnType<typeof capabilityFixture>;
+    afterEach(() => fixture.cleanup());
+
+    async function start(spec?: string, extra: any[] = []) {
+      fixture = capabilityFixture(spec);
+      const { server } = await startTestBackend({
+        features: [
+          handoffPlugin,
+          fixture.catalog,
+          userInfoFactory,
+          mockServices.database.factory({
+            knex: await databases.init(databaseId),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              handoff: {
+                complianceApprovers: ['group:default/risk-and-compliance'],
+              },
             },
-          },
-        }),
-        ...extra,
-      ],
-    });
-    return server;
-  }
-
-  const decide = (server: any, user: string, body: object) =>
-    request(server)
-      .post(`${path}/decisions/${ref}`)
-      .set('Authorization', as(user))
-      .send(body);
-
-  it('walks a capability from pilot to operating only when each gate is met, leaving a complete trail', async () => {
-    const server = await start();
-
-    let readiness = await request(server).get(`${path}/readiness/${ref}`);
-    expect(readiness.body).toMatchObject({
-      stage: 'pilot',
-      sequence: 0,
-      specVersion: 1,
-      specValid: true,
-    });
-    expect(readiness.body.gates.map((g: any) => [g.decision, g.met])).toEqual([
-      ['start-review', true],
-      ['reframe', true],
-      ['stop', true],
-    ]);
-
-    const review = await decide(server, 'ada', {
-      decision: 'start-review',
-      rationale: 'Pilot met WAPE',
-      expectedSequence: 0,
-      specVersion: 1,
-    });
-    expect(review.status).toBe(201);
-    expect(review.body).toMatchObject({
-      sequence: 1,
-      fromStage: 'pilot',
-      toStage: 'readiness-review',
-      actor: 'user:default/ada',
-      specVersion: 1,
-      gate: { met: true },
-    });
-    // Medium risk: the next review defaults to 90 days out.
-    const days =
-      (new Date(review.body.nextReviewAt).getTime() - Date.now()) / 86_400_000;
-    expect(Math.round(days)).toBe(90);
-
-    // A stale decision changes nothing.
-    const stale = await decide(server, 'ada', {
-      decision: 'stop',
-      rationale: 'x',
-      expectedSequence: 0,
-    });
-    expect(stale.status).toBe(409);
-    expect(stale.body.error.message).toMatch(
-      /latest decision is number 1, not 0/,
-    );
-
-    // An illegal transition names the allowed ones.
-    const illegal = await decide(server, 'ada', {
-      decision: 'operate',
-      rationale: 'x',
-      expectedSequence: 1,
-    });
-    expect(illegal.status).toBe(409);
-    expect(illegal.body.error.message).toBe(
-      'Cannot operate from readiness-review; allowed: harden, hand-off, reframe, stop',
-    );
-
-    // The hand-off gate lacks the accountable approval.
-    const early = await decide(server, 'ada', {
-      decision: 'hand-off',
-      rationale: 'Ready',
-      expectedSequence: 1,
-    });
-    expect(early.status).toBe(409);
-    expect(early.body.error.message).toMatch(
-      /Approval by the accountable owner \(user:default\/ada\) \(Not approved yet\)/,
-    );
-
-    const wrongApprover = await request(server)
-      .post(`${path}/approvals/${ref}`)
-      .set('Authorization', as('grace'))
-      .send({ decision: 'hand-off', role: 'accountable' });
-    expect(wrongApprover.status).toBe(403);
-    const approval = await request(server)
-      .post(`${path}/approvals/${ref}`)
-      .set('Authorization', as('ada'))
-      .send({ decision: 'hand-off', role: 'accountable', comment: 'Go' });
-    expect(approval.status).toBe(201);
-    expect(approval.body).toMatchObject({
-      approver: 'user:default/ada',
-      role: 'accountable',
-      decisionSequence: 1,
-    });
-    const again = await request(server)
-      .post(`${path}/approvals/${ref}`)
-      .set('Authorization', as('ada'))
-      .send({ decision: 'hand-off', role: 'accountable' });
-    expect(again.status).toBe(409);
-
-    // A failing drift check from CI blocks the gate and flags the capability.
-    const failing = await request(server)
-      .post(`${path}/checks/${ref}`)
-      .set('Authorization', ci)
-      .send({
-        name: 'drift-weekly',
-        kind: 'drift',
-        status: 'fail',
-        value: 0.4,
-        details: 'units mean shift 0.4',
+          }),
+          ...extra,
+        ],
       });
-    expect(failing.status).toBe(201);
-    expect(failing.body.reporter).toBe('external:ci');
-    readiness = await request(server).get(`${path}/readiness/${ref}`);
-    expect(readiness.body).toMatchObject({
-      failingChecks: ['drift-weekly'],
-      overdue: true,
-    });
-    const blocked = await decide(server, 'ada', {
-      decision: 'hand-off',
-      rationale: 'Ready',
-      expectedSequence: 1,
-    });
-    expect(blocked.status).toBe(409);
-    expect(blocked.body.error.message).toMatch(/Failing: drift-weekly/);
-    await request(server)
-      .post(`${path}/checks/${ref}`)
-      .set('Authorization', ci)
-      .send({ name: 'drift-weekly', kind: 'drift', status: 'pass', value: 0.1 })
-      .expect(201);
+      return server;
+    }
 
-    const handOff = await decide(server, 'ada', {
-      decision: 'hand-off',
-      rationale: 'All gates met',
-      expectedSequence: 1,
-    });
-    expect(handOff.status).toBe(201);
-    readiness = await request(server).get(`${path}/readiness/${ref}`);
-    expect(readiness.body).toMatchObject({
-      stage: 'handed-off',
-      sequence: 2,
-      transfer: { toOwner: 'group:default/sre', status: 'pending' },
-    });
-
-    const tooEarly = await decide(server, 'grace', {
-      decision: 'operate',
-      rationale: 'Running',
-      expectedSequence: 2,
-    });
-    expect(tooEarly.status).toBe(409);
-    expect(tooEarly.body.error.message).toMatch(
-      /The ownership transfer is still pending/,
-    );
-
-    const notReceiver = await request(server)
-      .post(`${path}/transfer/${ref}/accept`)
-      .set('Authorization', as('ada'));
-    expect(notReceiver.status).toBe(403);
-    const accepted = await request(server)
-      .post(`${path}/transfer/${ref}/accept`)
-      .set('Authorization', as('grace'));
-    expect(accepted.status).toBe(200);
-    expect(accepted.body).toMatchObject({
-      status: 'accepted',
-      acceptedBy: 'user:default/grace',
-    });
-
-    const operate = await decide(server, 'grace', {
-      decision: 'operate',
-      rationale: 'SRE runs it',
-      expectedSequence: 2,
-    });
-    expect(operate.status).toBe(201);
-    expect(
-      (await request(server).get(`${path}/readiness/${ref}`)).body.stage,
-    ).toBe('operating');
-
-    const history = await request(server).get(`${path}/decisions/${ref}`);
-    expect(
-      history.body.items.map((d: any) => [
-        d.sequence,
-        d.decision,
-        d.toStage,
-        d.actor,
-      ]),
-    ).toEqual([
-      [1, 'start-review', 'readiness-review', 'user:default/ada'],
-      [2, 'hand-off', 'handed-off', 'user:default/ada'],
-      [3, 'operate', 'operating', 'user:default/grace'],
-    ]);
-
-    const trail = await request(server).get(
-      `${path}/audit?entityRef=component:default/forecast`,
-    );
-    expect(trail.body.items.map((e: any) => e.action).reverse()).toEqual([
-      'decision:start-review',
-      'approval:hand-off',
-      'check:fail',
-      'check:pass',
-      'decision:hand-off',
-      'transfer:create',
-      'transfer:accept',
-      'decision:operate',
-    ]);
-    const acceptEntry = trail.body.items.find(
-      (e: any) => e.action === 'transfer:accept',
-    );
-    expect(acceptEntry).toMatchObject({
-      actor: 'user:default/grace',
-      before: { status: 'pending' },
-      after: { status: 'accepted' },
-    });
-
-    const csv = await request(server).get(
-      `${path}/audit.csv?entityRef=component:default/forecast`,
-    );
-    expect(csv.status).toBe(200);
-    expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('id,createdAt,entityRef,actor,action,before,after');
-    expect(lines).toHaveLength(9);
-    expect(lines[1]).toMatch(
-      /component:default\/forecast,user:default\/grace,decision:operate,/,
-    );
-  });
-
-  it('records an unmet gate overridden as an exception, only with a justification', async () => {
-    const server = await start(
-      readySpec.replace(
-        '  rollback: { procedure: Point planning back at last year }\n',
-        '',
-      ),
-      [],
-    );
-    await decide(server, 'ada', {
-      decision: 'start-review',
-      rationale: 'ok',
-      expectedSequence: 0,
-    }).expect(201);
-    await request(server)
-      .post(`${path}/approvals/${ref}`)
-      .set('Authorization', as('ada'))
-      .send({ decision: 'hand-off', role: 'accountable' })
-      .expect(201);
-
-    const short = await decide(server, 'ada', {
-      decision: 'hand-off',
-      rationale: 'Ship it',
-      expectedSequence: 1,
-      exception: { justification: 'because' },
-    });
-    expect(short.status).toBe(400);
-    expect(short.body.error.message).toBe(
-      'Invalid body: exception.justification: must explain the exception in at least 20 characters',
-    );
-
-    const exception = await decide(server, 'ada', {
-      decision: 'hand-off',
-      rationale: 'Ship it',
-      expectedSequence: 1,
-      exception: {
-        justification: 'Rollback is a feature flag; runbook follows this week',
-      },
-    });
-    expect(exception.status).toBe(201);
-    expect(exception.body.exception).toEqual({
-      justification: 'Rollback is a feature flag; runbook follows this week',
-    });
-    expect(
-      exception.body.gate.requirements.find((r: any) => r.id === 'rollback'),
-    ).toMatchObject({ met: false });
-  });
-
-  it('answers 400 with the field path, 404 and 401 for client mistakes, never 500', async () => {
-    const server = await start();
-    const bad = await decide(server, 'ada', {
-      decision: 'fly',
-      rationale: '',
-      expectedSequence: -1,
-      extra: true,
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^Invalid body: /);
-    expect(bad.body.error.message).toMatch(/decision: /);
-    expect(bad.body.error.message).toMatch(/rationale: must say why/);
-    expect(bad.body.error.message).toMatch(/expectedSequence: /);
-
-    const badCheck = await request(server)
-      .post(`${path}/checks/${ref}`)
-      .set('Authorization', ci)
-      .send({ name: 'Drift!', kind: 'drift', status: 'maybe', link: 'nope' });
-    expect(badCheck.status).toBe(400);
-    expect(badCheck.body.error.message).toMatch(
-      /name: must be a lower-case name like drift-nightly/,
-    );
-
-    const notJson = await request(server)
-      .post(`${path}/decisions/${ref}`)
-      .set('Content-Type', 'application/json')
-      .send('{"decision":');
-    expect(notJson.status).toBe(400);
-
-    const unknown = await decide(server, 'ada', {
-      decision: 'stop',
-      rationale: 'x',
-      expectedSequence: 0,
-    }).then(() =>
+    const decide = (server: any, user: string, body: object) =>
       request(server)
-        .post(`${path}/decisions/component/default/nope`)
-        .send({ decision: 'stop', rationale: 'x', expectedSequence: 0 }),
-    );
-    expect(unknown.status).toBe(404);
+        .post(`${path}/decisions/${ref}`)
+        .set('Authorization', as(user))
+        .send(body);
 
-    const anonymous = await request(server)
-      .post(`${path}/decisions/${ref}`)
-      .set('Authorization', mockCredentials.none.header())
-      .send({});
-    expect(anonymous.status).toBe(401);
+    it('walks a capability from pilot to operating only when each gate is met, leaving a complete trail', async () => {
+      const server = await start();
 
-    const badAudit = await request(server).get(`${path}/audit?limit=abc`);
-    expect(badAudit.status).toBe(400);
-  });
+      let readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.body).toMatchObject({
+        stage: 'pilot',
+        sequence: 0,
+        specVersion: 1,
+        specValid: true,
+      });
+      expect(readiness.body.gates.map((g: any) => [g.decision, g.met])).toEqual(
+        [
+          ['start-review', true],
+          ['reframe', true],
+          ['stop', true],
+        ],
+      );
 
-  it('refuses writes the permission policy denies, and writes nothing', async () => {
-    const server = await start(undefined, [
-      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-    ]);
-    const denied = await decide(server, 'ada', {
-      decision: 'start-review',
-      rationale: 'x',
-      expectedSequence: 0,
+      const review = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Pilot met WAPE',
+        expectedSequence: 0,
+        specVersion: 1,
+      });
+      expect(review.status).toBe(201);
+      expect(review.body).toMatchObject({
+        sequence: 1,
+        fromStage: 'pilot',
+        toStage: 'readiness-review',
+        actor: 'user:default/ada',
+        specVersion: 1,
+        gate: { met: true },
+      });
+      // Medium risk: the next review defaults to 90 days out.
+      const days =
+        (new Date(review.body.nextReviewAt).getTime() - Date.now()) /
+        86_400_000;
+      expect(Math.round(days)).toBe(90);
+
+      // A stale decision changes nothing.
+      const stale = await decide(server, 'ada', {
+        decision: 'stop',
+        rationale: 'x',
+        expectedSequence: 0,
+      });
+      expect(stale.status).toBe(409);
+      expect(stale.body.error.message).toMatch(
+        /latest decision is number 1, not 0/,
+      );
+
+      // An illegal transition names the allowed ones.
+      const illegal = await decide(server, 'ada', {
+        decision: 'operate',
+        rationale: 'x',
+        expectedSequence: 1,
+      });
+      expect(illegal.status).toBe(409);
+      expect(illegal.body.error.message).toBe(
+        'Cannot operate from readiness-review; allowed: harden, hand-off, reframe, stop',
+      );
+
+      // The hand-off gate lacks the accountable approval.
+      const early = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+      });
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toMatch(
+        /Approval by the accountable owner \(user:default\/ada\) \(Not approved yet\)/,
+      );
+
+      const wrongApprover = await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('grace'))
+        .send({ decision: 'hand-off', role: 'accountable' });
+      expect(wrongApprover.status).toBe(403);
+      const approval = await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'hand-off', role: 'accountable', comment: 'Go' });
+      expect(approval.status).toBe(201);
+      expect(approval.body).toMatchObject({
+        approver: 'user:default/ada',
+        role: 'accountable',
+        decisionSequence: 1,
+      });
+      const again = await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'hand-off', role: 'accountable' });
+      expect(again.status).toBe(409);
+
+      // A failing drift check from CI blocks the gate and flags the capability.
+      const failing = await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', ci)
+        .send({
+          name: 'drift-weekly',
+          kind: 'drift',
+          status: 'fail',
+          value: 0.4,
+          details: 'units mean shift 0.4',
+        });
+      expect(failing.status).toBe(201);
+      expect(failing.body.reporter).toBe('external:ci');
+      readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.body).toMatchObject({
+        failingChecks: ['drift-weekly'],
+        overdue: true,
+      });
+      const blocked = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+      });
+      expect(blocked.status).toBe(409);
+      expect(blocked.body.error.message).toMatch(/Failing: drift-weekly/);
+      await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', ci)
+        .send({
+          name: 'drift-weekly',
+          kind: 'drift',
+          status: 'pass',
+          value: 0.1,
+        })
+        .expect(201);
+
+      const handOff = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'All gates met',
+        expectedSequence: 1,
+      });
+      expect(handOff.status).toBe(201);
+      readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.body).toMatchObject({
+        stage: 'handed-off',
+        sequence: 2,
+        transfer: { toOwner: 'group:default/sre', status: 'pending' },
+      });
+
+      const tooEarly = await decide(server, 'grace', {
+        decision: 'operate',
+        rationale: 'Running',
+        expectedSequence: 2,
+      });
+      expect(tooEarly.status).toBe(409);
+      expect(tooEarly.body.error.message).toMatch(
+        /The ownership transfer is still pending/,
+      );
+
+      const notReceiver = await request(server)
+        .post(`${path}/transfer/${ref}/accept`)
+        .set('Authorization', as('ada'));
+      expect(notReceiver.status).toBe(403);
+      const accepted = await request(server)
+        .post(`${path}/transfer/${ref}/accept`)
+        .set('Authorization', as('grace'));
+      expect(accepted.status).toBe(200);
+      expect(accepted.body).toMatchObject({
+        status: 'accepted',
+        acceptedBy: 'user:default/grace',
+      });
+
+      const operate = await decide(server, 'grace', {
+        decision: 'operate',
+        rationale: 'SRE runs it',
+        expectedSequence: 2,
+      });
+      expect(operate.status).toBe(201);
+      expect(
+        (await request(server).get(`${path}/readiness/${ref}`)).body.stage,
+      ).toBe('operating');
+
+      const history = await request(server).get(`${path}/decisions/${ref}`);
+      expect(
+        history.body.items.map((d: any) => [
+          d.sequence,
+          d.decision,
+          d.toStage,
+          d.actor,
+        ]),
+      ).toEqual([
+        [1, 'start-review', 'readiness-review', 'user:default/ada'],
+        [2, 'hand-off', 'handed-off', 'user:default/ada'],
+        [3, 'operate', 'operating', 'user:default/grace'],
+      ]);
+
+      const trail = await request(server).get(
+        `${path}/audit?entityRef=component:default/forecast`,
+      );
+      expect(trail.body.items.map((e: any) => e.action).reverse()).toEqual([
+        'decision:start-review',
+        'approval:hand-off',
+        'check:fail',
+        'check:pass',
+        'decision:hand-off',
+        'transfer:create',
+        'transfer:accept',
+        'decision:operate',
+      ]);
+      const acceptEntry = trail.body.items.find(
+        (e: any) => e.action === 'transfer:accept',
+      );
+      expect(acceptEntry).toMatchObject({
+        actor: 'user:default/grace',
+        before: { status: 'pending' },
+        after: { status: 'accepted' },
+      });
+
+      const csv = await request(server).get(
+        `${path}/audit.csv?entityRef=component:default/forecast`,
+      );
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/text\/csv/);
+      const lines = csv.text.trim().split('\n');
+      expect(lines[0]).toBe('id,createdAt,entityRef,actor,action,before,after');
+      expect(lines).toHaveLength(9);
+      expect(lines[1]).toMatch(
+        /component:default\/forecast,user:default\/grace,decision:operate,/,
+      );
     });
-    expect(denied.status).toBe(403);
-    expect(
-      (await request(server).get(`${path}/decisions/${ref}`)).body.items,
-    ).toEqual([]);
-  });
-});
+
+    it('records an unmet gate overridden as an exception, only with a justification', async () => {
+      const server = await start(
+        readySpec.replace(
+          '  rollback: { procedure: Point planning back at last year }\n',
+          '',
+        ),
+        [],
+      );
+      await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'ok',
+        expectedSequence: 0,
+      }).expect(201);
+      await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'hand-off', role: 'accountable' })
+        .expect(201);
+
+      const short = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'Ship it',
+        expectedSequence: 1,
+        exception: { justification: 'because' },
+      });
+      expect(short.status).toBe(400);
+      expect(short.body.error.message).toBe(
+        'Invalid body: exception.justification: must explain the exception in at least 20 characters',
+      );
+
+      const exception = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'Ship it',
+        expectedSequence: 1,
+        exception: {
+          justification:
+            'Rollback is a feature flag; runbook follows this week',
+        },
+      });
+      expect(exception.status).toBe(201);
+      expect(exception.body.exception).toEqual({
+        justification: 'Rollback is a feature flag; runbook follows this week',
+      });
+      expect(
+        exception.body.gate.requirements.find((r: any) => r.id === 'rollback'),
+      ).toMatchObject({ met: false });
+    });
+
+    it('answers 400 with the field path, 404 and 401 for client mistakes, never 500', async () => {
+      const server = await start();
+      const bad = await decide(server, 'ada', {
+        decision: 'fly',
+        rationale: '',
+        expectedSequence: -1,
+        extra: true,
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^Invalid body: /);
+      expect(bad.body.error.message).toMatch(/decision: /);
+      expect(bad.body.error.message).toMatch(/rationale: must say why/);
+      expect(bad.body.error.message).toMatch(/expectedSequence: /);
+
+      const badCheck = await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', ci)
+        .send({ name: 'Drift!', kind: 'drift', status: 'maybe', link: 'nope' });
+      expect(badCheck.status).toBe(400);
+      expect(badCheck.body.error.message).toMatch(
+        /name: must be a lower-case name like drift-nightly/,
+      );
+
+      const notJson = await request(server)
+        .post(`${path}/decisions/${ref}`)
+        .set('Content-Type', 'application/json')
+        .send('{"decision":');
+      expect(notJson.status).toBe(400);
+
+      const unknown = await decide(server, 'ada', {
+        decision: 'stop',
+        rationale: 'x',
+        expectedSequence: 0,
+      }).then(() =>
+        request(server)
+          .post(`${path}/decisions/component/default/nope`)
+          .send({ decision: 'stop', rationale: 'x', expectedSequence: 0 }),
+      );
+      expect(unknown.status).toBe(404);
+
+      const anonymous = await request(server)
+        .post(`${path}/decisions/${ref}`)
+        .set('Authorization', mockCredentials.none.header())
+        .send({});
+      expect(anonymous.status).toBe(401);
+
+      const badAudit = await request(server).get(`${path}/audit?limit=abc`);
+      expect(badAudit.status).toBe(400);
+    });
+
+    it('refuses writes the permission policy denies, and writes nothing', async () => {
+      const server = await start(undefined, [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ]);
+      const denied = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'x',
+        expectedSequence: 0,
+      });
+      expect(denied.status).toBe(403);
+      expect(
+        (await request(server).get(`${path}/decisions/${ref}`)).body.items,
+      ).toEqual([]);
+    });
+  },
+);

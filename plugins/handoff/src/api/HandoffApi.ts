@@ -55,6 +55,11 @@ export interface HandoffApi {
   listChecks(
     entityRef: CompoundEntityRef,
   ): Promise<{ latest: CheckResultResponse[]; history: CheckResultResponse[] }>;
+  /** The whole handoff as one file: Markdown for people, JSON for trackers. */
+  getPacket(
+    entityRef: CompoundEntityRef,
+    format: 'markdown' | 'json',
+  ): Promise<Blob>;
   /** Reads the entity's spec file again now. */
   refreshSpec(entityRef: CompoundEntityRef): Promise<SpecRefreshResponse>;
 }

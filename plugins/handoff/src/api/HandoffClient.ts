@@ -81,6 +81,17 @@ export class HandoffClient implements HandoffApi {
     return this.request<Result<'listChecks'>>(`/checks/${entityPath(ref)}`);
   }
 
+  async getPacket(ref: CompoundEntityRef, format: 'markdown' | 'json') {
+    const baseUrl = await this.discoveryApi.getBaseUrl('handoff');
+    const res = await this.fetchApi.fetch(
+      `${baseUrl}/packet/${entityPath(ref)}?format=${format}`,
+    );
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res);
+    }
+    return res.blob();
+  }
+
   refreshSpec(ref: CompoundEntityRef) {
     return this.request<Result<'refreshSpec'>>(
       `/specs/${entityPath(ref)}/refresh`,

@@ -32,6 +32,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { DecisionDialog } from './DecisionDialog';
 import { GateChecklist } from './GateChecklist';
+import { PacketDownload } from './PacketDownload';
 import { StageStepper } from './StageStepper';
 import { errorMessage } from '../errorMessage';
 
@@ -166,6 +167,7 @@ export function ReadinessPanel(props: {
               Approve “{DECISION_TITLES[p.decision]}” as {ROLE_TITLES[p.role]}
             </Button>
           ))}
+        <PacketDownload />
         {mayAccept && (
           <Button
             variant="outlined"

@@ -1,0 +1,68 @@
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Button from '@material-ui/core/Button';
+import Menu from '@material-ui/core/Menu';
+import MenuItem from '@material-ui/core/MenuItem';
+import { useState } from 'react';
+import { handoffApiRef } from '../../api';
+import { errorMessage } from '../errorMessage';
+
+/** "Download handoff packet": the whole handoff as Markdown or JSON. */
+export function PacketDownload() {
+  const { entity } = useEntity();
+  const api = useApi(handoffApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [anchor, setAnchor] = useState<HTMLElement | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const download = async (format: 'markdown' | 'json') => {
+    setAnchor(null);
+    setBusy(true);
+    try {
+      const blob = await api.getPacket(getCompoundEntityRef(entity), format);
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `handoff-${entity.metadata.name}.${
+        format === 'markdown' ? 'md' : 'json'
+      }`;
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      alertApi.post({
+        message: `Could not build the packet: ${errorMessage(e)}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <Button
+        variant="outlined"
+        aria-haspopup="menu"
+        disabled={busy}
+        onClick={e => setAnchor(e.currentTarget)}
+      >
+        {busy ? 'Preparing the packet…' : 'Download handoff packet'}
+      </Button>
+      <Menu
+        anchorEl={anchor}
+        open={Boolean(anchor)}
+        onClose={() => setAnchor(null)}
+      >
+        <MenuItem onClick={() => download('markdown')}>
+          Markdown document
+        </MenuItem>
+        <MenuItem onClick={() => download('json')}>
+          JSON (for trackers)
+        </MenuItem>
+      </Menu>
+    </>
+  );
+}
