@@ -16,7 +16,9 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   handoffApprovalCreatePermission,
+  handoffCheckCreatePermission,
   handoffPermissions,
+  handoffSpecRefreshPermission,
   handoffTransferAcceptPermission,
 } from '@handoff/backstage-plugin-handoff-common';
 
@@ -32,6 +34,11 @@ const ownerOnly = new Set(
         name !== handoffTransferAcceptPermission.name,
     ),
 );
+
+const serviceAllowed = new Set([
+  handoffCheckCreatePermission.name,
+  handoffSpecRefreshPermission.name,
+]);
 
 /**
  * The example portal's policy. Handoff decisions, spec refreshes and check
@@ -50,8 +57,13 @@ export class HandoffExamplePolicy implements PermissionPolicy {
     }
     if (isResourcePermission(permission, 'catalog-entity')) {
       if (!user) {
-        // Service callers (CI posting check results) act on behalf of no one.
-        return { result: AuthorizeResult.ALLOW };
+        // Services (CI with a static token) may post check results and re-read
+        // specs; decisions are for people.
+        return {
+          result: serviceAllowed.has(permission.name)
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        };
       }
       return createCatalogConditionalDecision(
         permission,

@@ -103,6 +103,7 @@ export const handoffPlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
+            auth: deps.auth,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
@@ -112,6 +113,7 @@ export const handoffPlugin = createBackendPlugin({
             workflow: new WorkflowService({
               store,
               catalog: deps.catalog,
+              auth: deps.auth,
               ingester,
               userInfo: deps.userInfo,
               complianceApprovers:

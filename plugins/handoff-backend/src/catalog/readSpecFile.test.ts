@@ -77,11 +77,9 @@ describe('resolveSpecLocation', () => {
 describe('readSpecFile', () => {
   it('reads url: specs through the URL reader', async () => {
     const urlReader = mockServices.urlReader.mock({
-      readUrl: jest
-        .fn()
-        .mockResolvedValue({
-          buffer: async () => Buffer.from('apiVersion: handoff.dev/v1alpha1\n'),
-        }),
+      readUrl: jest.fn().mockResolvedValue({
+        buffer: async () => Buffer.from('apiVersion: handoff.dev/v1alpha1\n'),
+      }),
     });
     const text = await readSpecFile(
       {
@@ -98,11 +96,9 @@ describe('readSpecFile', () => {
 
   it('refuses a file larger than 1 MB', async () => {
     const urlReader = mockServices.urlReader.mock({
-      readUrl: jest
-        .fn()
-        .mockResolvedValue({
-          buffer: async () => Buffer.alloc(2 * 1024 * 1024),
-        }),
+      readUrl: jest.fn().mockResolvedValue({
+        buffer: async () => Buffer.alloc(2 * 1024 * 1024),
+      }),
     });
     await expect(
       readSpecFile({ type: 'url', target: 'https://x/h.yaml' }, urlReader),

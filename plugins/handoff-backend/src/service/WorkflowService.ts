@@ -1,4 +1,5 @@
 import {
+  AuthService,
   BackstageCredentials,
   BackstageServicePrincipal,
   BackstageUserPrincipal,
@@ -53,6 +54,7 @@ export class WorkflowService {
     private readonly deps: {
       store: HandoffStore;
       catalog: CatalogService;
+      auth: AuthService;
       ingester: SpecIngester;
       userInfo: UserInfoService;
       complianceApprovers: string[];
@@ -123,7 +125,12 @@ export class WorkflowService {
         entityRefs: wanted,
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
       },
-      { credentials },
+      {
+        credentials:
+          (credentials.principal as { type?: string }).type === 'user'
+            ? credentials
+            : await this.deps.auth.getOwnServiceCredentials(),
+      },
     );
     const exists = (ref?: string) => {
       if (!ref) return false;

@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -80,6 +81,7 @@ const diffQuery = z.strictObject({
 });
 
 export type RouterOptions = {
+  auth: AuthService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -92,8 +94,16 @@ export type RouterOptions = {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, catalog, store, ingester, workflow } =
-    options;
+  const {
+    auth,
+    httpAuth,
+    permissions,
+    auditor,
+    catalog,
+    store,
+    ingester,
+    workflow,
+  } = options;
   const router = Router();
   router.use(express.json());
 
@@ -106,13 +116,26 @@ export async function createRouter(
     credentials: BackstageCredentials,
   ): Promise<Entity> {
     const ref = parseInput(entityParams, req.params, 'entity reference');
-    const entity = await catalog.getEntityByRef(ref, { credentials });
+    const entity = await catalog.getEntityByRef(ref, {
+      credentials: await catalogCredentials(credentials),
+    });
     if (!entity) {
       throw new NotFoundError(
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
       );
     }
     return entity;
+  }
+
+  /**
+   * Users read the catalog as themselves, so its permissions apply; services
+   * (CI with a static token limited to this plugin) read it as this plugin.
+   */
+  async function catalogCredentials(credentials: BackstageCredentials) {
+    return credentials.principal &&
+      (credentials.principal as { type?: string }).type === 'user'
+      ? credentials
+      : auth.getOwnServiceCredentials();
   }
 
   /** The one place permissions are decided. */
@@ -163,8 +186,12 @@ export async function createRouter(
     req: Request,
     schema: z.ZodType<T> | undefined,
     permission: ResourcePermission<'catalog-entity'>,
+    /** Decisions, approvals and acceptances are made by people, never by services. */
+    peopleOnly = false,
   ) {
-    const credentials = await callerOf(req);
+    const credentials = peopleOnly
+      ? await httpAuth.credentials(req, { allow: ['user'] })
+      : await callerOf(req);
     const body = schema
       ? parseInput(schema, req.body ?? {}, 'body')
       : (undefined as T);
@@ -252,6 +279,7 @@ export async function createRouter(
       req,
       decisionRequestSchema,
       handoffDecisionCreatePermission,
+      true,
     );
     const record = await audited(
       req,
@@ -280,6 +308,7 @@ export async function createRouter(
       req,
       approvalRequestSchema,
       handoffApprovalCreatePermission,
+      true,
     );
     const approval = await audited(
       req,
@@ -295,6 +324,7 @@ export async function createRouter(
       req,
       undefined,
       handoffTransferAcceptPermission,
+      true,
     );
     const transfer = await audited(req, 'transfer-accept', { entityRef }, () =>
       workflow.acceptTransfer(entity, caller),

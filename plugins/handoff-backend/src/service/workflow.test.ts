@@ -368,6 +368,12 @@ describe.each(databases.eachSupportedId())(
       );
       expect(unknown.status).toBe(404);
 
+      const byService = await request(server)
+        .post(`${path}/decisions/${ref}`)
+        .set('Authorization', ci)
+        .send({ decision: 'stop', rationale: 'x', expectedSequence: 1 });
+      expect(byService.status).toBe(403);
+
       const anonymous = await request(server)
         .post(`${path}/decisions/${ref}`)
         .set('Authorization', mockCredentials.none.header())
