@@ -8,6 +8,13 @@ export interface Config {
      * capability with high compliance risk needs, e.g. group:default/risk-and-compliance.
      */
     complianceApprovers?: string[];
+    scaffolder?: {
+      /**
+       * Where handoff:publish:local writes new capabilities (relative to the
+       * backend's working directory). Defaults to ./capabilities.
+       */
+      localPublishDirectory?: string;
+    };
     reviews?: {
       /**
        * How often overdue reviews are looked for and their owners notified

@@ -2,6 +2,7 @@
  * The Handoff example portal's backend (new backend system).
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { scaffolderModuleHandoff } from '@handoff/backstage-plugin-handoff-backend';
 
 const backend = createBackend();
 
@@ -40,7 +41,12 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-// handoff
+// handoff, and its scaffolder actions for the "New capability" template
 backend.add(import('@handoff/backstage-plugin-handoff-backend'));
+backend.add(scaffolderModuleHandoff);
+// Optional: also show invalid handoff specs among the catalog's own processing
+// errors. Backstage holds an entity at its last error-free state while such an
+// error stands (and a new one out of the catalog until it is fixed), which is why
+// this is off in the example: backend.add(catalogModuleHandoffSpecErrors);
 
 backend.start();

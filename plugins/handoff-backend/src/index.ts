@@ -5,3 +5,4 @@
  */
 export { handoffPlugin as default } from './plugin';
 export { catalogModuleHandoffSpecErrors } from './catalog/catalogModule';
+export { scaffolderModuleHandoff } from './scaffolder/scaffolderModule';

@@ -67,6 +67,16 @@ export const handoffAuditReadPermission = createPermission({
 });
 
 /**
+ * Register a new capability's initial state (the scaffolder does this).
+ *
+ * @public
+ */
+export const handoffCapabilityRegisterPermission = createPermission({
+  name: 'handoff.capability.register',
+  attributes: { action: 'create' },
+});
+
+/**
  * Every permission of the Handoff plugins, for registration and policies.
  *
  * @public
@@ -78,4 +88,5 @@ export const handoffPermissions = [
   handoffCheckCreatePermission,
   handoffSpecRefreshPermission,
   handoffAuditReadPermission,
+  handoffCapabilityRegisterPermission,
 ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DECISIONS } from './lifecycle';
+import { riskProfileSchema } from './spec/schema';
 
 /**
  * Body of `POST /decisions/:kind/:namespace/:name`.
@@ -76,3 +77,22 @@ export const auditQuerySchema = z.strictObject({
   /** Only entries with an id below this one (for paging back in time). */
   before: z.coerce.number().int().positive().optional(),
 });
+
+/**
+ * Body of `POST /registrations`: a capability just created records its first state.
+ *
+ * @public
+ */
+export const registrationRequestSchema = z.strictObject({
+  entityRef: z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i,
+      'must be a full entity ref like component:default/churn-model',
+    ),
+  risk: riskProfileSchema,
+  actor: z.string().min(1).optional(),
+});
+
+/** @public */
+export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;

@@ -20,6 +20,7 @@ import {
   CheckResultRequest,
   Decision,
   DecisionRequest,
+  RegistrationRequest,
   GateInput,
   HandoffSpec,
   REVIEW_CADENCE_DAYS,
@@ -374,6 +375,26 @@ export class WorkflowService {
       );
     }
     return accepted;
+  }
+
+  /** Records a new capability's first state: proposed, with its first review date. */
+  async register(caller: Caller, request: RegistrationRequest) {
+    const entityRef = request.entityRef.toLocaleLowerCase('en-US');
+    const record = await this.deps.store.appendDecision({
+      entityRef,
+      decision: 'register',
+      toStage: 'proposed',
+      actor: request.actor ?? caller.ref,
+      rationale: 'Created from the New capability template',
+      nextReviewAt: new Date(
+        Date.now() + REVIEW_CADENCE_DAYS[riskTier(request.risk)] * DAY,
+      ).toISOString(),
+      expectedSequence: 0,
+    });
+    if (!record) {
+      throw new ConflictError(`${entityRef} already has recorded decisions`);
+    }
+    return record;
   }
 
   async recordCheck(

@@ -28,6 +28,8 @@ import {
   auditQuerySchema,
   checkResultRequestSchema,
   decisionRequestSchema,
+  registrationRequestSchema,
+  handoffCapabilityRegisterPermission,
   diffSpecArtifacts,
   handoffApprovalCreatePermission,
   handoffAuditReadPermission,
@@ -355,6 +357,20 @@ export async function createRouter(
       () => workflow.recordCheck(entity, caller, body),
     );
     res.status(201).json(check);
+  });
+
+  router.post('/registrations', async (req, res) => {
+    const credentials = await callerOf(req);
+    const body = parseInput(registrationRequestSchema, req.body ?? {}, 'body');
+    await authorize(credentials, handoffCapabilityRegisterPermission);
+    const caller = await workflow.callerOf(credentials);
+    const record = await audited(
+      req,
+      'capability-register',
+      { entityRef: body.entityRef },
+      () => workflow.register(caller, body),
+    );
+    res.status(201).json(toDecisionResponse(record));
   });
 
   router.get('/audit', async (req, res) => {

@@ -1,0 +1,168 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import {
+  createLocalPublishAction,
+  createRegisterCapabilityAction,
+  createValidateSpecAction,
+} from './actions';
+
+/** The parts of an action context these actions use. */
+function createMockActionContext(options: {
+  input: object;
+  workspacePath: string;
+  isDryRun?: boolean;
+}) {
+  return {
+    ...options,
+    logger: mockServices.logger.mock(),
+    output: jest.fn(),
+    getInitiatorCredentials: async () =>
+      mockServices.auth().getOwnServiceCredentials(),
+  };
+}
+
+const examples = path.resolve(__dirname, '../../../../examples/capabilities');
+
+function workspaceWith(spec: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-action-'));
+  fs.writeFileSync(path.join(dir, 'handoff.yaml'), spec);
+  fs.writeFileSync(path.join(dir, 'catalog-info.yaml'), 'kind: Component\n');
+  return dir;
+}
+
+describe('handoff:spec:validate', () => {
+  const action = createValidateSpecAction();
+
+  it('passes a valid spec and outputs its risk tier', async () => {
+    const ctx = createMockActionContext({
+      input: { path: 'handoff.yaml' },
+      workspacePath: workspaceWith(
+        fs.readFileSync(
+          path.join(examples, 'invoice-export/handoff.yaml'),
+          'utf8',
+        ),
+      ),
+    });
+    await action.handler(ctx as any);
+    expect(ctx.output).toHaveBeenCalledWith('riskTier', 'medium');
+  });
+
+  it('fails with every error and its path', async () => {
+    const ctx = createMockActionContext({
+      input: { path: 'handoff.yaml' },
+      workspacePath: workspaceWith(
+        fs.readFileSync(
+          path.join(examples, 'customer-360/handoff.yaml'),
+          'utf8',
+        ),
+      ),
+    });
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      /The handoff spec is invalid:\n {2}risk\.compliance: must be one of low, medium, high \(line 10, column 15\)\n[\s\S]*owners\.operatingOwner/,
+    );
+  });
+
+  it('refuses a path outside the workspace or a missing file', async () => {
+    const workspacePath = workspaceWith('');
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: { path: '../etc/passwd' },
+          workspacePath,
+        }) as any,
+      ),
+    ).rejects.toThrow(/outside/);
+    await expect(
+      action.handler(
+        createMockActionContext({
+          input: { path: 'nope.yaml' },
+          workspacePath,
+        }) as any,
+      ),
+    ).rejects.toThrow('There is no nope.yaml in the workspace');
+  });
+});
+
+describe('handoff:publish:local', () => {
+  it('writes the workspace and registers its catalog-info.yaml as a file: location', async () => {
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-publish-'));
+    const catalog = {
+      addLocation: jest.fn().mockResolvedValue({
+        location: {},
+        entities: [
+          {
+            kind: 'Component',
+            metadata: { name: 'loyalty', namespace: 'default' },
+          },
+        ],
+      }),
+    };
+    const action = createLocalPublishAction({
+      catalog: catalog as any,
+      auth: mockServices.auth(),
+      directory: target,
+    });
+    const ctx = createMockActionContext({
+      input: { name: 'loyalty' },
+      workspacePath: workspaceWith('x: 1\n'),
+    });
+    await action.handler(ctx as any);
+    expect(
+      fs.readFileSync(path.join(target, 'loyalty/handoff.yaml'), 'utf8'),
+    ).toBe('x: 1\n');
+    expect(catalog.addLocation).toHaveBeenCalledWith(
+      { type: 'file', target: path.join(target, 'loyalty/catalog-info.yaml') },
+      expect.anything(),
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/loyalty',
+    );
+    await expect(action.handler(ctx as any)).rejects.toThrow(/already exists/);
+  });
+
+  it('writes and registers nothing in a dry run', async () => {
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-publish-'));
+    const catalog = { addLocation: jest.fn() };
+    const action = createLocalPublishAction({
+      catalog: catalog as any,
+      auth: mockServices.auth(),
+      directory: target,
+    });
+    await action.handler(
+      createMockActionContext({
+        input: { name: 'loyalty' },
+        workspacePath: workspaceWith('x: 1\n'),
+        isDryRun: true,
+      }) as any,
+    );
+    expect(fs.existsSync(path.join(target, 'loyalty'))).toBe(false);
+    expect(catalog.addLocation).not.toHaveBeenCalled();
+  });
+});
+
+describe('handoff:capability:register', () => {
+  it('calls nothing in a dry run', async () => {
+    const discovery = { getBaseUrl: jest.fn(), getExternalBaseUrl: jest.fn() };
+    const action = createRegisterCapabilityAction({
+      discovery,
+      auth: mockServices.auth(),
+    });
+    const ctx = createMockActionContext({
+      input: {
+        entityRef: 'component:default/loyalty',
+        specPath: 'handoff.yaml',
+      },
+      workspacePath: workspaceWith('risk: { data: low }\n'),
+      isDryRun: true,
+    });
+    await action.handler(ctx as any);
+    expect(discovery.getBaseUrl).not.toHaveBeenCalled();
+    expect(ctx.output).toHaveBeenCalledWith(
+      'nextReviewAt',
+      'not set in a dry run',
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import path from 'path';
+import {
+  createLocalPublishAction,
+  createRegisterCapabilityAction,
+  createValidateSpecAction,
+} from './actions';
+
+/**
+ * Scaffolder actions for the "New capability" template: handoff:spec:validate,
+ * handoff:capability:register and handoff:publish:local.
+ *
+ * @public
+ */
+export const scaffolderModuleHandoff = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'handoff',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, config, discovery, auth, catalog }) {
+        const directory = path.resolve(
+          config.getOptionalString(
+            'handoff.scaffolder.localPublishDirectory',
+          ) ?? 'capabilities',
+        );
+        scaffolder.addActions(
+          createValidateSpecAction(),
+          createRegisterCapabilityAction({ discovery, auth }),
+          createLocalPublishAction({ catalog, auth, directory }),
+        );
+      },
+    });
+  },
+});

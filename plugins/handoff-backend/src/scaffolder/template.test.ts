@@ -1,0 +1,211 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'fs';
+import path from 'path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { validateHandoffSpec } from '@handoff/backstage-plugin-handoff-common';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { scaffolderModuleHandoff } from './scaffolderModule';
+
+jest.setTimeout(120_000);
+
+const templateDir = path.resolve(
+  __dirname,
+  '../../../../templates/new-capability',
+);
+
+/** The template's skeleton as the dry-run API wants it: every file, base64. */
+function directoryContents(
+  dir: string,
+  base = dir,
+): Array<{ path: string; base64Content: string }> {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return directoryContents(full, base);
+    return [
+      {
+        path: path.relative(base, full),
+        base64Content: fs.readFileSync(full).toString('base64'),
+      },
+    ];
+  });
+}
+
+const values = (risk: Record<string, string>, extra: object = {}) => ({
+  name: 'loyalty-model',
+  title: 'Loyalty model',
+  description: 'Predicts who joins the loyalty programme',
+  type: 'model',
+  owner: 'group:default/data-science',
+  problem: 'Marketing mails everyone about the loyalty programme',
+  dataRisk: risk.data,
+  customerImpact: risk.customerImpact,
+  complianceRisk: risk.compliance,
+  operationalDependency: risk.operationalDependency,
+  regulatoryConstraints: ['GDPR'],
+  usesModel: true,
+  operatingOwner: 'group:default/sre',
+  successMetrics: [
+    { metric: 'Sign-up rate', target: '5%', measuredBy: 'Monthly CRM report' },
+  ],
+  ...extra,
+});
+
+describe('the New capability template through the scaffolder dry-run API', () => {
+  async function dryRun(parameters: object) {
+    const { server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleHandoff,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.rootConfig.factory({
+          data: {
+            handoff: {
+              scaffolder: {
+                localPublishDirectory: '/tmp/handoff-never-written',
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const template = parse(
+      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
+    );
+    // The dry run reads the skeleton from directoryContents, next to the template.
+    template.spec.steps[0].input.url = './skeleton';
+    return request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .send({
+        template,
+        values: parameters,
+        secrets: {},
+        directoryContents: directoryContents(templateDir).filter(
+          f => f.path !== 'template.yaml',
+        ),
+      });
+  }
+
+  const fileOf = (body: any, name: string) =>
+    Buffer.from(
+      body.directoryContents.find((f: any) => f.path === name).base64Content,
+      'base64',
+    ).toString('utf8');
+
+  it('creates a high-risk capability whose spec is valid and carries every artifact its risk requires', async () => {
+    const res = await dryRun(
+      values({
+        data: 'high',
+        customerImpact: 'medium',
+        compliance: 'high',
+        operationalDependency: 'medium',
+      }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.steps.map((s: any) => s.id)).toEqual([
+      'template',
+      'validate',
+      'publish',
+      'register',
+    ]);
+    const log = res.body.log.map((l: any) => l.body.message).join('\n');
+    expect(log).toContain('The handoff spec is valid (risk tier high)');
+    expect(log).toContain(
+      'Dry run: would write the capability to /tmp/handoff-never-written/loyalty-model',
+    );
+
+    const spec = validateHandoffSpec(fileOf(res.body, 'handoff.yaml'));
+    expect(spec.errors).toEqual([]);
+    expect(spec.valid).toBe(true);
+    if (!spec.valid) return;
+    expect(spec.spec.risk).toEqual({
+      data: 'high',
+      customerImpact: 'medium',
+      compliance: 'high',
+      operationalDependency: 'medium',
+    });
+    expect(
+      spec.spec.dataContracts?.[0].fields.example_field.driftTolerance,
+    ).toBeDefined();
+    expect(spec.spec.model?.failureModes).toHaveLength(1);
+    expect(spec.spec.nonFunctionalRequirements).toHaveLength(2);
+    expect(spec.spec.regulatoryConstraints).toEqual([
+      { regulation: 'GDPR', requirement: 'To be written' },
+    ]);
+    expect(spec.spec.observability?.slos).toHaveLength(1);
+    expect(spec.spec.successCriteria).toEqual([
+      {
+        metric: 'Sign-up rate',
+        target: '5%',
+        measuredBy: 'Monthly CRM report',
+      },
+    ]);
+    expect(spec.spec.owners?.operatingOwner).toBe('group:default/sre');
+
+    const catalogInfo = parse(fileOf(res.body, 'catalog-info.yaml'));
+    expect(catalogInfo.metadata.annotations).toMatchObject({
+      'handoff.dev/spec': './handoff.yaml',
+      'handoff.dev/stage': 'proposed',
+    });
+    expect(catalogInfo.spec).toMatchObject({
+      type: 'model',
+      owner: 'group:default/data-science',
+    });
+    expect(res.body.directoryContents.map((f: any) => f.path).sort()).toEqual([
+      'catalog-info.yaml',
+      'docs/data-contract.md',
+      'docs/deployment.md',
+      'docs/index.md',
+      'docs/risk.md',
+      'docs/spec.md',
+      'docs/test-plan.md',
+      'handoff.yaml',
+      'mkdocs.yml',
+    ]);
+  });
+
+  it('leaves out what a low-risk capability without a model does not need', async () => {
+    const res = await dryRun(
+      values(
+        {
+          data: 'low',
+          customerImpact: 'low',
+          compliance: 'low',
+          operationalDependency: 'low',
+        },
+        { usesModel: false, regulatoryConstraints: [] },
+      ),
+    );
+    expect(res.status).toBe(200);
+    const spec = validateHandoffSpec(fileOf(res.body, 'handoff.yaml'));
+    expect(spec.valid).toBe(true);
+    if (!spec.valid) return;
+    expect(spec.spec.dataContracts).toBeUndefined();
+    expect(spec.spec.model).toBeUndefined();
+    expect(spec.spec.nonFunctionalRequirements).toBeUndefined();
+    expect(spec.spec.regulatoryConstraints).toBeUndefined();
+    expect(spec.spec.observability?.slos).toBeUndefined();
+  });
+
+  it('fails the run with path-level errors when the generated spec is invalid', async () => {
+    const res = await dryRun(
+      values(
+        {
+          data: 'low',
+          customerImpact: 'low',
+          compliance: 'low',
+          operationalDependency: 'low',
+        },
+        { operatingOwner: 'sre team' },
+      ),
+    );
+    const log =
+      res.body.log?.map((l: any) => l.body.message).join('\n') ??
+      JSON.stringify(res.body);
+    expect(log).toContain('The handoff spec is invalid:');
+    expect(log).toContain(
+      'owners.operatingOwner: must be a group or user entity ref, like group:default/sre or user:ada',
+    );
+  });
+});
