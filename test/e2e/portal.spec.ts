@@ -180,3 +180,64 @@ test('the handoff packet downloads as one Markdown document', async ({
   expect(text).toContain('### Data contracts');
   expect(text).toContain('| amount | number | no | 0 to 100000 | psi ≤ 0.1 |');
 });
+
+test('a PM creates a capability from the template and it is born with a valid spec', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await signInAsGuest(page);
+  await page.goto('/create/templates/default/new-capability');
+
+  await page.getByLabel('Name').fill('loyalty-model');
+  await page.getByLabel('Title').fill('Loyalty model');
+  await page
+    .getByLabel('One-line description')
+    .fill('Predicts who joins the loyalty programme');
+  const owner = page.getByRole('textbox', { name: 'Owning group' });
+  await owner.click();
+  await owner.fill('data-science');
+  await page
+    .getByRole('option', { name: /data-science/ })
+    .first()
+    .click();
+  await page
+    .getByLabel('The problem it solves')
+    .fill('Marketing mails everyone about the loyalty programme');
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  await expect(
+    page.getByText(/drift tolerances and quality thresholds/),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  const operating = page.getByRole('textbox', {
+    name: 'Operating owner candidate',
+  });
+  await operating.click();
+  await operating.fill('sre');
+  await page.getByRole('option', { name: /sre/ }).first().click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  const open = page.getByRole('link', {
+    name: "Open the capability's Handoff tab",
+  });
+  await expect(open).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({
+    path: 'test-results/screenshots/template-done.png',
+    fullPage: true,
+  });
+  await open.click();
+
+  // The catalog picks the new location up within seconds.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByText('The spec is valid')).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 90_000 });
+  await expect(page.getByTestId('handoff-stage')).toHaveText('Proposed');
+  await expect(
+    page.getByRole('list', { name: 'Decision timeline' }),
+  ).toContainText('Created from the New capability template');
+});

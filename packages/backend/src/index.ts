@@ -19,6 +19,8 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// file: locations, for capabilities the template publishes locally (no git host)
+backend.add(import('./catalogFileLocations'));
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
