@@ -488,6 +488,33 @@ export class DatabaseHandoffStore implements HandoffStore {
     return rows.map(toRecord);
   }
 
+  async undecidedSpecs() {
+    const rows = await this.db('handoff_spec_versions as v')
+      .whereNotExists(
+        this.db('handoff_decisions as d')
+          .where('d.entity_ref', this.db.ref('v.entity_ref'))
+          .select('d.id'),
+      )
+      .where(
+        'v.version',
+        this.db('handoff_spec_versions as l')
+          .max('l.version')
+          .where('l.entity_ref', this.db.ref('v.entity_ref')),
+      )
+      .select('v.entity_ref', 'v.document')
+      .select(
+        this.db('handoff_spec_versions as f')
+          .min('f.first_seen_at')
+          .where('f.entity_ref', this.db.ref('v.entity_ref'))
+          .as('first_seen'),
+      );
+    return rows.map((row: any) => ({
+      entityRef: row.entity_ref,
+      firstSeenAt: toIso(row.first_seen),
+      document: unjson(row.document),
+    }));
+  }
+
   async claimReminder(entityRef: string, dueAt: Date, now: Date) {
     try {
       await this.db('handoff_review_reminders').insert({

@@ -72,6 +72,17 @@ export interface HandoffStore extends SpecStore {
   }): Promise<AuditEntry[]>;
   /** Latest decisions whose next review date has passed. */
   overdueDecisions(now: Date): Promise<DecisionRecord[]>;
+  /**
+   * Capabilities with a spec but no decision yet: when their spec was first
+   * seen (their review clock starts there) and the latest risk profile.
+   */
+  undecidedSpecs(): Promise<
+    Array<{
+      entityRef: string;
+      firstSeenAt: string;
+      document?: Record<string, unknown>;
+    }>
+  >;
   /** Claims the reminder for one review period; false when another run already sent it. */
   claimReminder(entityRef: string, dueAt: Date, now: Date): Promise<boolean>;
 }

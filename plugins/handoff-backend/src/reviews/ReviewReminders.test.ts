@@ -96,6 +96,42 @@ describe.each(databases.eachSupportedId())(
       expect(await reminders.sendDue(new Date('2026-12-02T00:00:00Z'))).toBe(1);
     });
 
+    it('reminds a capability nobody decided on one cadence after its spec was first seen', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseHandoffStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await store.recordSpec(
+        {
+          entityRef: 'component:default/churn-model',
+          content: 'v1',
+          contentHash: 'h1',
+          document: {
+            risk: {
+              data: 'medium',
+              customerImpact: 'low',
+              compliance: 'low',
+              operationalDependency: 'low',
+            },
+          },
+          valid: true,
+          errors: [],
+          sourceLocation: 'file:/x',
+          entityState: {},
+        },
+        new Date('2026-08-01T00:00:00Z'),
+      );
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      // Medium risk: 90 days after 2026-08-01 is 2026-10-30.
+      expect(await reminders.sendDue(new Date('2026-10-29T00:00:00Z'))).toBe(0);
+      expect(await reminders.sendDue(new Date('2026-10-31T00:00:00Z'))).toBe(1);
+      expect(await reminders.sendDue(new Date('2026-11-30T00:00:00Z'))).toBe(0);
+      expect(send.mock.calls[0][0].payload.description).toContain(
+        'due on 2026-10-30',
+      );
+    });
+
     it('sends once when two backend instances sweep the same database together', async () => {
       const { knex } = await seed();
       // A second connection pool to the same database, as a second replica would have.

@@ -2,7 +2,24 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { RELATION_OWNED_BY, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  REVIEW_CADENCE_DAYS,
+  riskTier,
+  riskProfileSchema,
+} from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
+
+/** The first review of a capability without decisions: one cadence after its spec was first seen. */
+export function firstReviewDate(firstSeenAt: string, document: unknown): Date {
+  // The risk profile decides the cadence, even when another part of the spec is invalid.
+  const risk = riskProfileSchema.safeParse(
+    (document as { risk?: unknown } | undefined)?.risk,
+  );
+  const tier = riskTier(risk.success ? risk.data : undefined);
+  return new Date(
+    new Date(firstSeenAt).getTime() + REVIEW_CADENCE_DAYS[tier] * 86_400_000,
+  );
+}
 
 /**
  * Finds capabilities whose review date has passed and tells their owner,
@@ -22,12 +39,20 @@ export class ReviewReminders {
 
   async sendDue(now: Date = new Date()): Promise<number> {
     const { store, catalog, auth, notifications, logger } = this.deps;
-    const overdue = (await store.overdueDecisions(now)).filter(
-      d => d.toStage !== 'stopped',
-    );
+    const decided = (await store.overdueDecisions(now))
+      .filter(d => d.toStage !== 'stopped')
+      .map(d => ({ entityRef: d.entityRef, dueAt: new Date(d.nextReviewAt!) }));
+    // Capabilities nobody decided on yet: their first review falls due one
+    // cadence after their spec was first seen.
+    const undecided = (await store.undecidedSpecs())
+      .map(s => ({
+        entityRef: s.entityRef,
+        dueAt: firstReviewDate(s.firstSeenAt, s.document),
+      }))
+      .filter(s => s.dueAt.getTime() < now.getTime());
     let sent = 0;
-    for (const decision of overdue) {
-      const dueAt = new Date(decision.nextReviewAt!);
+    for (const decision of [...decided, ...undecided]) {
+      const { dueAt } = decision;
       if (!(await store.claimReminder(decision.entityRef, dueAt, now))) {
         continue;
       }

@@ -37,6 +37,7 @@ import {
 import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
 import { summarizeReadiness } from './readiness';
+import { firstReviewDate } from '../reviews/ReviewReminders';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -184,12 +185,15 @@ export class WorkflowService {
   ): Promise<ReadinessSummary> {
     const ctx = await this.context(entity, credentials);
     const base = summarizeReadiness(entity, ctx.latest);
+    const firstSpec = ctx.spec.version
+      ? await this.deps.store.getSpecVersion(ctx.entityRef, 1)
+      : undefined;
     const nextReviewAt =
       base.nextReviewAt ??
-      (ctx.spec.version
-        ? new Date(
-            new Date(ctx.spec.version.firstSeenAt).getTime() +
-              REVIEW_CADENCE_DAYS[riskTier(ctx.spec.spec?.risk)] * DAY,
+      (firstSpec
+        ? firstReviewDate(
+            firstSpec.firstSeenAt,
+            ctx.spec.version?.document,
           ).toISOString()
         : undefined);
     const failingChecks = ctx.checks
