@@ -241,3 +241,49 @@ test('a PM creates a capability from the template and it is born with a valid sp
     page.getByRole('list', { name: 'Decision timeline' }),
   ).toContainText('Created from the New capability template');
 });
+
+test("the real permission policy lets owners decide and refuses everyone else's decisions", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  // Guest belongs to data-science, which owns churn-model but not fraud-scoring.
+  await page.goto('/catalog/default/component/fraud-scoring/handoff');
+  await expect(
+    page.getByRole('button', { name: 'Download handoff packet' }),
+  ).toBeVisible();
+  // Its gates are shown, but the decision button is not offered.
+  await expect(page.getByText('Stop: always open')).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'Record a decision' }),
+  ).toHaveCount(0);
+
+  const session = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const token = (await session.json()).backstageIdentity.token;
+  const decide = (name: string, data: object) =>
+    page.request.post(`/api/handoff/decisions/component/default/${name}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data,
+    });
+  const denied = await decide('fraud-scoring', {
+    decision: 'stop',
+    rationale: 'not mine',
+    expectedSequence: 0,
+  });
+  expect(denied.status()).toBe(403);
+  const bad = await decide('churn-model', {
+    decision: 'fly',
+    rationale: '',
+    expectedSequence: 0,
+  });
+  expect(bad.status()).toBe(400);
+  expect((await bad.json()).error.message).toMatch(/^Invalid body: decision: /);
+  const unauthenticated = await page.request.get(
+    '/api/handoff/readiness/component/default/churn-model',
+    {
+      headers: { Authorization: '' },
+    },
+  );
+  expect(unauthenticated.status()).toBe(401);
+});
