@@ -245,7 +245,43 @@ describe('ReadinessPanel', () => {
   });
 });
 
+describe('ReadinessPanel refusals', () => {
+  it("shows the server's 403 for an approval by someone not entitled", async () => {
+    const approve = jest
+      .fn()
+      .mockRejectedValue(
+        await conflict(
+          'Only the accountable owner (user:default/ada) may give this approval',
+          403,
+          'NotAllowedError',
+        ),
+      );
+    await renderPanel({ approve });
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Approve “Hand off” as accountable owner',
+      }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Only the accountable owner (user:default/ada) may give this approval',
+    );
+  });
+});
+
 describe('HandoffCard', () => {
+  it('shows progress while loading', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[handoffApiRef, { getReadiness: () => new Promise(() => {}) }]]}
+      >
+        <EntityProvider entity={entity}>
+          <HandoffCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
   it('shows an overdue review in the error colour with how many days, and the next gate', async () => {
     const tenDaysAgo = new Date(Date.now() - 10.5 * 86_400_000).toISOString();
     await renderInTestApp(
