@@ -55,15 +55,15 @@ const readiness: ReadinessSummary = {
   failingChecks: [],
 };
 
-async function conflict(message: string) {
+async function conflict(message: string, status = 409, name = 'ConflictError') {
   return ResponseError.fromResponse(
     new Response(
       JSON.stringify({
-        error: { name: 'ConflictError', message },
-        response: { statusCode: 409 },
+        error: { name, message },
+        response: { statusCode: status },
       }),
       {
-        status: 409,
+        status,
         headers: { 'Content-Type': 'application/json' },
       },
     ) as any,
@@ -272,7 +272,9 @@ describe('HandoffCard', () => {
   it('shows progress while loading', async () => {
     await renderInTestApp(
       <TestApiProvider
-        apis={[[handoffApiRef, { getReadiness: () => new Promise(() => {}) }]]}
+        apis={[
+          [handoffApiRef, { getReadiness: () => new Promise<never>(() => {}) }],
+        ]}
       >
         <EntityProvider entity={entity}>
           <HandoffCard />
