@@ -15,6 +15,13 @@ export interface Config {
        */
       localPublishDirectory?: string;
     };
+    projection?: {
+      /**
+       * How often the catalog projection the audit reads is fully re-synced.
+       * Defaults to every 30 minutes.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     reviews?: {
       /**
        * How often overdue reviews are looked for and their owners notified

@@ -8,7 +8,9 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReviewReminders } from './reviews/ReviewReminders';
 import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
+import { EntityProjection } from './catalog/EntityProjection';
 import { SpecIngester } from './catalog/SpecIngester';
+import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
 import { WorkflowService } from './service/WorkflowService';
@@ -98,6 +100,34 @@ export const handoffPlugin = createBackendPlugin({
               }),
           fn: async () => {
             await reminders.sendDue();
+          },
+        });
+
+        const projection = new EntityProjection({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          store: await DatabaseProjectionStore.create({
+            database: deps.database,
+          }),
+          logger,
+        });
+        const projectionConfig = config.getOptionalConfig(
+          'handoff.projection.schedule',
+        );
+        await scheduler.scheduleTask({
+          id: 'handoff-entity-projection',
+          scope: 'global',
+          ...(projectionConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                projectionConfig,
+              )
+            : {
+                frequency: { minutes: 30 },
+                timeout: { minutes: 20 },
+                initialDelay: { seconds: 45 },
+              }),
+          fn: async () => {
+            await projection.syncAll();
           },
         });
 

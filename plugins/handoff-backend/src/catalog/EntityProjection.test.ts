@@ -1,0 +1,107 @@
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { DatabaseProjectionStore } from '../database/ProjectionStore';
+import { EntityProjection } from './EntityProjection';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+const component = (name: string, owner: string, extra: object = {}) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'handoff.dev/spec': './handoff.yaml',
+      'handoff.dev/stage': 'pilot',
+    },
+  },
+  spec: { type: 'service', lifecycle: 'experimental', owner },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+  ...extra,
+});
+const group = (name: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+
+describe.each(databases.eachSupportedId())(
+  'the catalog projection on %s',
+  databaseId => {
+    async function setup() {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      await DatabaseHandoffStore.create({ database });
+      return DatabaseProjectionStore.create({ database });
+    }
+    const projectionOf = (store: DatabaseProjectionStore, entities: any[]) =>
+      new EntityProjection({
+        catalog: catalogServiceMock({ entities }),
+        auth: mockServices.auth(),
+        store,
+        logger: mockServices.logger.mock(),
+        pageSize: 1,
+      });
+
+    it('adds, changes and removes entities page by page, and tracks owners that stop or start resolving', async () => {
+      const store = await setup();
+      const first = await projectionOf(store, [
+        component('a', 'group:default/team-a'),
+        component('b', 'group:default/ghost'),
+        group('team-a'),
+      ]).syncAll();
+      expect(first).toEqual({ synced: 2, removed: 0 });
+      expect(await store.list()).toEqual([
+        {
+          entityRef: 'component:default/a',
+          kind: 'component',
+          type: 'service',
+          lifecycle: 'experimental',
+          ownerRef: 'group:default/team-a',
+          ownerResolves: true,
+          specLocation: './handoff.yaml',
+          registeredStage: 'pilot',
+          title: undefined,
+        },
+        expect.objectContaining({
+          entityRef: 'component:default/b',
+          ownerRef: 'group:default/ghost',
+          ownerResolves: false,
+        }),
+      ]);
+
+      // team-a is dissolved, ghost now exists, a is gone, c is new.
+      const second = await projectionOf(store, [
+        component('b', 'group:default/ghost', {
+          spec: { type: 'website', owner: 'group:default/ghost' },
+        }),
+        component('c', 'group:default/team-a'),
+        group('ghost'),
+      ]).syncAll();
+      expect(second).toEqual({ synced: 2, removed: 1 });
+      const rows = await store.list();
+      expect(rows.map(r => [r.entityRef, r.type, r.ownerResolves])).toEqual([
+        ['component:default/b', 'website', true],
+        ['component:default/c', 'service', false],
+      ]);
+    });
+
+    it('refreshes one entity, and removes it when the catalog no longer has it', async () => {
+      const store = await setup();
+      await projectionOf(store, [
+        component('a', 'group:default/team-a'),
+        group('team-a'),
+      ]).refreshEntity('component:default/a');
+      expect(await store.get('component:default/a')).toMatchObject({
+        ownerResolves: true,
+      });
+      await projectionOf(store, []).refreshEntity('component:default/a');
+      expect(await store.get('component:default/a')).toBeUndefined();
+    });
+  },
+);
