@@ -36,6 +36,7 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
+import { catalogCredentials } from './catalogCredentials';
 import { summarizeReadiness } from './readiness';
 import { firstReviewDate } from '../reviews/ReviewReminders';
 
@@ -79,7 +80,7 @@ export class WorkflowService {
     return { credentials, ref: credentials.principal.subject, ownership: [] };
   }
 
-  /** The stage, the latest decision's sequence and the history, oldest first. */
+  /** The stage and the latest decision with its sequence (0 when there is none). */
   private async stageOf(entity: Entity) {
     const entityRef = stringifyEntityRef(entity);
     const latest = await this.deps.store.latestDecision(entityRef);
@@ -127,12 +128,7 @@ export class WorkflowService {
         entityRefs: wanted,
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
       },
-      {
-        credentials:
-          (credentials.principal as { type?: string }).type === 'user'
-            ? credentials
-            : await this.deps.auth.getOwnServiceCredentials(),
-      },
+      { credentials: await catalogCredentials(this.deps.auth, credentials) },
     );
     const exists = (ref?: string) => {
       if (!ref) return false;

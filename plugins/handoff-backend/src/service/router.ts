@@ -46,6 +46,7 @@ import { z } from 'zod';
 import { SpecIngester } from '../catalog/SpecIngester';
 import { DecisionRecord, HandoffStore } from '../database/HandoffStore';
 import { WorkflowService } from './WorkflowService';
+import { catalogCredentials } from './catalogCredentials';
 import { parseInput } from './parseInput';
 import { summarizeReadiness } from './readiness';
 
@@ -119,7 +120,7 @@ export async function createRouter(
   ): Promise<Entity> {
     const ref = parseInput(entityParams, req.params, 'entity reference');
     const entity = await catalog.getEntityByRef(ref, {
-      credentials: await catalogCredentials(credentials),
+      credentials: await catalogCredentials(auth, credentials),
     });
     if (!entity) {
       throw new NotFoundError(
@@ -127,17 +128,6 @@ export async function createRouter(
       );
     }
     return entity;
-  }
-
-  /**
-   * Users read the catalog as themselves, so its permissions apply; services
-   * (CI with a static token limited to this plugin) read it as this plugin.
-   */
-  async function catalogCredentials(credentials: BackstageCredentials) {
-    return credentials.principal &&
-      (credentials.principal as { type?: string }).type === 'user'
-      ? credentials
-      : auth.getOwnServiceCredentials();
   }
 
   /** The one place permissions are decided. */
