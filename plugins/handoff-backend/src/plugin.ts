@@ -8,6 +8,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReviewReminders } from './reviews/ReviewReminders';
 import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
+import { PortfolioAudit } from './audit/PortfolioAudit';
 import { EntityProjection } from './catalog/EntityProjection';
 import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
@@ -140,6 +141,8 @@ export const handoffPlugin = createBackendPlugin({
             catalog: deps.catalog,
             store,
             ingester,
+            portfolio: new PortfolioAudit(await deps.database.getClient()),
+            projection,
             workflow: new WorkflowService({
               store,
               catalog: deps.catalog,

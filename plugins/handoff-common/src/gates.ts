@@ -358,3 +358,27 @@ export function requiredApprovals(
     ? ['accountable', 'compliance']
     : ['accountable'];
 }
+
+/** Gate requirements about who owns it rather than what the spec carries. */
+const OWNERSHIP_REQUIREMENTS = ['operating-owner', 'support-path'];
+
+/**
+ * The artifacts a hand-off needs for this spec's risk profile that the spec
+ * does not carry yet (requirement ids, as in {@link evaluateGate}).
+ *
+ * @public
+ */
+export function missingArtifacts(spec: HandoffSpec): string[] {
+  const input: GateInput = {
+    decision: 'hand-off',
+    spec,
+    specState: 'valid',
+    ownersResolve: { operatingOwner: true, supportPath: true },
+    checks: [],
+    approvals: [],
+    transferAccepted: false,
+  };
+  return [...reviewArtifacts(spec), ...handOffArtifacts(spec, input)]
+    .filter(r => !r.met && !OWNERSHIP_REQUIREMENTS.includes(r.id))
+    .map(r => r.id);
+}

@@ -11,4 +11,5 @@ export * from './spec';
 export * from './gates';
 export * from './requests';
 export * from './packet';
+export * from './portfolio';
 export type * from './api';

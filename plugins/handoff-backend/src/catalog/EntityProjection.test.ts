@@ -83,7 +83,8 @@ describe.each(databases.eachSupportedId())(
         component('c', 'group:default/team-a'),
         group('ghost'),
       ]).syncAll();
-      expect(second).toEqual({ synced: 2, removed: 1 });
+      // a and the dissolved team-a left the catalog.
+      expect(second).toEqual({ synced: 2, removed: 2 });
       const rows = await store.list();
       expect(rows.map(r => [r.entityRef, r.type, r.ownerResolves])).toEqual([
         ['component:default/b', 'website', true],

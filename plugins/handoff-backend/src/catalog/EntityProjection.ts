@@ -1,6 +1,7 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
+  RELATION_CHILD_OF,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -8,14 +9,16 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
+  AUDITED_KINDS,
+  isStage,
 } from '@handoff/backstage-plugin-handoff-common';
 import {
   DatabaseProjectionStore,
   ProjectedEntity,
 } from '../database/ProjectionStore';
 
-/** The kinds an audit looks at: what can be a capability. */
-const AUDITED_KINDS = ['component', 'system', 'resource', 'api', 'domain'];
+/** The kinds an owner can be. */
+const OWNER_KINDS = ['group', 'user'];
 
 const FIELDS = [
   'kind',
@@ -30,8 +33,9 @@ const FIELDS = [
 
 /**
  * Keeps the catalog projection in sync: a full pass pages through the catalog
- * with its cursor (memory stays flat), owners resolve when the ownedBy target
- * is a Group or User the catalog has, and entities the pass did not see are removed.
+ * with its cursor (memory stays flat: one page at a time), and entities the
+ * pass did not see are removed. Refs are stored in lower case, as the catalog
+ * compares them.
  */
 export class EntityProjection {
   constructor(
@@ -58,50 +62,42 @@ export class EntityProjection {
     } while (cursor);
   }
 
-  /** The refs of every Group and User: the owners that resolve. */
-  private async knownOwners(): Promise<Set<string>> {
-    const owners = new Set<string>();
-    for await (const items of this.pages({ kind: ['group', 'user'] }, [
-      'kind',
-      'metadata.name',
-      'metadata.namespace',
-    ])) {
-      for (const e of items) owners.add(stringifyEntityRef(e));
-    }
-    return owners;
-  }
-
-  private project(entity: Entity, owners: Set<string>): ProjectedEntity {
-    const ownerRef = entity.relations?.find(
-      r => r.type === RELATION_OWNED_BY,
-    )?.targetRef;
+  private project(entity: Entity): ProjectedEntity {
+    const lower = (ref?: string) => ref?.toLocaleLowerCase('en-US');
+    const relation = (type: string) =>
+      lower(entity.relations?.find(r => r.type === type)?.targetRef);
     const annotations = entity.metadata.annotations ?? {};
     const spec = (entity.spec ?? {}) as { type?: unknown; lifecycle?: unknown };
+    const stage = annotations[ANNOTATION_HANDOFF_STAGE];
     return {
-      entityRef: stringifyEntityRef(entity),
+      entityRef: lower(stringifyEntityRef(entity))!,
       kind: entity.kind.toLocaleLowerCase('en-US'),
       type: typeof spec.type === 'string' ? spec.type : undefined,
       lifecycle:
         typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
       title: entity.metadata.title,
-      ownerRef,
-      ownerResolves: Boolean(ownerRef && owners.has(ownerRef)),
+      ownerRef: relation(RELATION_OWNED_BY),
+      parentRef: relation(RELATION_CHILD_OF),
       specLocation: annotations[ANNOTATION_HANDOFF_SPEC],
-      registeredStage: annotations[ANNOTATION_HANDOFF_STAGE],
+      registeredStage: isStage(stage) ? stage : undefined,
     };
   }
 
-  /** A full pass over the catalog. */
+  /**
+   * A full pass over the catalog: Groups and Users (the owners an audit
+   * resolves against), then every entity that can be a capability.
+   */
   async syncAll(): Promise<{ synced: number; removed: number }> {
     const passStart = new Date();
-    const owners = await this.knownOwners();
     let synced = 0;
-    for await (const items of this.pages({ kind: AUDITED_KINDS }, FIELDS)) {
-      await this.deps.store.upsert(
-        items.map(e => this.project(e, owners)),
-        passStart,
-      );
-      synced += items.length;
+    for (const kinds of [OWNER_KINDS, [...AUDITED_KINDS]]) {
+      for await (const items of this.pages({ kind: kinds }, FIELDS)) {
+        await this.deps.store.upsert(
+          items.map(e => this.project(e)),
+          passStart,
+        );
+        if (kinds !== OWNER_KINDS) synced += items.length;
+      }
     }
     const removed = await this.deps.store.removeUnseen(passStart);
     this.deps.logger.info(
@@ -110,23 +106,25 @@ export class EntityProjection {
     return { synced, removed };
   }
 
-  /** Brings one entity up to date (or removes it when the catalog no longer has it). */
+  /**
+   * Brings one entity and its owner up to date (removing either when the
+   * catalog no longer has it).
+   */
   async refreshEntity(entityRef: string): Promise<void> {
     const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const entity = await this.deps.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
-    if (!entity) {
-      await this.deps.store.remove(entityRef);
-      return;
-    }
-    const ownerRef = entity.relations?.find(
-      r => r.type === RELATION_OWNED_BY,
-    )?.targetRef;
-    const owner = ownerRef
-      ? await this.deps.catalog.getEntityByRef(ownerRef, { credentials })
-      : undefined;
-    const owners = new Set(owner && ownerRef ? [ownerRef] : []);
-    await this.deps.store.upsert([this.project(entity, owners)], new Date());
+    const refresh = async (ref: string) => {
+      const entity = await this.deps.catalog.getEntityByRef(ref, {
+        credentials,
+      });
+      if (!entity) {
+        await this.deps.store.remove(ref.toLocaleLowerCase('en-US'));
+        return undefined;
+      }
+      const projected = this.project(entity);
+      await this.deps.store.upsert([projected], new Date());
+      return projected;
+    };
+    const projected = await refresh(entityRef);
+    if (projected?.ownerRef) await refresh(projected.ownerRef);
   }
 }

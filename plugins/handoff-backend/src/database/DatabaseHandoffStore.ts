@@ -19,6 +19,10 @@ import {
   SpecRead,
   SpecReadStatus,
 } from './HandoffStore';
+import {
+  rebuildCapabilityStates,
+  writeCapabilityState,
+} from '../audit/capabilityState';
 
 const migrationsDir = resolvePackagePath(
   '@handoff/backstage-plugin-handoff-backend',
@@ -174,6 +178,9 @@ export class DatabaseHandoffStore implements HandoffStore {
     if (!options.database.migrations?.skip) {
       await DatabaseHandoffStore.migrate(client);
     }
+    // Data recorded before the audit existed gets its audit state once.
+    const state = await client('handoff_capability_state').first('entity_ref');
+    if (!state) await rebuildCapabilityStates(client);
     return new DatabaseHandoffStore(client);
   }
 
@@ -276,6 +283,7 @@ export class DatabaseHandoffStore implements HandoffStore {
             now,
           );
         }
+        await writeCapabilityState(tx, decision.entityRef, now);
         return record;
       });
     } catch (error) {
@@ -394,6 +402,7 @@ export class DatabaseHandoffStore implements HandoffStore {
         after,
         now,
       );
+      await writeCapabilityState(tx, entityRef, now);
       return after;
     });
   }
@@ -424,6 +433,7 @@ export class DatabaseHandoffStore implements HandoffStore {
         record,
         now,
       );
+      await writeCapabilityState(tx, check.entityRef, now);
       return record;
     });
   }
@@ -560,6 +570,7 @@ export class DatabaseHandoffStore implements HandoffStore {
             last_seen_at: now,
           };
           await tx('handoff_spec_versions').insert(row);
+          await writeCapabilityState(tx, read.entityRef, now);
           return { version: toSpecVersion(row), created: true };
         });
       } catch (error) {

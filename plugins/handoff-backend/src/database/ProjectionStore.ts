@@ -1,7 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 
-/** One catalog entity as the audit needs it. */
+/** One catalog entity as the audit needs it; refs are lower case. */
 export type ProjectedEntity = {
   entityRef: string;
   kind: string;
@@ -9,7 +9,8 @@ export type ProjectedEntity = {
   lifecycle?: string;
   title?: string;
   ownerRef?: string;
-  ownerResolves: boolean;
+  /** For groups: the parent group. */
+  parentRef?: string;
   specLocation?: string;
   registeredStage?: string;
 };
@@ -32,7 +33,7 @@ export class DatabaseProjectionStore {
       lifecycle: e.lifecycle ?? null,
       title: e.title ?? null,
       owner_ref: e.ownerRef ?? null,
-      owner_resolves: e.ownerResolves,
+      parent_ref: e.parentRef ?? null,
       spec_location: e.specLocation ?? null,
       registered_stage: e.registeredStage ?? null,
       synced_at: syncedAt,
@@ -57,20 +58,29 @@ export class DatabaseProjectionStore {
     await this.db('handoff_entities').where({ entity_ref: entityRef }).delete();
   }
 
-  async get(entityRef: string): Promise<ProjectedEntity | undefined> {
-    const row = await this.db('handoff_entities')
-      .where({ entity_ref: entityRef })
-      .first();
+  async get(
+    entityRef: string,
+  ): Promise<(ProjectedEntity & { ownerResolves: boolean }) | undefined> {
+    const [row] = await this.select().where('e.entity_ref', entityRef);
     return row ? toProjected(row) : undefined;
   }
 
-  async list(): Promise<ProjectedEntity[]> {
-    const rows = await this.db('handoff_entities').orderBy('entity_ref');
+  /** Every projected entity except Groups and Users, with whether its owner resolves. */
+  async list(): Promise<Array<ProjectedEntity & { ownerResolves: boolean }>> {
+    const rows = await this.select()
+      .whereNotIn('e.kind', ['group', 'user'])
+      .orderBy('e.entity_ref');
     return rows.map(toProjected);
+  }
+
+  private select() {
+    return this.db('handoff_entities as e')
+      .leftJoin('handoff_entities as o', 'o.entity_ref', 'e.owner_ref')
+      .select('e.*', 'o.entity_ref as resolved_owner');
   }
 }
 
-function toProjected(row: any): ProjectedEntity {
+function toProjected(row: any): ProjectedEntity & { ownerResolves: boolean } {
   return {
     entityRef: row.entity_ref,
     kind: row.kind,
@@ -78,7 +88,8 @@ function toProjected(row: any): ProjectedEntity {
     lifecycle: row.lifecycle ?? undefined,
     title: row.title ?? undefined,
     ownerRef: row.owner_ref ?? undefined,
-    ownerResolves: Boolean(row.owner_resolves),
+    ownerResolves: Boolean(row.resolved_owner),
+    parentRef: row.parent_ref ?? undefined,
     specLocation: row.spec_location ?? undefined,
     registeredStage: row.registered_stage ?? undefined,
   };

@@ -37,12 +37,19 @@ import {
   handoffDecisionCreatePermission,
   handoffSpecRefreshPermission,
   handoffTransferAcceptPermission,
+  PortfolioOwnersResponse,
+  PortfolioPage,
+  portfolioFilterSchema,
+  portfolioQuerySchema,
 } from '@handoff/backstage-plugin-handoff-common';
 import { stringify } from 'csv-stringify';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { once } from 'node:events';
+import { PortfolioAudit } from '../audit/PortfolioAudit';
+import { EntityProjection } from '../catalog/EntityProjection';
 import { SpecIngester } from '../catalog/SpecIngester';
 import { DecisionRecord, HandoffStore } from '../database/HandoffStore';
 import { WorkflowService } from './WorkflowService';
@@ -92,6 +99,8 @@ export type RouterOptions = {
   store: HandoffStore;
   ingester: SpecIngester;
   workflow: WorkflowService;
+  portfolio: PortfolioAudit;
+  projection: EntityProjection;
 };
 
 export async function createRouter(
@@ -106,6 +115,8 @@ export async function createRouter(
     store,
     ingester,
     workflow,
+    portfolio,
+    projection,
   } = options;
   const router = Router();
   router.use(express.json());
@@ -283,6 +294,7 @@ export async function createRouter(
       },
       () => workflow.decide(entity, caller, body),
     );
+    await projection.refreshEntity(entityRef);
     res.status(201).json(toDecisionResponse(record));
   });
 
@@ -418,14 +430,92 @@ export async function createRouter(
     csv.end();
   });
 
+  router.get('/portfolio', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(portfolioQuerySchema, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    const body: PortfolioPage = {
+      ...(await portfolio.page(query)),
+      offset: query.offset,
+      limit: query.limit,
+    };
+    res.json(body);
+  });
+
+  router.get('/portfolio/facets', async (req, res) => {
+    const credentials = await callerOf(req);
+    const filter = parseInput(portfolioFilterSchema, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    res.json(await portfolio.facets(filter));
+  });
+
+  router.get('/portfolio/owners', async (req, res) => {
+    const credentials = await callerOf(req);
+    const filter = parseInput(portfolioFilterSchema, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    const body: PortfolioOwnersResponse = {
+      items: await portfolio.owners(filter),
+    };
+    res.json(body);
+  });
+
+  router.get('/portfolio.csv', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(
+      portfolioQuerySchema.omit({ offset: true, limit: true }),
+      req.query,
+      'query',
+    );
+    await authorize(credentials, handoffAuditReadPermission);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      'attachment; filename="handoff-portfolio.csv"',
+    );
+    const csv = stringify({
+      header: true,
+      columns: [
+        'entityRef',
+        'kind',
+        'title',
+        'owner',
+        'ownerResolves',
+        'stage',
+        'riskTier',
+        'nextReviewAt',
+        'specState',
+        'operatingOwner',
+        'missingArtifacts',
+        'failingChecks',
+        'gaps',
+      ],
+      cast: { boolean: value => (value ? 'yes' : 'no') },
+    });
+    csv.pipe(res);
+    // A batch at a time, waiting when the client reads slower than we query.
+    for await (const rows of portfolio.allRows(query)) {
+      for (const row of rows) {
+        const ok = csv.write({
+          ...row,
+          missingArtifacts: row.missingArtifacts.join(' '),
+          gaps: row.gaps.join(' '),
+        });
+        if (!ok) await once(csv, 'drain');
+      }
+    }
+    csv.end();
+  });
+
   router.get('/specs/:kind/:namespace/:name', async (req, res) => {
     const entity = await entityOf(req, await callerOf(req));
     const entityRef = stringifyEntityRef(entity);
     const specLocation = entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC];
     let status = await store.getReadStatus(entityRef);
     if (!status && specLocation) {
-      // Never read yet (the scheduled pass has not reached it): read it now.
+      // Never read yet (the scheduled pass has not reached it): read it now,
+      // and let the audit know the entity (a new capability).
       await ingester.ingestEntity(entity);
+      await projection.refreshEntity(entityRef);
       status = await store.getReadStatus(entityRef);
     }
     const body: EntitySpecResponse = {
@@ -504,6 +594,7 @@ export async function createRouter(
     const result = await audited(req, 'spec-refresh', { entityRef }, () =>
       ingester.ingestEntity(entity),
     );
+    await projection.refreshEntity(entityRef);
     const body: SpecRefreshResponse =
       result.status === 'unreadable'
         ? { status: result.status, error: result.error }

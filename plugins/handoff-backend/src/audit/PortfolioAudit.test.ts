@@ -1,0 +1,377 @@
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
+import { parse } from 'csv-parse/sync';
+import request from 'supertest';
+import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { DatabaseProjectionStore } from '../database/ProjectionStore';
+import { handoffPlugin } from '../plugin';
+import { PortfolioAudit } from './PortfolioAudit';
+import { seedPortfolio } from './portfolioFixture';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+const query = (q: Record<string, string> = {}) => portfolioQuerySchema.parse(q);
+
+describe.each(databases.eachSupportedId())(
+  'the portfolio audit on %s',
+  databaseId => {
+    async function setup() {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseHandoffStore.create({ database });
+      const projection = await DatabaseProjectionStore.create({ database });
+      await seedPortfolio(store, projection, new Date());
+      return { knex, audit: new PortfolioAudit(knex) };
+    }
+
+    const refs = (page: { items: Array<{ entityRef: string }> }) =>
+      page.items.map(r => r.entityRef);
+
+    it('lists every capability with its stage, owner and gaps', async () => {
+      const { audit } = await setup();
+      const page = await audit.page(query());
+      expect(page.totalCount).toBe(6);
+      expect(
+        page.items.map(r => [
+          r.entityRef,
+          r.stage,
+          r.riskTier,
+          r.specState,
+          r.ownerResolves,
+          r.gaps,
+        ]),
+      ).toEqual([
+        [
+          'component:default/a-forecast',
+          'operating',
+          'medium',
+          'valid',
+          true,
+          ['overdue', 'operating-owner-differs'],
+        ],
+        [
+          'component:default/b-churn',
+          'pilot',
+          'high',
+          'valid',
+          true,
+          ['no-operating-owner', 'missing-artifacts'],
+        ],
+        [
+          'component:default/c-ghost',
+          'proposed',
+          undefined,
+          'missing',
+          false,
+          ['owner-unresolved'],
+        ],
+        [
+          'component:default/d-billing',
+          'readiness-review',
+          undefined,
+          'invalid',
+          true,
+          [],
+        ],
+        [
+          'component:default/f-stopped',
+          'stopped',
+          undefined,
+          'missing',
+          true,
+          [],
+        ],
+        [
+          'resource:default/e-pipeline',
+          'handed-off',
+          'medium',
+          'valid',
+          true,
+          ['failing-checks', 'pending-transfer'],
+        ],
+      ]);
+      const churn = page.items[1];
+      expect(churn.missingArtifacts).toEqual([
+        'acceptance-criteria',
+        'features',
+        'test-plan',
+        'data-contracts',
+        'data-quality',
+        'deployment-checklist',
+        'rollback',
+        'dashboards',
+      ]);
+      expect(page.items[0]).toMatchObject({
+        title: 'Demand Forecast',
+        owner: 'group:default/ml',
+        operatingOwner: 'group:default/sre',
+        operatingOwnerResolves: true,
+      });
+    });
+
+    it('narrows by owner including child groups, kind, stage, risk, spec, gaps and text', async () => {
+      const { audit } = await setup();
+      expect(
+        refs(await audit.page(query({ owner: 'group:default/engineering' }))),
+      ).toEqual([
+        'component:default/a-forecast',
+        'component:default/b-churn',
+        'component:default/f-stopped',
+        'resource:default/e-pipeline',
+      ]);
+      // Short refs mean groups, as in the catalog.
+      expect(refs(await audit.page(query({ owner: 'data-science' })))).toEqual([
+        'component:default/a-forecast',
+        'component:default/b-churn',
+        'component:default/f-stopped',
+      ]);
+      // Gaps are alternatives: the "owner missing or review overdue" view.
+      expect(
+        refs(await audit.page(query({ gap: 'owner-unresolved,overdue' }))),
+      ).toEqual(['component:default/a-forecast', 'component:default/c-ghost']);
+      expect(
+        refs(
+          await audit.page(
+            query({ gap: 'owner-unresolved,overdue', owner: 'ml' }),
+          ),
+        ),
+      ).toEqual(['component:default/a-forecast']);
+      expect(refs(await audit.page(query({ kind: 'resource' })))).toEqual([
+        'resource:default/e-pipeline',
+      ]);
+      expect(
+        refs(await audit.page(query({ stage: 'pilot,readiness-review' }))),
+      ).toEqual(['component:default/b-churn', 'component:default/d-billing']);
+      expect(refs(await audit.page(query({ risk: 'high' })))).toEqual([
+        'component:default/b-churn',
+      ]);
+      expect(
+        refs(await audit.page(query({ spec: 'missing,invalid' }))),
+      ).toEqual([
+        'component:default/c-ghost',
+        'component:default/d-billing',
+        'component:default/f-stopped',
+      ]);
+      expect(
+        refs(await audit.page(query({ gap: 'pending-transfer' }))),
+      ).toEqual(['resource:default/e-pipeline']);
+      expect(refs(await audit.page(query({ q: 'FORECAST' })))).toEqual([
+        'component:default/a-forecast',
+      ]);
+      expect(refs(await audit.page(query({ q: '100%' })))).toEqual([]);
+    });
+
+    it('sorts with empty values last and pages', async () => {
+      const { audit } = await setup();
+      expect(
+        refs(await audit.page(query({ sort: 'nextReview', order: 'asc' }))),
+      ).toEqual([
+        'component:default/f-stopped',
+        'component:default/a-forecast',
+        'component:default/b-churn',
+        'component:default/d-billing',
+        'resource:default/e-pipeline',
+        'component:default/c-ghost',
+      ]);
+      const byStage = await audit.page(
+        query({ sort: 'stage', order: 'desc', limit: '2', offset: '1' }),
+      );
+      expect(byStage.totalCount).toBe(6);
+      expect(refs(byStage)).toEqual([
+        'component:default/a-forecast',
+        'resource:default/e-pipeline',
+      ]);
+    });
+
+    it('counts each filter value given the other filters', async () => {
+      const { audit } = await setup();
+      expect(
+        await audit.facets({ owner: 'engineering', stage: ['operating'] }),
+      ).toEqual({
+        total: 1,
+        kind: { component: 1 },
+        // The stage facet ignores the stage filter: every stage in engineering.
+        stage: { operating: 1, pilot: 1, stopped: 1, 'handed-off': 1 },
+        risk: { medium: 1 },
+        spec: { valid: 1 },
+        gap: {
+          overdue: 1,
+          'owner-unresolved': 0,
+          'no-operating-owner': 0,
+          'operating-owner-differs': 1,
+          'missing-artifacts': 0,
+          'failing-checks': 0,
+          'pending-transfer': 0,
+        },
+      });
+      const all = await audit.facets({ gap: ['overdue'] });
+      expect(all.total).toBe(1);
+      expect(all.gap).toMatchObject({
+        overdue: 1,
+        'owner-unresolved': 1,
+        'missing-artifacts': 1,
+      });
+      expect(all.spec).toEqual({ valid: 1 });
+    });
+
+    it('rolls up per owner', async () => {
+      const { audit } = await setup();
+      const owners = await audit.owners({});
+      expect(owners.map(o => [o.owner, o.total, o.ownerResolves])).toEqual([
+        ['group:default/ml', 2, true],
+        ['group:default/data-science', 1, true],
+        ['group:default/ghost', 1, false],
+        ['group:default/sales', 1, true],
+        ['group:default/sre', 1, true],
+      ]);
+      expect(owners[0]).toEqual({
+        owner: 'group:default/ml',
+        ownerResolves: true,
+        total: 2,
+        byStage: { operating: 1, stopped: 1 },
+        gaps: {
+          overdue: 1,
+          'owner-unresolved': 0,
+          'no-operating-owner': 0,
+          'operating-owner-differs': 1,
+          'missing-artifacts': 0,
+          'failing-checks': 0,
+          'pending-transfer': 0,
+        },
+        invalidSpecs: 0,
+        missingSpecs: 1,
+      });
+    });
+
+    it('follows the workflow: a decision and an accepted hand-off change the audit at once', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseHandoffStore.create({ database });
+      const projection = await DatabaseProjectionStore.create({ database });
+      await seedPortfolio(store, projection, new Date());
+      const audit = new PortfolioAudit(knex);
+      await store.acceptTransfer(
+        'resource:default/e-pipeline',
+        1,
+        'user:default/grace',
+      );
+      await store.addCheckResult({
+        entityRef: 'resource:default/e-pipeline',
+        name: 'drift-nightly',
+        kind: 'drift',
+        status: 'pass',
+        reporter: 'ci-pipeline',
+      });
+      const [row] = (await audit.page(query({ kind: 'resource' }))).items;
+      expect(row.gaps).toEqual([]);
+      expect(row.failingChecks).toBe(0);
+    });
+
+    describe('over HTTP', () => {
+      async function start(
+        policy:
+          | AuthorizeResult.ALLOW
+          | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+      ) {
+        const knex = await databases.init(databaseId);
+        const { server } = await startTestBackend({
+          features: [
+            handoffPlugin,
+            catalogServiceMock.factory({ entities: [] }),
+            mockServices.database.factory({ knex }),
+            mockServices.permissions.factory({ result: policy }),
+          ],
+        });
+        const database = mockServices.database({ knex });
+        await seedPortfolio(
+          await DatabaseHandoffStore.create({ database }),
+          await DatabaseProjectionStore.create({ database }),
+          new Date(),
+        );
+        return server;
+      }
+      const user = mockCredentials.user.header('user:default/ada');
+
+      it('serves pages, facets, the roll-up and a CSV of any filtered view', async () => {
+        const server = await start();
+        const page = await request(server)
+          .get('/api/handoff/portfolio?gap=owner-unresolved,overdue&limit=1')
+          .set('Authorization', user);
+        expect(page.status).toBe(200);
+        expect(page.body).toMatchObject({ totalCount: 2, offset: 0, limit: 1 });
+        expect(page.body.items).toHaveLength(1);
+
+        const facets = await request(server)
+          .get('/api/handoff/portfolio/facets?owner=sre')
+          .set('Authorization', user);
+        expect(facets.body).toMatchObject({ total: 1, kind: { resource: 1 } });
+
+        const owners = await request(server)
+          .get('/api/handoff/portfolio/owners?spec=missing')
+          .set('Authorization', user);
+        expect(owners.body.items.map((o: any) => o.owner)).toEqual([
+          'group:default/ghost',
+          'group:default/ml',
+        ]);
+
+        const csv = await request(server)
+          .get('/api/handoff/portfolio.csv?owner=engineering&sort=entityRef')
+          .set('Authorization', user);
+        expect(csv.status).toBe(200);
+        expect(csv.headers['content-type']).toMatch(/text\/csv/);
+        expect(csv.headers['content-disposition']).toMatch(
+          /handoff-portfolio\.csv/,
+        );
+        const rows = parse(csv.text, { columns: true });
+        expect(rows.map((r: any) => r.entityRef)).toEqual([
+          'component:default/a-forecast',
+          'component:default/b-churn',
+          'component:default/f-stopped',
+          'resource:default/e-pipeline',
+        ]);
+        expect(rows[0]).toMatchObject({
+          owner: 'group:default/ml',
+          ownerResolves: 'yes',
+          stage: 'operating',
+          gaps: 'overdue operating-owner-differs',
+        });
+      });
+
+      it('answers bad filters with 400 naming the field, and refusals with 403', async () => {
+        const server = await start();
+        const bad = await request(server)
+          .get('/api/handoff/portfolio?stage=pilot,launched&limit=0')
+          .set('Authorization', user);
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toMatch(/stage\[1\]: Invalid option/);
+        expect(bad.body.error.message).toMatch(/limit/);
+        const unknown = await request(server)
+          .get('/api/handoff/portfolio/facets?colour=red')
+          .set('Authorization', user);
+        expect(unknown.status).toBe(400);
+        expect(unknown.body.error.message).toMatch(/colour/);
+        const anonymous = await request(server)
+          .get('/api/handoff/portfolio')
+          .set('Authorization', mockCredentials.none.header());
+        expect(anonymous.status).toBe(401);
+      });
+
+      it('refuses readers without the audit permission', async () => {
+        const server = await start(AuthorizeResult.DENY);
+        const csv = await request(server)
+          .get('/api/handoff/portfolio.csv')
+          .set('Authorization', user);
+        expect(csv.status).toBe(403);
+      });
+    });
+  },
+);

@@ -1,0 +1,111 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  missingArtifacts,
+  riskProfileSchema,
+  riskTier,
+  validateHandoffSpecObject,
+} from '@handoff/backstage-plugin-handoff-common';
+import { Knex } from 'knex';
+import { firstReviewDate } from '../reviews/ReviewReminders';
+
+/** An owner ref as the catalog writes it: `group:default/name`, lower case. */
+export function normalizeOwnerRef(ref: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return ref.toLocaleLowerCase('en-US');
+  }
+}
+
+/**
+ * Rewrites the audit's row of handoff state for one entity from the workflow
+ * tables. Called inside the transaction of every write that changes it, so
+ * the audit never disagrees with the capability page.
+ */
+export async function writeCapabilityState(
+  db: Knex,
+  entityRef: string,
+  now: Date = new Date(),
+): Promise<void> {
+  const [decision, spec, firstSpec, checks, transfer] = await Promise.all([
+    db('handoff_decisions')
+      .where({ entity_ref: entityRef })
+      .orderBy('sequence', 'desc')
+      .first('to_stage', 'created_at', 'next_review_at'),
+    db('handoff_spec_versions')
+      .where({ entity_ref: entityRef })
+      .orderBy('version', 'desc')
+      .first('version', 'document'),
+    db('handoff_spec_versions')
+      .where({ entity_ref: entityRef })
+      .min('first_seen_at as first_seen')
+      .first(),
+    db('handoff_check_results as c')
+      .where('c.entity_ref', entityRef)
+      .where(
+        'c.id',
+        db('handoff_check_results as l')
+          .max('l.id')
+          .where('l.entity_ref', db.ref('c.entity_ref'))
+          .andWhere('l.name', db.ref('c.name')),
+      )
+      .select('c.status'),
+    db('handoff_transfers')
+      .where({ entity_ref: entityRef })
+      .orderBy('decision_sequence', 'desc')
+      .first('status'),
+  ]);
+  const document = spec?.document ? JSON.parse(spec.document) : undefined;
+  const parsed = spec ? validateHandoffSpecObject(document) : undefined;
+  const valid = parsed?.valid ? parsed.spec : undefined;
+  // The risk profile decides the tier even when another part of the spec is invalid.
+  const risk = riskProfileSchema.safeParse(document?.risk);
+  const missing = valid ? missingArtifacts(valid) : [];
+  const operatingOwner = valid?.owners?.operatingOwner;
+  let nextReviewAt: Date | null = null;
+  if (decision?.next_review_at) {
+    nextReviewAt = new Date(decision.next_review_at);
+  } else if (!decision && firstSpec?.first_seen) {
+    nextReviewAt = firstReviewDate(
+      new Date(firstSpec.first_seen).toISOString(),
+      document,
+    );
+  }
+  const row = {
+    entity_ref: entityRef.toLocaleLowerCase('en-US'),
+    decided_stage: decision?.to_stage ?? null,
+    stage_since: decision ? new Date(decision.created_at) : null,
+    next_review_at: nextReviewAt,
+    risk_tier: risk.success ? riskTier(risk.data) : null,
+    spec_state: spec ? (valid && 'valid') || 'invalid' : null,
+    spec_version: spec ? Number(spec.version) : null,
+    operating_owner: operatingOwner ? normalizeOwnerRef(operatingOwner) : null,
+    missing_artifacts: missing.length ? missing.join(',') : null,
+    missing_artifact_count: missing.length,
+    failing_checks: checks.filter((c: any) => c.status === 'fail').length,
+    pending_transfer: transfer?.status === 'pending',
+    updated_at: now,
+  };
+  await db('handoff_capability_state')
+    .insert(row)
+    .onConflict('entity_ref')
+    .merge();
+}
+
+/** Rewrites the state of every entity with handoff data (after an upgrade, or when the table is empty). */
+export async function rebuildCapabilityStates(db: Knex): Promise<number> {
+  const refs = await db
+    .select('entity_ref')
+    .from('handoff_spec_versions')
+    .union(qb => qb.select('entity_ref').from('handoff_decisions'))
+    .union(qb => qb.select('entity_ref').from('handoff_check_results'));
+  for (const { entity_ref } of refs) {
+    await writeCapabilityState(db, entity_ref);
+  }
+  return refs.length;
+}

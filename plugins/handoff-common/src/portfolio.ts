@@ -1,0 +1,177 @@
+import { z } from 'zod';
+import { STAGES, Stage } from './lifecycle';
+import { riskLevelSchema } from './spec/schema';
+import type { RiskLevel } from './spec';
+
+/**
+ * The catalog kinds the portfolio audit lists: what can be a capability.
+ *
+ * @public
+ */
+export const AUDITED_KINDS = [
+  'component',
+  'system',
+  'resource',
+  'api',
+  'domain',
+] as const;
+
+/**
+ * The gaps the portfolio audit finds. A view filtered by several gaps lists
+ * entities with any of them.
+ *
+ * @public
+ */
+export const PORTFOLIO_GAPS = [
+  'overdue',
+  'owner-unresolved',
+  'no-operating-owner',
+  'operating-owner-differs',
+  'missing-artifacts',
+  'failing-checks',
+  'pending-transfer',
+] as const;
+
+/** @public */
+export type PortfolioGap = (typeof PORTFOLIO_GAPS)[number];
+
+/** @public */
+export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
+  overdue: 'Review overdue',
+  'owner-unresolved': 'Owner not in the catalog',
+  'no-operating-owner': 'No operating owner',
+  'operating-owner-differs': 'Operating owner differs after hand-off',
+  'missing-artifacts': 'Missing required artifacts',
+  'failing-checks': 'Failing checks',
+  'pending-transfer': 'Hand-off not accepted',
+};
+
+/** @public */
+export const SPEC_STATES = ['valid', 'invalid', 'missing'] as const;
+
+/** @public */
+export type SpecState = (typeof SPEC_STATES)[number];
+
+/** A comma-separated list of allowed values, as it appears in a URL. */
+const list = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform(s =>
+      s
+        .split(',')
+        .map(v => v.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values as [T, ...T[]])));
+
+/**
+ * The filters of the portfolio audit, shared by its page, facets, owner
+ * roll-up and CSV. Values within one filter are alternatives; filters combine.
+ *
+ * @public
+ */
+export const portfolioFilterSchema = z.strictObject({
+  kind: list(AUDITED_KINDS).optional(),
+  /** A group: entities owned by it or any of its child groups. */
+  owner: z.string().trim().min(1).max(512).optional(),
+  stage: list(STAGES).optional(),
+  risk: list(riskLevelSchema.options as ['low', 'medium', 'high']).optional(),
+  spec: list(SPEC_STATES).optional(),
+  gap: list(PORTFOLIO_GAPS).optional(),
+  /** Part of the entity ref or title. */
+  q: z.string().trim().max(200).optional(),
+});
+
+/** @public */
+export type PortfolioFilter = z.infer<typeof portfolioFilterSchema>;
+
+/** @public */
+export const PORTFOLIO_SORTS = [
+  'entityRef',
+  'kind',
+  'owner',
+  'stage',
+  'risk',
+  'nextReview',
+] as const;
+
+/**
+ * Query of `GET /portfolio` (and, without paging, `GET /portfolio.csv`).
+ *
+ * @public
+ */
+export const portfolioQuerySchema = portfolioFilterSchema.extend({
+  sort: z.enum(PORTFOLIO_SORTS).default('entityRef'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** @public */
+export type PortfolioQuery = z.infer<typeof portfolioQuerySchema>;
+
+/**
+ * One entity in the portfolio audit.
+ *
+ * @public
+ */
+export type PortfolioRow = {
+  entityRef: string;
+  kind: string;
+  type?: string;
+  lifecycle?: string;
+  title?: string;
+  owner?: string;
+  ownerResolves: boolean;
+  stage: Stage;
+  stageSince?: string;
+  riskTier?: RiskLevel;
+  nextReviewAt?: string;
+  specState: SpecState;
+  specVersion?: number;
+  operatingOwner?: string;
+  operatingOwnerResolves: boolean;
+  missingArtifacts: string[];
+  failingChecks: number;
+  gaps: PortfolioGap[];
+};
+
+/** @public */
+export type PortfolioPage = {
+  items: PortfolioRow[];
+  totalCount: number;
+  offset: number;
+  limit: number;
+};
+
+/**
+ * How many entities each filter value would show, given the other filters.
+ *
+ * @public
+ */
+export type PortfolioFacets = {
+  total: number;
+  kind: Record<string, number>;
+  stage: Partial<Record<Stage, number>>;
+  risk: Partial<Record<RiskLevel, number>>;
+  spec: Partial<Record<SpecState, number>>;
+  gap: Record<PortfolioGap, number>;
+};
+
+/**
+ * One owner's share of the filtered portfolio.
+ *
+ * @public
+ */
+export type PortfolioOwnerRollup = {
+  owner?: string;
+  ownerResolves: boolean;
+  total: number;
+  byStage: Partial<Record<Stage, number>>;
+  gaps: Record<PortfolioGap, number>;
+  invalidSpecs: number;
+  missingSpecs: number;
+};
+
+/** @public */
+export type PortfolioOwnersResponse = { items: PortfolioOwnerRollup[] };
