@@ -11,12 +11,13 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import { Entity } from '@backstage/catalog-model';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import AssessmentIcon from '@material-ui/icons/Assessment';
 import {
   ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
 } from '@handoff/backstage-plugin-handoff-common';
 import { handoffApiRef, HandoffClient } from './api';
-import { rootRouteRef } from './routes';
+import { auditRouteRef, rootRouteRef } from './routes';
 
 /** @alpha */
 export const handoffApi = ApiBlueprint.make({
@@ -38,6 +39,23 @@ export const handoffPage = PageBlueprint.make({
     noHeader: true,
     loader: () =>
       import('./components/HandoffPage').then(m => <m.HandoffPage />),
+  },
+});
+
+/**
+ * The portfolio audit: ownership, readiness and overdue reviews across the catalog.
+ *
+ * @alpha
+ */
+export const handoffAuditPage = PageBlueprint.make({
+  name: 'audit',
+  params: {
+    path: '/handoff-audit',
+    title: 'Handoff audit',
+    icon: <AssessmentIcon />,
+    routeRef: convertLegacyRouteRef(auditRouteRef),
+    noHeader: true,
+    loader: () => import('./components/AuditPage').then(m => <m.AuditPage />),
   },
 });
 
@@ -90,8 +108,12 @@ export default createFrontendPlugin({
   extensions: [
     handoffApi,
     handoffPage,
+    handoffAuditPage,
     handoffEntityCard,
     handoffEntityContent,
   ],
-  routes: { root: convertLegacyRouteRef(rootRouteRef) },
+  routes: {
+    root: convertLegacyRouteRef(rootRouteRef),
+    audit: convertLegacyRouteRef(auditRouteRef),
+  },
 });

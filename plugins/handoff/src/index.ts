@@ -6,9 +6,10 @@
 export {
   handoffPlugin,
   HandoffPage,
+  HandoffAuditPage,
   EntityHandoffCard,
   EntityHandoffContent,
 } from './plugin';
 export { handoffApiRef, HandoffClient } from './api';
 export type { HandoffApi } from './api';
-export { rootRouteRef } from './routes';
+export { auditRouteRef, rootRouteRef } from './routes';

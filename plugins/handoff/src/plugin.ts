@@ -7,7 +7,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { handoffApiRef, HandoffClient } from './api';
-import { rootRouteRef } from './routes';
+import { auditRouteRef, rootRouteRef } from './routes';
 
 /**
  * The Handoff frontend plugin for apps on the legacy frontend system.
@@ -24,7 +24,7 @@ export const handoffPlugin = createPlugin({
       factory: deps => new HandoffClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, audit: auditRouteRef },
 });
 
 /**
@@ -38,6 +38,19 @@ export const HandoffPage = handoffPlugin.provide(
     component: () =>
       import('./components/HandoffPage').then(m => m.HandoffPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The portfolio audit page, to mount on a route of the app (`/handoff-audit`).
+ *
+ * @public
+ */
+export const HandoffAuditPage = handoffPlugin.provide(
+  createRoutableExtension({
+    name: 'HandoffAuditPage',
+    component: () => import('./components/AuditPage').then(m => m.AuditPage),
+    mountPoint: auditRouteRef,
   }),
 );
 

@@ -14,6 +14,11 @@ import {
   SpecRefreshResponse,
   SpecVersion,
   SpecVersionSummary,
+  PortfolioFacets,
+  PortfolioFilter,
+  PortfolioOwnersResponse,
+  PortfolioPage,
+  PortfolioQuery,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /**
@@ -62,6 +67,16 @@ export interface HandoffApi {
   ): Promise<Blob>;
   /** Reads the entity's spec file again now. */
   refreshSpec(entityRef: CompoundEntityRef): Promise<SpecRefreshResponse>;
+  /** One page of the portfolio audit. */
+  getPortfolio(query: Partial<PortfolioQuery>): Promise<PortfolioPage>;
+  /** How many entities each filter value would show. */
+  getPortfolioFacets(filter: PortfolioFilter): Promise<PortfolioFacets>;
+  /** The filtered portfolio per owner. */
+  getPortfolioOwners(filter: PortfolioFilter): Promise<PortfolioOwnersResponse>;
+  /** Every row of a filtered view as CSV. */
+  getPortfolioCsv(
+    query: Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>,
+  ): Promise<Blob>;
 }
 
 /** @public */

@@ -1,9 +1,29 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import {
+  PortfolioFilter,
+  PortfolioQuery,
+} from '@handoff/backstage-plugin-handoff-common';
 import { HandoffApi } from './HandoffApi';
 
 type Result<K extends keyof HandoffApi> = Awaited<ReturnType<HandoffApi[K]>>;
+
+/** A portfolio query as URL parameters: lists comma-separated, empty ones left out. */
+export function portfolioParams(
+  query: Partial<PortfolioQuery> | PortfolioFilter,
+): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) params.set(key, value.join(','));
+    } else {
+      params.set(key, String(value));
+    }
+  }
+  return params.toString();
+}
 
 const entityPath = (ref: CompoundEntityRef) =>
   [ref.kind, ref.namespace, ref.name].map(encodeURIComponent).join('/');
@@ -81,11 +101,35 @@ export class HandoffClient implements HandoffApi {
     return this.request<Result<'listChecks'>>(`/checks/${entityPath(ref)}`);
   }
 
-  async getPacket(ref: CompoundEntityRef, format: 'markdown' | 'json') {
-    const baseUrl = await this.discoveryApi.getBaseUrl('handoff');
-    const res = await this.fetchApi.fetch(
-      `${baseUrl}/packet/${entityPath(ref)}?format=${format}`,
+  getPacket(ref: CompoundEntityRef, format: 'markdown' | 'json') {
+    return this.blob(`/packet/${entityPath(ref)}?format=${format}`);
+  }
+
+  getPortfolio(query: Partial<PortfolioQuery>) {
+    return this.request<Result<'getPortfolio'>>(
+      `/portfolio?${portfolioParams(query)}`,
     );
+  }
+
+  getPortfolioFacets(filter: PortfolioFilter) {
+    return this.request<Result<'getPortfolioFacets'>>(
+      `/portfolio/facets?${portfolioParams(filter)}`,
+    );
+  }
+
+  getPortfolioOwners(filter: PortfolioFilter) {
+    return this.request<Result<'getPortfolioOwners'>>(
+      `/portfolio/owners?${portfolioParams(filter)}`,
+    );
+  }
+
+  getPortfolioCsv(query: Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>) {
+    return this.blob(`/portfolio.csv?${portfolioParams(query)}`);
+  }
+
+  private async blob(path: string): Promise<Blob> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('handoff');
+    const res = await this.fetchApi.fetch(`${baseUrl}${path}`);
     if (!res.ok) {
       throw await ResponseError.fromResponse(res);
     }

@@ -1,0 +1,213 @@
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  AUDITED_KINDS,
+  PORTFOLIO_GAPS,
+  PORTFOLIO_GAP_TITLES,
+  PortfolioFacets,
+  PortfolioFilter,
+  SPEC_STATES,
+  STAGES,
+  STAGE_TITLES,
+} from '@handoff/backstage-plugin-handoff-common';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControl from '@material-ui/core/FormControl';
+import Grid from '@material-ui/core/Grid';
+import InputLabel from '@material-ui/core/InputLabel';
+import ListItemText from '@material-ui/core/ListItemText';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import TextField from '@material-ui/core/TextField';
+import Autocomplete from '@material-ui/lab/Autocomplete';
+import { useEffect, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+
+const SPEC_TITLES = { valid: 'Valid', invalid: 'Invalid', missing: 'No spec' };
+const RISK_TITLES = { low: 'Low', medium: 'Medium', high: 'High' };
+const KIND_TITLES = {
+  component: 'Component',
+  system: 'System',
+  resource: 'Resource',
+  api: 'API',
+  domain: 'Domain',
+};
+
+/** One filter: several values, each with how many entities it would show. */
+function MultiSelect<T extends string>(props: {
+  id: string;
+  label: string;
+  values: readonly T[];
+  titles: Record<T, string>;
+  selected: T[] | undefined;
+  counts?: Partial<Record<T, number>>;
+  onChange: (values: T[] | undefined) => void;
+}) {
+  const selected = props.selected ?? [];
+  const labelId = `handoff-audit-${props.id}-label`;
+  return (
+    <FormControl fullWidth variant="outlined" size="small">
+      <InputLabel id={labelId}>{props.label}</InputLabel>
+      <Select
+        labelId={labelId}
+        label={props.label}
+        multiple
+        value={selected}
+        onChange={e => {
+          const next = e.target.value as T[];
+          props.onChange(next.length ? next : undefined);
+        }}
+        renderValue={value =>
+          (value as T[]).map(v => props.titles[v]).join(', ')
+        }
+        SelectDisplayProps={{ 'aria-label': props.label } as object}
+      >
+        {props.values.map(value => (
+          <MenuItem key={value} value={value}>
+            <Checkbox checked={selected.includes(value)} size="small" />
+            <ListItemText
+              primary={`${props.titles[value]} (${props.counts?.[value] ?? 0})`}
+            />
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+/** The owner filter: any group from the catalog (its child groups are included). */
+function OwnerFilter(props: {
+  value?: string;
+  onChange: (owner: string | undefined) => void;
+}) {
+  const catalogApi = useApi(catalogApiRef);
+  const { value: groups = [] } = useAsync(async () => {
+    const { items } = await catalogApi.getEntities({
+      filter: { kind: 'group' },
+      fields: ['kind', 'metadata.name', 'metadata.namespace'],
+    });
+    return items.map(g => stringifyEntityRef(g)).sort();
+  }, [catalogApi]);
+  const [text, setText] = useState(props.value ?? '');
+  useEffect(() => setText(props.value ?? ''), [props.value]);
+  return (
+    <Autocomplete
+      freeSolo
+      size="small"
+      options={groups}
+      value={props.value ?? null}
+      inputValue={text}
+      onInputChange={(_e, v) => setText(v)}
+      onChange={(_e, v) => props.onChange(v || undefined)}
+      renderInput={params => (
+        <TextField
+          {...params}
+          label="Owner group (with its child groups)"
+          variant="outlined"
+          onBlur={() => {
+            if (text !== (props.value ?? '')) props.onChange(text || undefined);
+          }}
+        />
+      )}
+    />
+  );
+}
+
+/** Every filter of the audit, with facet counts. */
+export function AuditFilters(props: {
+  filter: PortfolioFilter;
+  facets?: PortfolioFacets;
+  onChange: (change: Partial<PortfolioFilter>) => void;
+  onClear: () => void;
+}) {
+  const { filter, facets, onChange } = props;
+  return (
+    <Grid container spacing={2} alignItems="center">
+      <Grid item xs={12} md={4}>
+        <OwnerFilter
+          value={filter.owner}
+          onChange={owner => onChange({ owner })}
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} md={4}>
+        <MultiSelect
+          id="gap"
+          label="Gaps (any of)"
+          values={PORTFOLIO_GAPS}
+          titles={PORTFOLIO_GAP_TITLES}
+          selected={filter.gap}
+          counts={facets?.gap}
+          onChange={gap => onChange({ gap })}
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} md={4}>
+        <TextField
+          fullWidth
+          size="small"
+          variant="outlined"
+          label="Search name or title"
+          defaultValue={filter.q ?? ''}
+          key={filter.q ?? ''}
+          onKeyDown={e => {
+            if (e.key === 'Enter')
+              onChange({
+                q: (e.target as HTMLInputElement).value || undefined,
+              });
+          }}
+          onBlur={e => {
+            if ((e.target.value || undefined) !== filter.q)
+              onChange({ q: e.target.value || undefined });
+          }}
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} md={3}>
+        <MultiSelect
+          id="stage"
+          label="Stage"
+          values={STAGES}
+          titles={STAGE_TITLES}
+          selected={filter.stage}
+          counts={facets?.stage}
+          onChange={stage => onChange({ stage })}
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} md={3}>
+        <MultiSelect
+          id="risk"
+          label="Risk tier"
+          values={['low', 'medium', 'high'] as const}
+          titles={RISK_TITLES}
+          selected={filter.risk}
+          counts={facets?.risk}
+          onChange={risk => onChange({ risk })}
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} md={2}>
+        <MultiSelect
+          id="spec"
+          label="Spec"
+          values={SPEC_STATES}
+          titles={SPEC_TITLES}
+          selected={filter.spec}
+          counts={facets?.spec}
+          onChange={spec => onChange({ spec })}
+        />
+      </Grid>
+      <Grid item xs={12} sm={6} md={2}>
+        <MultiSelect
+          id="kind"
+          label="Kind"
+          values={AUDITED_KINDS}
+          titles={KIND_TITLES}
+          selected={filter.kind}
+          counts={facets?.kind}
+          onChange={kind => onChange({ kind })}
+        />
+      </Grid>
+      <Grid item xs={12} md={2}>
+        <Button onClick={props.onClear}>Clear filters</Button>
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,207 @@
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { entityRouteRef, catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import {
+  PortfolioFacets,
+  PortfolioOwnerRollup,
+  PortfolioRow,
+} from '@handoff/backstage-plugin-handoff-common';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { handoffApiRef } from '../../api';
+import { AuditPage } from './AuditPage';
+
+jest.setTimeout(30_000);
+
+const noGaps = {
+  overdue: 0,
+  'owner-unresolved': 0,
+  'no-operating-owner': 0,
+  'operating-owner-differs': 0,
+  'missing-artifacts': 0,
+  'failing-checks': 0,
+  'pending-transfer': 0,
+};
+
+const facets: PortfolioFacets = {
+  total: 2,
+  kind: { component: 2 },
+  stage: { pilot: 1, operating: 1 },
+  risk: { high: 1 },
+  spec: { valid: 1, invalid: 1 },
+  gap: {
+    ...noGaps,
+    overdue: 1,
+    'owner-unresolved': 1,
+    'no-operating-owner': 2,
+  },
+};
+
+const rows: PortfolioRow[] = [
+  {
+    entityRef: 'component:default/churn-model',
+    kind: 'component',
+    title: 'Churn model',
+    owner: 'group:default/ghost-team',
+    ownerResolves: false,
+    stage: 'pilot',
+    riskTier: 'high',
+    nextReviewAt: '2026-01-02T00:00:00.000Z',
+    specState: 'invalid',
+    operatingOwnerResolves: false,
+    missingArtifacts: [],
+    failingChecks: 0,
+    gaps: ['overdue', 'owner-unresolved'],
+  },
+  {
+    entityRef: 'component:default/fraud-scoring',
+    kind: 'component',
+    owner: 'group:default/risk',
+    ownerResolves: true,
+    stage: 'operating',
+    specState: 'valid',
+    operatingOwnerResolves: true,
+    missingArtifacts: [],
+    failingChecks: 0,
+    gaps: [],
+  },
+];
+
+const owners: PortfolioOwnerRollup[] = [
+  {
+    owner: 'group:default/ghost-team',
+    ownerResolves: false,
+    total: 1,
+    byStage: { pilot: 1 },
+    gaps: { ...noGaps, overdue: 1, 'owner-unresolved': 1 },
+    invalidSpecs: 1,
+    missingSpecs: 0,
+  },
+];
+
+function apiMock(overrides: object = {}) {
+  return {
+    getPortfolio: jest
+      .fn()
+      .mockResolvedValue({ items: rows, totalCount: 2, offset: 0, limit: 20 }),
+    getPortfolioFacets: jest.fn().mockResolvedValue(facets),
+    getPortfolioOwners: jest.fn().mockResolvedValue({ items: owners }),
+    getPortfolioCsv: jest.fn().mockResolvedValue(new Blob(['entityRef\n'])),
+    ...overrides,
+  };
+}
+
+async function render(api: object, path = '/') {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [handoffApiRef, api],
+        [catalogApiRef, catalogApiMock({ entities: [] })],
+      ]}
+    >
+      <AuditPage />
+    </TestApiProvider>,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: [path],
+    },
+  );
+}
+
+describe('AuditPage', () => {
+  it('shows the summary tiles, the table, the stage chart and the roll-up', async () => {
+    const api = apiMock();
+    await render(api);
+    expect(
+      await screen.findByRole('button', { name: 'Overdue reviews: 1' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Ownership gaps: 3' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Invalid specs: 1' }),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('Churn model')).toBeInTheDocument();
+    expect(
+      screen.getAllByText('group:default/ghost-team (not in the catalog)'),
+    ).toHaveLength(2);
+    expect(screen.getByText(/\(overdue\)/)).toBeInTheDocument();
+    const stages = screen.getByTestId('handoff-audit-stages');
+    expect(within(stages).getByLabelText('pilot count')).toHaveTextContent('1');
+    expect(within(stages).getByLabelText('operating count')).toHaveTextContent(
+      '1',
+    );
+    expect(api.getPortfolio).toHaveBeenCalledWith(
+      expect.objectContaining({ sort: 'entityRef', offset: 0, limit: 20 }),
+    );
+  });
+
+  it('shows progress while the figures load', async () => {
+    await render(apiMock({ getPortfolioFacets: () => new Promise(() => {}) }));
+    expect(await screen.findAllByTestId('progress')).not.toHaveLength(0);
+  });
+
+  it('reads its filters from the URL, ignoring values the API would refuse', async () => {
+    const api = apiMock();
+    await render(
+      api,
+      '/?gap=overdue&stage=pilot,launched&owner=group:default/ml',
+    );
+    await screen.findByText('Churn model');
+    expect(api.getPortfolioFacets).toHaveBeenCalledWith({
+      gap: ['overdue'],
+      owner: 'group:default/ml',
+    });
+    expect(api.getPortfolio).toHaveBeenCalledWith(
+      expect.objectContaining({ gap: ['overdue'], owner: 'group:default/ml' }),
+    );
+  });
+
+  it('narrows the view from a tile, and exports what it shows', async () => {
+    const api = apiMock();
+    await render(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Ownership gaps: 3' }),
+    );
+    await waitFor(() =>
+      expect(api.getPortfolioFacets).toHaveBeenLastCalledWith({
+        gap: ['owner-unresolved', 'no-operating-owner'],
+      }),
+    );
+    await waitFor(() =>
+      expect(api.getPortfolio).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          gap: ['owner-unresolved', 'no-operating-owner'],
+        }),
+      ),
+    );
+    global.URL.createObjectURL = jest.fn(() => 'blob:csv');
+    global.URL.revokeObjectURL = jest.fn();
+    await userEvent.click(screen.getByRole('button', { name: 'Download CSV' }));
+    await waitFor(() =>
+      expect(api.getPortfolioCsv).toHaveBeenCalledWith({
+        gap: ['owner-unresolved', 'no-operating-owner'],
+        sort: 'entityRef',
+        order: 'asc',
+      }),
+    );
+  });
+
+  it('says plainly when the reader may not audit', async () => {
+    const forbidden = Object.assign(
+      new Error('You may not handoff.audit.read'),
+      {
+        name: 'NotAllowedError',
+      },
+    );
+    await render(
+      apiMock({
+        getPortfolioFacets: jest.fn().mockRejectedValue(forbidden),
+      }),
+    );
+    expect(
+      await screen.findAllByText(/You may not handoff.audit.read/),
+    ).not.toHaveLength(0);
+    expect(screen.queryByText('Churn model')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,177 @@
+import {
+  Content,
+  ContentHeader,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  PortfolioQuery,
+  STAGES,
+  STAGE_TITLES,
+} from '@handoff/backstage-plugin-handoff-common';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import { useRef, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { handoffApiRef } from '../../api';
+import { errorMessage } from '../errorMessage';
+import { AuditFilters } from './AuditFilters';
+import { BarList } from './BarList';
+import { OwnerRollup } from './OwnerRollup';
+import { PortfolioTable } from './PortfolioTable';
+import { SummaryTiles } from './SummaryTiles';
+import { useAuditFilters } from './useAuditFilters';
+
+function CsvDownload(props: {
+  query: () => Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>;
+}) {
+  const api = useApi(handoffApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [busy, setBusy] = useState(false);
+  const download = async () => {
+    setBusy(true);
+    try {
+      const blob = await api.getPortfolioCsv(props.query());
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = 'handoff-portfolio.csv';
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(url);
+    } catch (e) {
+      alertApi.post({
+        message: `Could not export the list: ${errorMessage(e)}`,
+        severity: 'error',
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button
+      variant="outlined"
+      color="primary"
+      disabled={busy}
+      onClick={download}
+    >
+      {busy ? 'Preparing the CSV…' : 'Download CSV'}
+    </Button>
+  );
+}
+
+/**
+ * The portfolio audit: ownership, readiness and overdue reviews across the
+ * whole catalog, filtered in the URL so a view can be shared.
+ *
+ * @public
+ */
+export function AuditPage() {
+  const api = useApi(handoffApiRef);
+  const { filter, filterKey, update, clear } = useAuditFilters();
+  const sort = useRef<Pick<PortfolioQuery, 'sort' | 'order'>>({
+    sort: 'entityRef',
+    order: 'asc',
+  });
+  const facets = useAsync(
+    () => api.getPortfolioFacets(filter),
+    [api, filterKey],
+  );
+  const owners = useAsync(
+    () => api.getPortfolioOwners(filter),
+    [api, filterKey],
+  );
+  const error = facets.error ?? owners.error;
+
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Handoff audit"
+        subtitle="Ownership, readiness and reviews across the whole catalog"
+      />
+      <Content>
+        <ContentHeader title="Portfolio">
+          <CsvDownload query={() => ({ ...filter, ...sort.current })} />
+        </ContentHeader>
+        {error ? (
+          <ResponseErrorPanel error={error} />
+        ) : (
+          <Grid container spacing={3}>
+            <Grid item xs={12}>
+              <AuditFilters
+                filter={filter}
+                facets={facets.value}
+                onChange={update}
+                onClear={clear}
+              />
+            </Grid>
+            <Grid item xs={12}>
+              {facets.loading || !facets.value ? (
+                <Progress />
+              ) : (
+                <SummaryTiles facets={facets.value} onSelect={update} />
+              )}
+            </Grid>
+            <Grid item xs={12}>
+              <PortfolioTable
+                filter={filter}
+                filterKey={filterKey}
+                onSortChange={s => {
+                  sort.current = s;
+                }}
+              />
+            </Grid>
+            <Grid item xs={12} md={6}>
+              <InfoCard title="By stage">
+                {facets.value ? (
+                  <BarList
+                    testId="handoff-audit-stages"
+                    empty="Nothing in this view."
+                    items={STAGES.filter(s => facets.value!.stage[s]).map(
+                      s => ({
+                        key: s,
+                        label: STAGE_TITLES[s],
+                        count: facets.value!.stage[s]!,
+                      }),
+                    )}
+                  />
+                ) : (
+                  <Progress />
+                )}
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12} md={6}>
+              <InfoCard title="Largest owners">
+                {owners.value ? (
+                  <BarList
+                    testId="handoff-audit-owners"
+                    empty="Nothing in this view."
+                    items={owners.value.items.slice(0, 8).map(o => ({
+                      key: o.owner ?? 'none',
+                      label: o.owner ?? 'No owner',
+                      count: o.total,
+                    }))}
+                  />
+                ) : (
+                  <Progress />
+                )}
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12}>
+              <OwnerRollup
+                items={owners.value?.items ?? []}
+                loading={owners.loading}
+                onSelectOwner={owner => update({ owner })}
+              />
+            </Grid>
+          </Grid>
+        )}
+      </Content>
+    </Page>
+  );
+}

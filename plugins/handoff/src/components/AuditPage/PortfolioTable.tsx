@@ -1,0 +1,155 @@
+import { Table, TableColumn } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  PORTFOLIO_GAP_TITLES,
+  PortfolioFilter,
+  PortfolioQuery,
+  PortfolioRow,
+} from '@handoff/backstage-plugin-handoff-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
+import { handoffApiRef } from '../../api';
+import { StageChip } from '../StageChip';
+
+const SPEC_TEXT = { valid: 'Valid', invalid: 'Invalid', missing: 'None' };
+
+/** Table columns by the sort key the API takes. */
+const SORT_BY_FIELD: Record<string, PortfolioQuery['sort']> = {
+  entityRef: 'entityRef',
+  kind: 'kind',
+  owner: 'owner',
+  stage: 'stage',
+  riskTier: 'risk',
+  nextReviewAt: 'nextReview',
+};
+
+const columns: TableColumn<PortfolioRow>[] = [
+  {
+    title: 'Entity',
+    field: 'entityRef',
+    render: row => (
+      <EntityRefLink entityRef={row.entityRef} title={row.title} />
+    ),
+  },
+  { title: 'Kind', field: 'kind' },
+  {
+    title: 'Owner',
+    field: 'owner',
+    render: row => {
+      if (!row.owner) return <Typography color="error">No owner</Typography>;
+      if (!row.ownerResolves) {
+        return (
+          <Typography color="error" variant="body2">
+            {row.owner} (not in the catalog)
+          </Typography>
+        );
+      }
+      return <EntityRefLink entityRef={row.owner} defaultKind="group" />;
+    },
+  },
+  {
+    title: 'Stage',
+    field: 'stage',
+    render: row => <StageChip stage={row.stage} />,
+  },
+  {
+    title: 'Risk',
+    field: 'riskTier',
+    render: row => row.riskTier ?? '—',
+  },
+  {
+    title: 'Next review',
+    field: 'nextReviewAt',
+    render: row => {
+      if (!row.nextReviewAt) return 'Not scheduled';
+      const date = new Date(row.nextReviewAt).toLocaleDateString();
+      return row.gaps.includes('overdue') ? (
+        <Typography color="error" variant="body2">
+          {date} (overdue)
+        </Typography>
+      ) : (
+        date
+      );
+    },
+  },
+  {
+    title: 'Spec',
+    field: 'specState',
+    sorting: false,
+    render: row => SPEC_TEXT[row.specState],
+  },
+  {
+    title: 'Gaps',
+    field: 'gaps',
+    sorting: false,
+    render: row =>
+      row.gaps.length ? (
+        <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
+          {row.gaps.map(gap => (
+            <Chip
+              key={gap}
+              size="small"
+              label={PORTFOLIO_GAP_TITLES[gap]}
+              title={
+                gap === 'missing-artifacts'
+                  ? row.missingArtifacts.join(', ')
+                  : undefined
+              }
+            />
+          ))}
+        </Box>
+      ) : (
+        'None'
+      ),
+  },
+];
+
+/** The filtered portfolio, paged and sorted by the backend. */
+export function PortfolioTable(props: {
+  filter: PortfolioFilter;
+  filterKey: string;
+  onSortChange: (sort: Pick<PortfolioQuery, 'sort' | 'order'>) => void;
+}) {
+  const api = useApi(handoffApiRef);
+  return (
+    <Table<PortfolioRow>
+      // A new filter starts again from the first page.
+      key={props.filterKey}
+      title="Capabilities in this view"
+      columns={columns}
+      options={{
+        paging: true,
+        pageSize: 20,
+        pageSizeOptions: [20, 50, 100],
+        search: false,
+        emptyRowsWhenPaging: false,
+      }}
+      data={async query => {
+        const sort = query.orderBy?.field
+          ? SORT_BY_FIELD[String(query.orderBy.field)]
+          : 'entityRef';
+        const order = query.orderDirection === 'desc' ? 'desc' : 'asc';
+        props.onSortChange({ sort, order });
+        const page = await api.getPortfolio({
+          ...props.filter,
+          sort,
+          order,
+          offset: query.page * query.pageSize,
+          limit: query.pageSize,
+        });
+        return {
+          data: page.items,
+          page: query.page,
+          totalCount: page.totalCount,
+        };
+      }}
+      emptyContent={
+        <Box p={2}>
+          <Typography>No capability matches these filters.</Typography>
+        </Box>
+      }
+    />
+  );
+}
