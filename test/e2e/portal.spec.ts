@@ -6,7 +6,7 @@ async function signInAsGuest(page: Page) {
   await expect(
     page
       .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Handoff' }),
+      .getByRole('link', { name: 'Handoff', exact: true }),
   ).toBeVisible();
 }
 
@@ -37,7 +37,7 @@ test('the handoff page lists every capability and its stage', async ({
 
   await page
     .getByRole('navigation', { name: 'sidebar nav' })
-    .getByRole('link', { name: 'Handoff' })
+    .getByRole('link', { name: 'Handoff', exact: true })
     .click();
   await expect(page).toHaveURL(/\/handoff$/);
   await expect(
@@ -240,6 +240,16 @@ test('a PM creates a capability from the template and it is born with a valid sp
   await expect(
     page.getByRole('list', { name: 'Decision timeline' }),
   ).toContainText('Created from the New capability template');
+
+  // ...and the platform team sees it in the audit right away.
+  await page.goto('/handoff-audit?q=loyalty');
+  const row = page
+    .getByTestId('handoff-audit-table')
+    .locator('tbody tr')
+    .filter({ hasText: 'Loyalty model' });
+  await expect(row).toContainText('Proposed');
+  await expect(row).toContainText('data-science');
+  await expect(row).toContainText('low');
 });
 
 test("the real permission policy lets owners decide and refuses everyone else's decisions", async ({
@@ -286,4 +296,64 @@ test("the real permission policy lets owners decide and refuses everyone else's 
     },
   );
   expect(unauthenticated.status()).toBe(401);
+});
+
+test('a platform engineer finds every capability whose owner is missing or whose review is overdue, narrows it to a department and exports it', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Handoff audit' })
+    .click();
+  await expect(page).toHaveURL(/\/handoff-audit$/);
+  const rows = page.getByTestId('handoff-audit-table').locator('tbody tr');
+  // The projection syncs from the catalog on a schedule shortly after start.
+  await expect(async () => {
+    await page.reload();
+    await expect(
+      page.getByRole('link', { name: 'Recommendation API' }),
+    ).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+  await expect(rows.filter({ hasText: 'Churn model' })).toHaveCount(1);
+
+  // One view: owner not in the catalog, or review overdue.
+  await page.getByRole('button', { name: 'Gaps (any of)' }).click();
+  await page.getByRole('option', { name: /Owner not in the catalog/ }).click();
+  await page.getByRole('option', { name: /Review overdue/ }).click();
+  await page.keyboard.press('Escape');
+  await expect(page).toHaveURL(/gap=owner-unresolved%2Coverdue/);
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'Recommendation API' })).toContainText(
+    'group:default/growth-team (not in the catalog)',
+  );
+  await expect(rows.filter({ hasText: 'Legacy reporting' })).toHaveCount(1);
+  await page.screenshot({
+    path: 'test-results/screenshots/audit-page.png',
+    fullPage: true,
+  });
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  const csv = await download;
+  expect(csv.suggestedFilename()).toBe('handoff-portfolio.csv');
+  const fs = await import('node:fs/promises');
+  const lines = (await fs.readFile(await csv.path(), 'utf8'))
+    .trim()
+    .split('\n');
+  expect(lines[0]).toMatch(/^entityRef,kind,title,owner,ownerResolves,stage/);
+  expect(lines.slice(1).map(l => l.split(',')[0])).toEqual([
+    'component:default/legacy-reporting',
+    'component:default/recommendation-api',
+  ]);
+
+  // A shared link to a department: data-platform and its child groups.
+  await page.goto('/handoff-audit?owner=group:default/data-platform');
+  await expect(rows.filter({ hasText: 'Churn model' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Customer 360' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Demand forecast' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'Fraud scoring' })).toHaveCount(0);
+  await expect(
+    page.getByRole('textbox', { name: 'Owner group (with its child groups)' }),
+  ).toHaveValue('group:default/data-platform');
 });

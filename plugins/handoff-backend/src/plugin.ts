@@ -47,6 +47,14 @@ export const handoffPlugin = createBackendPlugin({
         const store = await DatabaseHandoffStore.create({
           database: deps.database,
         });
+        const projection = new EntityProjection({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          store: await DatabaseProjectionStore.create({
+            database: deps.database,
+          }),
+          logger,
+        });
         const ingester = new SpecIngester({
           store,
           catalog: deps.catalog,
@@ -54,6 +62,7 @@ export const handoffPlugin = createBackendPlugin({
           urlReader: deps.urlReader,
           integrations: ScmIntegrations.fromConfig(config),
           logger,
+          projection,
         });
 
         const scheduleConfig = config.getOptionalConfig(
@@ -104,14 +113,6 @@ export const handoffPlugin = createBackendPlugin({
           },
         });
 
-        const projection = new EntityProjection({
-          catalog: deps.catalog,
-          auth: deps.auth,
-          store: await DatabaseProjectionStore.create({
-            database: deps.database,
-          }),
-          logger,
-        });
         const projectionConfig = config.getOptionalConfig(
           'handoff.projection.schedule',
         );

@@ -41,7 +41,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'owner-unresolved': 'Owner not in the catalog',
   'no-operating-owner': 'No operating owner',
   'operating-owner-differs': 'Operating owner differs after hand-off',
-  'missing-artifacts': 'Missing required artifacts',
+  'missing-artifacts': 'Artifacts missing for hand-off',
   'failing-checks': 'Failing checks',
   'pending-transfer': 'Hand-off not accepted',
 };

@@ -106,6 +106,11 @@ export class EntityProjection {
     return { synced, removed };
   }
 
+  /** Records one entity the caller already read in full (e.g. while reading its spec). */
+  async projectEntity(entity: Entity): Promise<void> {
+    await this.deps.store.upsert([this.project(entity)], new Date());
+  }
+
   /**
    * Brings one entity and its owner up to date (removing either when the
    * catalog no longer has it).

@@ -15,6 +15,7 @@ import {
 import { createHash } from 'crypto';
 import { parse } from 'yaml';
 import { SpecStore } from '../database/HandoffStore';
+import { EntityProjection } from './EntityProjection';
 import { readSpecFile, resolveSpecLocation } from './readSpecFile';
 
 export type IngestResult =
@@ -45,11 +46,19 @@ export class SpecIngester {
       urlReader: UrlReaderService;
       integrations: ScmIntegrationRegistry;
       logger: LoggerService;
+      /** Told of every entity read, so a new capability shows in the audit at once. */
+      projection?: Pick<EntityProjection, 'projectEntity'>;
     },
   ) {}
 
   /** Reads one entity's spec now. */
   async ingestEntity(entity: Entity): Promise<IngestResult> {
+    const result = await this.readSpec(entity);
+    await this.deps.projection?.projectEntity(entity);
+    return result;
+  }
+
+  private async readSpec(entity: Entity): Promise<IngestResult> {
     const { store, urlReader, integrations } = this.deps;
     const entityRef = stringifyEntityRef(entity);
     const readAt = new Date().toISOString();

@@ -294,7 +294,7 @@ export async function createRouter(
       },
       () => workflow.decide(entity, caller, body),
     );
-    await projection.refreshEntity(entityRef);
+    await projection.projectEntity(entity);
     res.status(201).json(toDecisionResponse(record));
   });
 
@@ -512,10 +512,8 @@ export async function createRouter(
     const specLocation = entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC];
     let status = await store.getReadStatus(entityRef);
     if (!status && specLocation) {
-      // Never read yet (the scheduled pass has not reached it): read it now,
-      // and let the audit know the entity (a new capability).
+      // Never read yet (the scheduled pass has not reached it): read it now.
       await ingester.ingestEntity(entity);
-      await projection.refreshEntity(entityRef);
       status = await store.getReadStatus(entityRef);
     }
     const body: EntitySpecResponse = {
@@ -594,7 +592,6 @@ export async function createRouter(
     const result = await audited(req, 'spec-refresh', { entityRef }, () =>
       ingester.ingestEntity(entity),
     );
-    await projection.refreshEntity(entityRef);
     const body: SpecRefreshResponse =
       result.status === 'unreadable'
         ? { status: result.status, error: result.error }

@@ -117,7 +117,7 @@ export function AuditPage() {
                 <SummaryTiles facets={facets.value} onSelect={update} />
               )}
             </Grid>
-            <Grid item xs={12}>
+            <Grid item xs={12} data-testid="handoff-audit-table">
               <PortfolioTable
                 filter={filter}
                 filterKey={filterKey}
