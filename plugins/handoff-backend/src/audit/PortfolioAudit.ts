@@ -29,7 +29,11 @@ function gapSql(gap: PortfolioGap, now: Date): [string, Knex.RawBinding[]] {
     case 'owner-unresolved':
       return ['o.entity_ref IS NULL', []];
     case 'no-operating-owner':
-      return [`(s.spec_state = 'valid' AND oo.entity_ref IS NULL)`, []];
+      // A stopped capability needs nobody to operate it.
+      return [
+        `(s.spec_state = 'valid' AND oo.entity_ref IS NULL AND ${STAGE} <> 'stopped')`,
+        [],
+      ];
     case 'operating-owner-differs':
       return [
         `(${STAGE} IN ('handed-off', 'operating') AND s.operating_owner IS NOT NULL AND s.operating_owner <> COALESCE(e.owner_ref, ''))`,

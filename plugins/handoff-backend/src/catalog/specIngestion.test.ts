@@ -91,6 +91,19 @@ describe('spec ingestion through the API', () => {
       },
     });
 
+    // Reading the spec put the entity in the audit at once, before any full sync.
+    const audit = await request(server).get('/api/handoff/portfolio?q=churn');
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/churn-model',
+        stage: 'proposed',
+        specState: 'valid',
+        riskTier: 'high',
+        // The mock catalog's entity has no ownedBy relation.
+        gaps: ['owner-unresolved', 'no-operating-owner', 'missing-artifacts'],
+      }),
+    ]);
+
     const unchanged = await request(server).post(
       '/api/handoff/specs/component/default/churn-model/refresh',
     );
