@@ -328,6 +328,7 @@ test('a platform engineer finds every capability whose owner is missing or whose
     'group:default/growth-team (not in the catalog)',
   );
   await expect(rows.filter({ hasText: 'Legacy reporting' })).toHaveCount(1);
+  await expect(page.getByRole('listbox')).toBeHidden();
   await page.screenshot({
     path: 'test-results/screenshots/audit-page.png',
     fullPage: true,
@@ -347,13 +348,31 @@ test('a platform engineer finds every capability whose owner is missing or whose
     'component:default/recommendation-api',
   ]);
 
-  // A shared link to a department: data-platform and its child groups.
+  // Narrowed to one department: data-platform and its child groups.
+  const owner = page.getByRole('textbox', {
+    name: 'Owner group (with its child groups)',
+  });
+  await owner.click();
+  await owner.fill('data-platform');
+  await page
+    .getByRole('option', { name: 'group:default/data-platform' })
+    .click();
+  await expect(page).toHaveURL(/owner=group%3Adefault%2Fdata-platform/);
+  await expect(rows).toHaveCount(0);
+  await expect(
+    page.getByText('No capability matches these filters.'),
+  ).toBeVisible();
+
+  // The shared link of the whole department, without the gap filter.
   await page.goto('/handoff-audit?owner=group:default/data-platform');
   await expect(rows.filter({ hasText: 'Churn model' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Customer 360' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Demand forecast' })).toHaveCount(1);
   await expect(rows.filter({ hasText: 'Fraud scoring' })).toHaveCount(0);
-  await expect(
-    page.getByRole('textbox', { name: 'Owner group (with its child groups)' }),
-  ).toHaveValue('group:default/data-platform');
+  await expect(owner).toHaveValue('group:default/data-platform');
+  await expect(page.getByRole('listbox')).toBeHidden();
+  await page.screenshot({
+    path: 'test-results/screenshots/audit-department.png',
+    fullPage: true,
+  });
 });

@@ -190,10 +190,15 @@ describe('spec ingestion through the API', () => {
     expect(res.body.latest).toBeUndefined();
   });
 
-  it('answers 400, 404 and 403 for bad requests', async () => {
+  it('answers 400, 404 and 403 for bad requests, and records the refusal', async () => {
     fs.writeFileSync(path.join(dir, 'handoff.yaml'), validSpec);
+    const fail = jest.fn();
+    const auditor = mockServices.auditor.mock({
+      createEvent: jest.fn(async () => ({ success: jest.fn(), fail })),
+    });
     const server = await start([
       mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      auditor.factory,
     ]);
     const badDiff = await request(server).get(
       '/api/handoff/specs/component/default/churn-model/diff?from=one&to=2',
@@ -215,5 +220,15 @@ describe('spec ingestion through the API', () => {
       '/api/handoff/specs/component/default/churn-model/refresh',
     );
     expect(denied.status).toBe(403);
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'write-refused',
+        meta: {
+          permission: 'handoff.spec.refresh',
+          entityRef: 'component:default/churn-model',
+        },
+      }),
+    );
+    expect(fail).toHaveBeenCalledWith({ error: expect.any(Error) });
   });
 });

@@ -90,6 +90,32 @@ const diffQuery = z.strictObject({
   to: z.coerce.number().int().positive(),
 });
 
+/**
+ * Streams pages of rows to the response as CSV: one page in memory at a time,
+ * waiting whenever the client reads slower than the database answers.
+ */
+async function streamCsv(
+  res: express.Response,
+  filename: string,
+  columns: string[],
+  pages: AsyncIterable<object[]>,
+) {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  const csv = stringify({
+    header: true,
+    columns,
+    cast: { boolean: value => (value ? 'yes' : 'no') },
+  });
+  csv.pipe(res);
+  for await (const rows of pages) {
+    for (const row of rows) {
+      if (!csv.write(row)) await once(csv, 'drain');
+    }
+  }
+  csv.end();
+}
+
 export type RouterOptions = {
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -161,6 +187,27 @@ export async function createRouter(
     }
   }
 
+  /** {@link authorize} for writes: a refusal is an auditor event too. */
+  async function authorizeWrite(
+    req: Request,
+    credentials: BackstageCredentials,
+    permission: ResourcePermission<'catalog-entity'> | BasicPermission,
+    entityRef?: string,
+  ) {
+    try {
+      await authorize(credentials, permission, entityRef);
+    } catch (error) {
+      const event = await auditor.createEvent({
+        eventId: 'write-refused',
+        request: req,
+        meta: { permission: permission.name, ...(entityRef && { entityRef }) },
+        severityLevel: 'medium',
+      });
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
   /** Runs a write as an auditor event that succeeds or fails with it. */
   async function audited<T>(
     req: Request,
@@ -200,7 +247,7 @@ export async function createRouter(
       : (undefined as T);
     const entity = await entityOf(req, credentials);
     const entityRef = stringifyEntityRef(entity);
-    await authorize(credentials, permission, entityRef);
+    await authorizeWrite(req, credentials, permission, entityRef);
     return {
       entity,
       entityRef,
@@ -364,7 +411,7 @@ export async function createRouter(
   router.post('/registrations', async (req, res) => {
     const credentials = await callerOf(req);
     const body = parseInput(registrationRequestSchema, req.body ?? {}, 'body');
-    await authorize(credentials, handoffCapabilityRegisterPermission);
+    await authorizeWrite(req, credentials, handoffCapabilityRegisterPermission);
     const caller = await workflow.callerOf(credentials);
     const record = await audited(
       req,
@@ -390,44 +437,31 @@ export async function createRouter(
       'query',
     );
     await authorize(credentials, handoffAuditReadPermission);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader(
-      'Content-Disposition',
-      'attachment; filename="handoff-audit.csv"',
-    );
-    const csv = stringify({
-      header: true,
-      columns: [
-        'id',
-        'createdAt',
-        'entityRef',
-        'actor',
-        'action',
-        'before',
-        'after',
-      ],
-    });
-    csv.pipe(res);
     // Page through the trail so memory stays flat however long it is.
-    let before: number | undefined;
-    for (;;) {
-      const page = await store.listAudit({
-        entityRef: query.entityRef,
-        limit: 500,
-        before,
-      });
-      for (const entry of page) {
-        csv.write({
+    async function* pages() {
+      let before: number | undefined;
+      for (;;) {
+        const page = await store.listAudit({
+          entityRef: query.entityRef,
+          limit: 500,
+          before,
+        });
+        yield page.map(entry => ({
           ...entry,
           before:
             entry.before === undefined ? '' : JSON.stringify(entry.before),
           after: entry.after === undefined ? '' : JSON.stringify(entry.after),
-        });
+        }));
+        if (page.length < 500) return;
+        before = page[page.length - 1].id;
       }
-      if (page.length < 500) break;
-      before = page[page.length - 1].id;
     }
-    csv.end();
+    await streamCsv(
+      res,
+      'handoff-audit.csv',
+      ['id', 'createdAt', 'entityRef', 'actor', 'action', 'before', 'after'],
+      pages(),
+    );
   });
 
   router.get('/portfolio', async (req, res) => {
@@ -467,14 +501,19 @@ export async function createRouter(
       'query',
     );
     await authorize(credentials, handoffAuditReadPermission);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader(
-      'Content-Disposition',
-      'attachment; filename="handoff-portfolio.csv"',
-    );
-    const csv = stringify({
-      header: true,
-      columns: [
+    async function* pages() {
+      for await (const rows of portfolio.allRows(query)) {
+        yield rows.map(row => ({
+          ...row,
+          missingArtifacts: row.missingArtifacts.join(' '),
+          gaps: row.gaps.join(' '),
+        }));
+      }
+    }
+    await streamCsv(
+      res,
+      'handoff-portfolio.csv',
+      [
         'entityRef',
         'kind',
         'title',
@@ -489,21 +528,8 @@ export async function createRouter(
         'failingChecks',
         'gaps',
       ],
-      cast: { boolean: value => (value ? 'yes' : 'no') },
-    });
-    csv.pipe(res);
-    // A batch at a time, waiting when the client reads slower than we query.
-    for await (const rows of portfolio.allRows(query)) {
-      for (const row of rows) {
-        const ok = csv.write({
-          ...row,
-          missingArtifacts: row.missingArtifacts.join(' '),
-          gaps: row.gaps.join(' '),
-        });
-        if (!ok) await once(csv, 'drain');
-      }
-    }
-    csv.end();
+      pages(),
+    );
   });
 
   router.get('/specs/:kind/:namespace/:name', async (req, res) => {

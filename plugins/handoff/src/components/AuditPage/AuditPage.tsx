@@ -19,6 +19,7 @@ import { useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
+import { saveBlob } from '../saveBlob';
 import { AuditFilters } from './AuditFilters';
 import { BarList } from './BarList';
 import { OwnerRollup } from './OwnerRollup';
@@ -35,15 +36,10 @@ function CsvDownload(props: {
   const download = async () => {
     setBusy(true);
     try {
-      const blob = await api.getPortfolioCsv(props.query());
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = 'handoff-portfolio.csv';
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      URL.revokeObjectURL(url);
+      saveBlob(
+        await api.getPortfolioCsv(props.query()),
+        'handoff-portfolio.csv',
+      );
     } catch (e) {
       alertApi.post({
         message: `Could not export the list: ${errorMessage(e)}`,

@@ -145,11 +145,11 @@ export function PortfolioTable(props: {
           totalCount: page.totalCount,
         };
       }}
-      emptyContent={
-        <Box p={2}>
-          <Typography>No capability matches these filters.</Typography>
-        </Box>
-      }
+      localization={{
+        body: {
+          emptyDataSourceMessage: 'No capability matches these filters.',
+        },
+      }}
     />
   );
 }

@@ -7,6 +7,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import { useState } from 'react';
 import { handoffApiRef } from '../../api';
 import { errorMessage } from '../errorMessage';
+import { saveBlob } from '../saveBlob';
 
 /** "Download handoff packet": the whole handoff as Markdown or JSON. */
 export function PacketDownload() {
@@ -21,16 +22,12 @@ export function PacketDownload() {
     setBusy(true);
     try {
       const blob = await api.getPacket(getCompoundEntityRef(entity), format);
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `handoff-${entity.metadata.name}.${
-        format === 'markdown' ? 'md' : 'json'
-      }`;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      URL.revokeObjectURL(url);
+      saveBlob(
+        blob,
+        `handoff-${entity.metadata.name}.${
+          format === 'markdown' ? 'md' : 'json'
+        }`,
+      );
     } catch (e) {
       alertApi.post({
         message: `Could not build the packet: ${errorMessage(e)}`,
