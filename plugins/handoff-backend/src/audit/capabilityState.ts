@@ -7,6 +7,7 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { firstReviewDate } from '../reviews/ReviewReminders';
+import { copyStateToProjection, resolveOwners } from './auditColumns';
 
 /** An owner ref as the catalog writes it: `group:default/name`, lower case. */
 export function normalizeOwnerRef(ref: string): string {
@@ -95,6 +96,8 @@ export async function writeCapabilityState(
     .insert(row)
     .onConflict('entity_ref')
     .merge();
+  await copyStateToProjection(db, [row.entity_ref]);
+  await resolveOwners(db, { entities: [row.entity_ref] });
 }
 
 /** Rewrites the state of every entity with handoff data (after an upgrade, or when the table is empty). */

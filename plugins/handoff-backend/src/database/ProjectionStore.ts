@@ -1,5 +1,6 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import { copyStateToProjection, resolveOwners } from '../audit/auditColumns';
 
 /** One catalog entity as the audit needs it; refs are lower case. */
 export type ProjectedEntity = {
@@ -23,7 +24,10 @@ export class DatabaseProjectionStore {
 
   private constructor(private readonly db: Knex) {}
 
-  /** Inserts or updates a page of entities seen by the sync pass of `syncedAt`. */
+  /**
+   * Inserts or updates a page of entities seen by the sync pass of `syncedAt`,
+   * with their handoff state and whether their owners resolve.
+   */
   async upsert(entities: ProjectedEntity[], syncedAt: Date): Promise<void> {
     if (entities.length === 0) return;
     const rows = entities.map(e => ({
@@ -36,47 +40,60 @@ export class DatabaseProjectionStore {
       parent_ref: e.parentRef ?? null,
       spec_location: e.specLocation ?? null,
       registered_stage: e.registeredStage ?? null,
+      // Entities with handoff state get theirs from copyStateToProjection below.
+      stage: e.registeredStage ?? 'proposed',
+      search_text: `${e.entityRef} ${e.title ?? ''}`.toLocaleLowerCase('en-US'),
       synced_at: syncedAt,
     }));
+    const refs = rows.map(r => r.entity_ref);
     // Batches keep each statement under SQLite's variable limit.
     for (let i = 0; i < rows.length; i += 50) {
       await this.db('handoff_entities')
         .insert(rows.slice(i, i + 50))
         .onConflict('entity_ref')
-        .merge();
+        .merge(Object.keys(rows[0]));
     }
+    await copyStateToProjection(this.db, refs);
+    await resolveOwners(this.db, {
+      entities: refs,
+      owners: rows
+        .filter(r => r.kind === 'group' || r.kind === 'user')
+        .map(r => r.entity_ref),
+    });
   }
 
   /** Removes entities the pass that started at `syncedAt` did not see: they left the catalog. */
   async removeUnseen(syncedAt: Date): Promise<number> {
-    return this.db('handoff_entities')
+    const removed = await this.db('handoff_entities')
       .where('synced_at', '<', syncedAt)
       .delete();
+    // Owners may have gone or come: settle every entity once per pass.
+    await resolveOwners(this.db);
+    // Fresh statistics let the query planner pick the right index for each filter.
+    await this.db.raw('ANALYZE handoff_entities');
+    return removed;
   }
 
   async remove(entityRef: string): Promise<void> {
     await this.db('handoff_entities').where({ entity_ref: entityRef }).delete();
+    await resolveOwners(this.db, { owners: [entityRef] });
   }
 
   async get(
     entityRef: string,
   ): Promise<(ProjectedEntity & { ownerResolves: boolean }) | undefined> {
-    const [row] = await this.select().where('e.entity_ref', entityRef);
+    const row = await this.db('handoff_entities')
+      .where('entity_ref', entityRef)
+      .first();
     return row ? toProjected(row) : undefined;
   }
 
   /** Every projected entity except Groups and Users, with whether its owner resolves. */
   async list(): Promise<Array<ProjectedEntity & { ownerResolves: boolean }>> {
-    const rows = await this.select()
-      .whereNotIn('e.kind', ['group', 'user'])
-      .orderBy('e.entity_ref');
+    const rows = await this.db('handoff_entities')
+      .whereNotIn('kind', ['group', 'user'])
+      .orderBy('entity_ref');
     return rows.map(toProjected);
-  }
-
-  private select() {
-    return this.db('handoff_entities as e')
-      .leftJoin('handoff_entities as o', 'o.entity_ref', 'e.owner_ref')
-      .select('e.*', 'o.entity_ref as resolved_owner');
   }
 }
 
@@ -88,7 +105,7 @@ function toProjected(row: any): ProjectedEntity & { ownerResolves: boolean } {
     lifecycle: row.lifecycle ?? undefined,
     title: row.title ?? undefined,
     ownerRef: row.owner_ref ?? undefined,
-    ownerResolves: Boolean(row.resolved_owner),
+    ownerResolves: Boolean(row.owner_resolves),
     parentRef: row.parent_ref ?? undefined,
     specLocation: row.spec_location ?? undefined,
     registeredStage: row.registered_stage ?? undefined,
