@@ -7,7 +7,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import {
   PortfolioQuery,
   STAGES,
@@ -15,11 +15,10 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import { useRef, useState } from 'react';
+import { useRef } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
-import { errorMessage } from '../errorMessage';
-import { saveBlob } from '../saveBlob';
+import { useDownload } from '../useDownload';
 import { AuditFilters } from './AuditFilters';
 import { BarList } from './BarList';
 import { OwnerRollup } from './OwnerRollup';
@@ -31,30 +30,18 @@ function CsvDownload(props: {
   query: () => Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>;
 }) {
   const api = useApi(handoffApiRef);
-  const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-  const download = async () => {
-    setBusy(true);
-    try {
-      saveBlob(
-        await api.getPortfolioCsv(props.query()),
-        'handoff-portfolio.csv',
-      );
-    } catch (e) {
-      alertApi.post({
-        message: `Could not export the list: ${errorMessage(e)}`,
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, download } = useDownload('Could not export the list');
   return (
     <Button
       variant="outlined"
       color="primary"
       disabled={busy}
-      onClick={download}
+      onClick={() =>
+        download(
+          () => api.getPortfolioCsv(props.query()),
+          'handoff-portfolio.csv',
+        )
+      }
     >
       {busy ? 'Preparing the CSV…' : 'Download CSV'}
     </Button>

@@ -1,41 +1,28 @@
 import { getCompoundEntityRef } from '@backstage/catalog-model';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Menu from '@material-ui/core/Menu';
 import MenuItem from '@material-ui/core/MenuItem';
 import { useState } from 'react';
 import { handoffApiRef } from '../../api';
-import { errorMessage } from '../errorMessage';
-import { saveBlob } from '../saveBlob';
+import { useDownload } from '../useDownload';
 
 /** "Download handoff packet": the whole handoff as Markdown or JSON. */
 export function PacketDownload() {
   const { entity } = useEntity();
   const api = useApi(handoffApiRef);
-  const alertApi = useApi(alertApiRef);
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, download: save } = useDownload('Could not build the packet');
 
-  const download = async (format: 'markdown' | 'json') => {
+  const download = (format: 'markdown' | 'json') => {
     setAnchor(null);
-    setBusy(true);
-    try {
-      const blob = await api.getPacket(getCompoundEntityRef(entity), format);
-      saveBlob(
-        blob,
-        `handoff-${entity.metadata.name}.${
-          format === 'markdown' ? 'md' : 'json'
-        }`,
-      );
-    } catch (e) {
-      alertApi.post({
-        message: `Could not build the packet: ${errorMessage(e)}`,
-        severity: 'error',
-      });
-    } finally {
-      setBusy(false);
-    }
+    return save(
+      () => api.getPacket(getCompoundEntityRef(entity), format),
+      `handoff-${entity.metadata.name}.${
+        format === 'markdown' ? 'md' : 'json'
+      }`,
+    );
   };
 
   return (
