@@ -250,6 +250,9 @@ test('a PM creates a capability from the template and it is born with a valid sp
   await expect(row).toContainText('Proposed');
   await expect(row).toContainText('data-science');
   await expect(row).toContainText('low');
+  // Its spec is valid and its first review is set (180 days for low risk).
+  await expect(row).toContainText('Valid');
+  await expect(row).not.toContainText('Not scheduled');
 });
 
 test("the real permission policy lets owners decide and refuses everyone else's decisions", async ({
