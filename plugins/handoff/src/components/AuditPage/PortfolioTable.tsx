@@ -33,7 +33,7 @@ const columns: TableColumn<PortfolioRow>[] = [
       <EntityRefLink entityRef={row.entityRef} title={row.title} />
     ),
   },
-  { title: 'Kind', field: 'kind' },
+  { title: 'Kind', field: 'kind', cellStyle: { whiteSpace: 'nowrap' } },
   {
     title: 'Owner',
     field: 'owner',
