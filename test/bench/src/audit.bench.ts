@@ -19,7 +19,11 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity, RELATION_OWNED_BY } from '@backstage/catalog-model';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import {
   CatalogService,
@@ -203,6 +207,9 @@ async function waitForCatalog(
   return Date.now() - start;
 }
 
+const lowerRef = (e: Entity) =>
+  stringifyEntityRef(e).toLocaleLowerCase('en-US');
+
 /**
  * Runs `fn` again once when the catalog's HTTP connection was reset: the
  * client reuses keep-alive sockets the catalog may close between measurements.
@@ -246,11 +253,7 @@ async function answerThroughCatalogApi(
     ['kind', 'metadata.name', 'metadata.namespace'],
   )) {
     for (const e of items) {
-      owners.add(
-        `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLocaleLowerCase(
-          'en-US',
-        ),
-      );
+      owners.add(lowerRef(e));
     }
   }
   const found = new Set<string>();
@@ -264,11 +267,7 @@ async function answerThroughCatalogApi(
       'relations',
     ],
   )) {
-    const refs = items.map(e =>
-      `${e.kind}:${e.metadata.namespace}/${e.metadata.name}`.toLocaleLowerCase(
-        'en-US',
-      ),
-    );
+    const refs = items.map(lowerRef);
     items.forEach((e, i) => {
       const owner = e.relations?.find(r => r.type === RELATION_OWNED_BY);
       if (!owner || !owners.has(owner.targetRef)) found.add(refs[i]);

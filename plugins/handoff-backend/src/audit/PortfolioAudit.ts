@@ -13,30 +13,27 @@ import {
 import { Knex } from 'knex';
 import { normalizeOwnerRef } from './capabilityState';
 
-/** Where an entity stands: its latest decision, else its registration annotation. */
-const STAGE = 'e.stage';
-const STAGE_ORDER = `CASE ${STAGE} ${STAGES.map(
+const STAGE_ORDER = `CASE e.stage ${STAGES.map(
   (stage, i) => `WHEN '${stage}' THEN ${i}`,
 ).join(' ')} END`;
 const RISK_ORDER = `CASE e.risk_tier WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 END`;
-const SPEC_STATE = 'e.spec_state';
 
 /** Each gap as one SQL condition: the filter, the facet and the row flag all use it. */
 function gapSql(gap: PortfolioGap, now: Date): [string, Knex.RawBinding[]] {
   switch (gap) {
     case 'overdue':
-      return [`(e.next_review_at < ? AND ${STAGE} <> 'stopped')`, [now]];
+      return [`(e.next_review_at < ? AND e.stage <> 'stopped')`, [now]];
     case 'owner-unresolved':
       return ['e.owner_resolves = ?', [false]];
     case 'no-operating-owner':
       // A stopped capability needs nobody to operate it.
       return [
-        `(e.spec_state = 'valid' AND e.operating_owner_resolves = ? AND ${STAGE} <> 'stopped')`,
+        `(e.spec_state = 'valid' AND e.operating_owner_resolves = ? AND e.stage <> 'stopped')`,
         [false],
       ];
     case 'operating-owner-differs':
       return [
-        `(${STAGE} IN ('handed-off', 'operating') AND e.operating_owner IS NOT NULL AND e.operating_owner <> COALESCE(e.owner_ref, ''))`,
+        `(e.stage IN ('handed-off', 'operating') AND e.operating_owner IS NOT NULL AND e.operating_owner <> COALESCE(e.owner_ref, ''))`,
         [],
       ];
     case 'missing-artifacts':
@@ -61,18 +58,12 @@ const SORTS: Record<PortfolioQuery['sort'], { sql?: string; nullable?: true }> =
     nextReview: { sql: 'e.next_review_at', nullable: true },
   };
 
-/** `expression IN (...)` for an SQL expression rather than a column. */
-function whereIn(q: Knex.QueryBuilder, expression: string, values: string[]) {
-  if (values.length === 0) return;
-  q.whereRaw(`${expression} IN (${values.map(() => '?').join(', ')})`, values);
-}
-
 /** A filter with its owner group expanded to the group and every group below it. */
 type Scoped<T> = T & { ownerRefs?: string[] };
 
 /**
- * The portfolio audit: catalog projection joined with handoff state, as
- * indexed SQL that runs the same on SQLite and PostgreSQL.
+ * The portfolio audit over the catalog projection, whose rows carry each
+ * entity's handoff state: one indexed table, the same SQL on SQLite and PostgreSQL.
  */
 export class PortfolioAudit {
   constructor(
@@ -114,9 +105,9 @@ export class PortfolioAudit {
     const use = (key: keyof PortfolioFilter) =>
       omit !== key && filter[key] !== undefined;
     if (use('kind')) q.whereIn('e.kind', filter.kind!);
-    if (use('stage')) whereIn(q, STAGE, filter.stage!);
+    if (use('stage')) q.whereIn('e.stage', filter.stage!);
     if (use('risk')) q.whereIn('e.risk_tier', filter.risk!);
-    if (use('spec')) whereIn(q, SPEC_STATE, filter.spec!);
+    if (use('spec')) q.whereIn('e.spec_state', filter.spec!);
     if (use('owner')) q.whereIn('e.owner_ref', filter.ownerRefs ?? []);
     if (use('gap') && filter.gap!.length) {
       q.where(inner => {
@@ -143,23 +134,22 @@ export class PortfolioAudit {
   }> {
     const now = this.now();
     const query = await this.scoped(unscoped);
+    const count = async () => {
+      const [{ total }] = await this.filtered(query, now).count({ total: '*' });
+      return Number(total);
+    };
     // A text filter matches few rows but costs a scan: count them in the
     // same scan. Otherwise a separate count lets the page stop early.
-    const counted = Boolean(query.q);
-    const [page, [{ count }]] = await Promise.all([
-      this.rows(query, now, query.offset, query.limit, counted),
-      counted
-        ? [{ count: undefined }]
-        : this.filtered(query, now).count({ count: '*' }),
+    const countInPage = Boolean(query.q);
+    const [page, total] = await Promise.all([
+      this.rows(query, now, query.offset, query.limit, countInPage),
+      countInPage ? undefined : count(),
     ]);
-    if (count !== undefined) {
-      return { items: page.items, totalCount: Number(count) };
-    }
-    if (page.total !== undefined) {
-      return { items: page.items, totalCount: page.total };
-    }
-    const [counts] = await this.filtered(query, now).count({ count: '*' });
-    return { items: page.items, totalCount: Number(counts.count) };
+    // Past the last page the windowed count has no row to ride on.
+    return {
+      items: page.items,
+      totalCount: total ?? page.total ?? (await count()),
+    };
   }
 
   /** Every row of a filtered view, a batch at a time (for the CSV). */
@@ -263,9 +253,9 @@ export class PortfolioAudit {
     }
     const [kind, stage, risk, spec, [gaps], [{ total }]] = await Promise.all([
       grouped('kind', 'e.kind'),
-      grouped('stage', STAGE),
+      grouped('stage', 'e.stage'),
       grouped('risk', 'e.risk_tier'),
-      grouped('spec', SPEC_STATE),
+      grouped('spec', 'e.spec_state'),
       gapCounts,
       this.filtered(filter, now).count({ total: '*' }),
     ]);
@@ -310,7 +300,7 @@ export class PortfolioAudit {
     for (const stage of STAGES) {
       q.select(
         db.raw(
-          `SUM(CASE WHEN ${STAGE} = ? THEN 1 ELSE 0 END) as "stage_${stage}"`,
+          `SUM(CASE WHEN e.stage = ? THEN 1 ELSE 0 END) as "stage_${stage}"`,
           [stage],
         ),
       );

@@ -92,17 +92,19 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('refreshes one entity, and removes it when the catalog no longer has it', async () => {
+    it('projects one entity it is handed, and resolves its owner once the owner arrives', async () => {
       const store = await setup();
-      await projectionOf(store, [
-        component('a', 'group:default/team-a'),
-        group('team-a'),
-      ]).refreshEntity('component:default/a');
+      const projection = projectionOf(store, []);
+      await projection.projectEntity(component('a', 'group:default/team-a'));
+      expect(await store.get('component:default/a')).toMatchObject({
+        ownerRef: 'group:default/team-a',
+        registeredStage: 'pilot',
+        ownerResolves: false,
+      });
+      await projection.projectEntity(group('team-a'));
       expect(await store.get('component:default/a')).toMatchObject({
         ownerResolves: true,
       });
-      await projectionOf(store, []).refreshEntity('component:default/a');
-      expect(await store.get('component:default/a')).toBeUndefined();
     });
   },
 );

@@ -106,30 +106,11 @@ export class EntityProjection {
     return { synced, removed };
   }
 
-  /** Records one entity the caller already read in full (e.g. while reading its spec). */
+  /**
+   * Brings one entity up to date from the copy the caller already read in
+   * full (while reading its spec, or recording a decision): no catalog call.
+   */
   async projectEntity(entity: Entity): Promise<void> {
     await this.deps.store.upsert([this.project(entity)], new Date());
-  }
-
-  /**
-   * Brings one entity and its owner up to date (removing either when the
-   * catalog no longer has it).
-   */
-  async refreshEntity(entityRef: string): Promise<void> {
-    const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const refresh = async (ref: string) => {
-      const entity = await this.deps.catalog.getEntityByRef(ref, {
-        credentials,
-      });
-      if (!entity) {
-        await this.deps.store.remove(ref.toLocaleLowerCase('en-US'));
-        return undefined;
-      }
-      const projected = this.project(entity);
-      await this.deps.store.upsert([projected], new Date());
-      return projected;
-    };
-    const projected = await refresh(entityRef);
-    if (projected?.ownerRef) await refresh(projected.ownerRef);
   }
 }

@@ -74,11 +74,6 @@ export class DatabaseProjectionStore {
     return removed;
   }
 
-  async remove(entityRef: string): Promise<void> {
-    await this.db('handoff_entities').where({ entity_ref: entityRef }).delete();
-    await resolveOwners(this.db, { owners: [entityRef] });
-  }
-
   async get(
     entityRef: string,
   ): Promise<(ProjectedEntity & { ownerResolves: boolean }) | undefined> {

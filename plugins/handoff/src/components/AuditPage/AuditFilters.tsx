@@ -34,18 +34,26 @@ const KIND_TITLES = {
   domain: 'Domain',
 };
 
+/** The filters that take several values. */
+type ListFilter = 'kind' | 'stage' | 'risk' | 'spec' | 'gap';
+type ValueOf<K extends ListFilter> = NonNullable<PortfolioFilter[K]>[number];
+
 /** One filter: several values, each with how many entities it would show. */
-function MultiSelect<T extends string>(props: {
-  id: string;
+function MultiSelect<K extends ListFilter>(props: {
+  name: K;
   label: string;
-  values: readonly T[];
-  titles: Record<T, string>;
-  selected: T[] | undefined;
-  counts?: Partial<Record<T, number>>;
-  onChange: (values: T[] | undefined) => void;
+  values: readonly ValueOf<K>[];
+  titles: Record<ValueOf<K>, string>;
+  filter: PortfolioFilter;
+  facets?: PortfolioFacets;
+  onChange: (change: Partial<PortfolioFilter>) => void;
 }) {
-  const selected = props.selected ?? [];
-  const labelId = `handoff-audit-${props.id}-label`;
+  type T = ValueOf<K>;
+  const counts = props.facets?.[props.name] as
+    | Partial<Record<T, number>>
+    | undefined;
+  const selected = (props.filter[props.name] ?? []) as T[];
+  const labelId = `handoff-audit-${props.name}-label`;
   return (
     <FormControl fullWidth variant="outlined" size="small">
       <InputLabel id={labelId}>{props.label}</InputLabel>
@@ -56,7 +64,7 @@ function MultiSelect<T extends string>(props: {
         value={selected}
         onChange={e => {
           const next = e.target.value as T[];
-          props.onChange(next.length ? next : undefined);
+          props.onChange({ [props.name]: next.length ? next : undefined });
         }}
         renderValue={value =>
           (value as T[]).map(v => props.titles[v]).join(', ')
@@ -67,7 +75,7 @@ function MultiSelect<T extends string>(props: {
           <MenuItem key={value} value={value}>
             <Checkbox checked={selected.includes(value)} size="small" />
             <ListItemText
-              primary={`${props.titles[value]} (${props.counts?.[value] ?? 0})`}
+              primary={`${props.titles[value]} (${counts?.[value] ?? 0})`}
             />
           </MenuItem>
         ))}
@@ -121,7 +129,8 @@ export function AuditFilters(props: {
   onChange: (change: Partial<PortfolioFilter>) => void;
   onClear: () => void;
 }) {
-  const { filter, facets, onChange } = props;
+  const { filter, onChange } = props;
+  const lists = { filter, facets: props.facets, onChange };
   return (
     <Grid container spacing={2} alignItems="center">
       <Grid item xs={12} md={4}>
@@ -132,13 +141,11 @@ export function AuditFilters(props: {
       </Grid>
       <Grid item xs={12} sm={6} md={4}>
         <MultiSelect
-          id="gap"
+          name="gap"
           label="Gaps (any of)"
           values={PORTFOLIO_GAPS}
           titles={PORTFOLIO_GAP_TITLES}
-          selected={filter.gap}
-          counts={facets?.gap}
-          onChange={gap => onChange({ gap })}
+          {...lists}
         />
       </Grid>
       <Grid item xs={12} sm={6} md={4}>
@@ -163,46 +170,38 @@ export function AuditFilters(props: {
       </Grid>
       <Grid item xs={12} sm={6} md={3}>
         <MultiSelect
-          id="stage"
+          name="stage"
           label="Stage"
           values={STAGES}
           titles={STAGE_TITLES}
-          selected={filter.stage}
-          counts={facets?.stage}
-          onChange={stage => onChange({ stage })}
+          {...lists}
         />
       </Grid>
       <Grid item xs={12} sm={6} md={3}>
         <MultiSelect
-          id="risk"
+          name="risk"
           label="Risk tier"
           values={['low', 'medium', 'high'] as const}
           titles={RISK_TITLES}
-          selected={filter.risk}
-          counts={facets?.risk}
-          onChange={risk => onChange({ risk })}
+          {...lists}
         />
       </Grid>
       <Grid item xs={12} sm={6} md={2}>
         <MultiSelect
-          id="spec"
+          name="spec"
           label="Spec"
           values={SPEC_STATES}
           titles={SPEC_TITLES}
-          selected={filter.spec}
-          counts={facets?.spec}
-          onChange={spec => onChange({ spec })}
+          {...lists}
         />
       </Grid>
       <Grid item xs={12} sm={6} md={2}>
         <MultiSelect
-          id="kind"
+          name="kind"
           label="Kind"
           values={AUDITED_KINDS}
           titles={KIND_TITLES}
-          selected={filter.kind}
-          counts={facets?.kind}
-          onChange={kind => onChange({ kind })}
+          {...lists}
         />
       </Grid>
       <Grid item xs={12} md={2}>
