@@ -148,7 +148,6 @@ export const handoffPlugin = createBackendPlugin({
               store,
               catalog: deps.catalog,
               auth: deps.auth,
-              ingester,
               userInfo: deps.userInfo,
               complianceApprovers:
                 config.getOptionalStringArray('handoff.complianceApprovers') ??

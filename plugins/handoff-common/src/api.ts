@@ -46,6 +46,10 @@ export type ReadinessSummary = {
  */
 export type CapabilityListResponse = {
   items: ReadinessSummary[];
+  /** How many capabilities match, across every page. */
+  totalItems: number;
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
 };
 
 /**

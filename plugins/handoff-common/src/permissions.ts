@@ -67,13 +67,15 @@ export const handoffAuditReadPermission = createPermission({
 });
 
 /**
- * Register a new capability's initial state (the scaffolder does this).
+ * Register a new capability's initial state (the scaffolder does this on
+ * behalf of the user who ran the template).
  *
  * @public
  */
 export const handoffCapabilityRegisterPermission = createPermission({
   name: 'handoff.capability.register',
   attributes: { action: 'create' },
+  resourceType: 'catalog-entity',
 });
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DECISIONS } from './lifecycle';
-import { riskProfileSchema } from './spec/schema';
+import { httpUrlSchema } from './spec/schema';
 
 /**
  * Body of `POST /decisions/:kind/:namespace/:name`.
@@ -60,7 +60,9 @@ export const checkResultRequestSchema = z.strictObject({
   status: z.enum(['pass', 'fail']),
   value: z.number().optional(),
   details: z.string().max(10_000).optional(),
-  link: z.url().optional(),
+  link: httpUrlSchema(
+    'must be an http or https link, like https://ci.example.com/runs/42',
+  ).optional(),
 });
 
 /** @public */
@@ -89,9 +91,8 @@ export const registrationRequestSchema = z.strictObject({
     .regex(
       /^[a-z][a-z0-9-]*:[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*$/i,
       'must be a full entity ref like component:default/churn-model',
-    ),
-  risk: riskProfileSchema,
-  actor: z.string().min(1).optional(),
+    )
+    .max(512),
 });
 
 /** @public */

@@ -12,8 +12,8 @@ import {
   SpecVersion,
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
+import { InputError } from '@backstage/errors';
 import { createHash } from 'crypto';
-import { parse } from 'yaml';
 import { SpecStore } from '../database/HandoffStore';
 import { EntityProjection } from './EntityProjection';
 import { readSpecFile, resolveSpecLocation } from './readSpecFile';
@@ -21,17 +21,6 @@ import { readSpecFile, resolveSpecLocation } from './readSpecFile';
 export type IngestResult =
   | { status: 'unchanged' | 'created'; version: SpecVersion }
   | { status: 'unreadable'; error: string };
-
-function parsedDocument(content: string): Record<string, unknown> | undefined {
-  try {
-    const value = parse(content);
-    return value && typeof value === 'object' && !Array.isArray(value)
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Reads the handoff specs of catalog entities, validates them and keeps
@@ -48,17 +37,25 @@ export class SpecIngester {
       logger: LoggerService;
       /** Told of every entity read, so a new capability shows in the audit at once. */
       projection?: Pick<EntityProjection, 'projectEntity'>;
+      /** How long one read may take (default 15 s). */
+      readTimeoutMs?: number;
     },
   ) {}
 
   /** Reads one entity's spec now. */
-  async ingestEntity(entity: Entity): Promise<IngestResult> {
-    const result = await this.readSpec(entity);
+  async ingestEntity(
+    entity: Entity,
+    signal?: AbortSignal,
+  ): Promise<IngestResult> {
+    const result = await this.readSpec(entity, signal);
     await this.deps.projection?.projectEntity(entity);
     return result;
   }
 
-  private async readSpec(entity: Entity): Promise<IngestResult> {
+  private async readSpec(
+    entity: Entity,
+    signal?: AbortSignal,
+  ): Promise<IngestResult> {
     const { store, urlReader, integrations } = this.deps;
     const entityRef = stringifyEntityRef(entity);
     const readAt = new Date().toISOString();
@@ -66,7 +63,15 @@ export class SpecIngester {
     let content;
     try {
       location = resolveSpecLocation(entity, integrations);
-      content = await readSpecFile(location, urlReader);
+      content = await readSpecFile(location, urlReader, {
+        signal,
+        timeoutMs: this.deps.readTimeoutMs,
+      });
+      if (content.includes('\0')) {
+        throw new InputError(
+          `${location.target} contains a NUL byte: a handoff spec is a text file`,
+        );
+      }
     } catch (error) {
       const message = (error as Error).message;
       await store.recordReadStatus({
@@ -83,7 +88,7 @@ export class SpecIngester {
       entityRef,
       content,
       contentHash: createHash('sha256').update(content).digest('hex'),
-      document: parsedDocument(content),
+      document: validation.document,
       valid: validation.valid,
       errors: validation.errors,
       sourceLocation,
@@ -103,17 +108,26 @@ export class SpecIngester {
     return { status: created ? 'created' : 'unchanged', version };
   }
 
-  /** Reads the specs of every annotated entity in the catalog, a page at a time. */
-  async ingestAll(): Promise<{
+  /**
+   * Reads the specs of every annotated entity in the catalog, a page at a
+   * time. Each entity is its own unit: one that fails is logged and recorded
+   * with its reason, and the pass goes on. Stops early when `signal` aborts.
+   */
+  async ingestAll(signal?: AbortSignal): Promise<{
     read: number;
     created: number;
     unreadable: number;
+    failed: number;
   }> {
     const { catalog, auth, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const totals = { read: 0, created: 0, unreadable: 0 };
+    const totals = { read: 0, created: 0, unreadable: 0, failed: 0 };
     let cursor: string | undefined;
     do {
+      if (signal?.aborted) {
+        logger.warn('Handoff spec pass stopped early: the task was cancelled');
+        break;
+      }
       const page = await catalog.queryEntities(
         cursor
           ? { cursor, limit: 200 }
@@ -127,16 +141,43 @@ export class SpecIngester {
         { credentials },
       );
       for (const entity of page.items) {
-        const result = await this.ingestEntity(entity);
+        if (signal?.aborted) break;
         totals.read += 1;
-        if (result.status === 'created') totals.created += 1;
-        if (result.status === 'unreadable') totals.unreadable += 1;
+        try {
+          const result = await this.ingestEntity(entity, signal);
+          if (result.status === 'created') totals.created += 1;
+          if (result.status === 'unreadable') totals.unreadable += 1;
+        } catch (error) {
+          totals.failed += 1;
+          await this.recordFailure(entity, error as Error);
+        }
       }
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
     logger.info(
-      `Read ${totals.read} handoff specs: ${totals.created} new versions, ${totals.unreadable} unreadable`,
+      `Read ${totals.read} handoff specs: ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
     );
     return totals;
+  }
+
+  /** Logs a failed entity and records why, so its page says so; never throws. */
+  private async recordFailure(entity: Entity, error: Error) {
+    const entityRef = stringifyEntityRef(entity);
+    this.deps.logger.warn(
+      `Could not store the handoff spec of ${entityRef}: ${error.message}`,
+    );
+    try {
+      await this.deps.store.recordReadStatus({
+        entityRef,
+        readError: `Could not be stored: ${error.message}`.slice(0, 2000),
+        readAt: new Date().toISOString(),
+      });
+    } catch (statusError) {
+      this.deps.logger.warn(
+        `Could not record the read error of ${entityRef}: ${
+          (statusError as Error).message
+        }`,
+      );
+    }
   }
 }

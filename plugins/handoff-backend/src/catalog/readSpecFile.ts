@@ -1,26 +1,77 @@
-import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { UrlReaderService, isChildPath } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
   Entity,
   parseLocationRef,
 } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import { ANNOTATION_HANDOFF_SPEC } from '@handoff/backstage-plugin-handoff-common';
+import { constants } from 'fs';
 import fs from 'fs/promises';
 import path from 'path';
+import { Readable } from 'stream';
 
 /** The largest handoff.yaml read; anything bigger is refused as a mistake. */
-const MAX_SPEC_BYTES = 1024 * 1024;
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+/** How long one spec read may take before it is abandoned. */
+export const DEFAULT_READ_TIMEOUT_MS = 15_000;
+
+/**
+ * Where an entity's spec lives, and the source tree it must stay inside:
+ * for a file: entity the folder of its catalog file, for a url: entity its
+ * repository (or, on a host no integration describes, the catalog file's folder).
+ */
+export type SpecLocation = {
+  type: 'file' | 'url';
+  target: string;
+  /** The entity's own source tree; the spec must resolve inside it. */
+  root: string;
+};
+
+const isHttpUrl = (value: string) => /^https?:\/\//i.test(value);
+
+/** The part of a URL path that names the repository, for the hosts whose layout is known. */
+function repositoryRoot(url: URL, integrations: ScmIntegrationRegistry) {
+  const segments = url.pathname.split('/').filter(Boolean);
+  const type = integrations.byUrl(url.toString())?.type;
+  if (type === 'gitlab') {
+    const dash = segments.indexOf('-');
+    if (dash > 0) return `/${segments.slice(0, dash).join('/')}/`;
+  }
+  if (type === 'azure') {
+    const git = segments.indexOf('_git');
+    if (git > 0 && segments[git + 1]) {
+      return `/${segments.slice(0, git + 2).join('/')}/`;
+    }
+  }
+  if (
+    (type === 'github' || type === 'gitea' || type === 'bitbucketCloud') &&
+    segments.length >= 2
+  ) {
+    return `/${segments.slice(0, 2).join('/')}/`;
+  }
+  // Unknown layout: the folder of the catalog file itself.
+  return url.pathname.replace(/[^/]*$/, '');
+}
+
+function refuse(specPath: string, why: string): never {
+  throw new NotAllowedError(
+    `The spec ${JSON.stringify(specPath)} is not read: ${why}`,
+  );
+}
 
 /**
  * Where an entity's spec lives: the annotation's value resolved against the
- * location the entity itself was read from.
+ * location the entity itself was read from. A spec that would resolve outside
+ * the entity's own source tree (`..`, an absolute path, another host or
+ * repository, a non-http scheme) is refused.
  */
 export function resolveSpecLocation(
   entity: Entity,
   integrations: ScmIntegrationRegistry,
-): { type: 'file' | 'url'; target: string } {
+): SpecLocation {
   const annotations = entity.metadata.annotations ?? {};
   const specPath = annotations[ANNOTATION_HANDOFF_SPEC];
   if (!specPath) {
@@ -28,9 +79,7 @@ export function resolveSpecLocation(
       `The entity has no ${ANNOTATION_HANDOFF_SPEC} annotation`,
     );
   }
-  if (/^https?:\/\//.test(specPath)) {
-    return { type: 'url', target: specPath };
-  }
+  if (specPath.includes('\0')) refuse(specPath, 'it contains a NUL byte');
   const ownLocation = annotations[ANNOTATION_LOCATION];
   if (!ownLocation) {
     throw new InputError(
@@ -39,41 +88,154 @@ export function resolveSpecLocation(
   }
   const { type, target } = parseLocationRef(ownLocation);
   if (type === 'file') {
-    return {
-      type: 'file',
-      target: path.resolve(path.dirname(target), specPath),
-    };
+    if (/^[a-z][a-z0-9+.-]*:/i.test(specPath)) {
+      refuse(
+        specPath,
+        'an entity read from a file may only point at a file next to it',
+      );
+    }
+    const root = path.dirname(path.resolve(target));
+    const resolved = path.resolve(root, specPath);
+    if (!isInside(root, resolved)) {
+      refuse(specPath, `it is outside the entity's folder ${root}`);
+    }
+    return { type: 'file', target: resolved, root };
   }
   if (type === 'url') {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(specPath) && !isHttpUrl(specPath)) {
+      refuse(specPath, 'only http and https URLs are read');
+    }
+    const base = new URL(target);
+    const resolved = new URL(
+      isHttpUrl(specPath)
+        ? specPath
+        : integrations.resolveUrl({ url: specPath, base: target }),
+    );
+    const root = repositoryRoot(base, integrations);
+    if (
+      resolved.origin !== base.origin ||
+      !resolved.pathname.startsWith(root) ||
+      !['http:', 'https:'].includes(resolved.protocol)
+    ) {
+      refuse(
+        specPath,
+        `it is outside the entity's repository ${base.origin}${root}`,
+      );
+    }
     return {
       type: 'url',
-      target: integrations.resolveUrl({ url: specPath, base: target }),
+      target: resolved.toString(),
+      root: `${base.origin}${root}`,
     };
   }
   throw new InputError(`Cannot read a spec next to a ${type}: location`);
 }
 
-/** Reads the spec file an entity points at, from disk or through the URL reader. */
-export async function readSpecFile(
-  location: { type: 'file' | 'url'; target: string },
-  urlReader: UrlReaderService,
+/** Lexical containment (no file system access). */
+function isInside(root: string, target: string) {
+  const relative = path.relative(root, target);
+  return (
+    relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)
+  );
+}
+
+async function readCapped(
+  chunks: AsyncIterable<Buffer | string>,
+  what: string,
 ): Promise<string> {
-  if (location.type === 'file') {
-    let stat;
-    try {
-      stat = await fs.stat(location.target);
-    } catch {
-      throw new NotFoundError(`No file at ${location.target}`);
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > MAX_SPEC_BYTES) {
+      throw new InputError(`${what} is larger than 1 MB`);
     }
-    if (stat.size > MAX_SPEC_BYTES) {
-      throw new InputError(`${location.target} is larger than 1 MB`);
+    parts.push(buffer);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+async function readLocalFile(location: SpecLocation, signal: AbortSignal) {
+  let real: string;
+  try {
+    real = await fs.realpath(location.target);
+  } catch {
+    throw new NotFoundError(`No file at ${location.target}`);
+  }
+  // After symlinks, the file must still be inside the entity's folder.
+  if (!isChildPath(location.root, real)) {
+    refuse(location.target, `it leads outside the entity's folder`);
+  }
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the
+  // real path is opened, not a symlink swapped in since.
+  const handle = await fs.open(
+    real,
+    constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+  );
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      refuse(location.target, 'it is not a regular file');
     }
-    return fs.readFile(location.target, 'utf8');
+    return await readCapped(
+      handle.createReadStream({
+        autoClose: false,
+        highWaterMark: 64 * 1024,
+        signal,
+      } as Parameters<typeof handle.createReadStream>[0]),
+      location.target,
+    );
+  } finally {
+    await handle.close();
   }
-  const response = await urlReader.readUrl(location.target);
-  const buffer = await response.buffer();
-  if (buffer.length > MAX_SPEC_BYTES) {
-    throw new InputError(`${location.target} is larger than 1 MB`);
-  }
-  return buffer.toString('utf8');
+}
+
+/**
+ * Reads the spec file an entity points at, from disk or through the URL
+ * reader: only regular files, at most 1 MB (counted while reading), and
+ * abandoned after the timeout or when `signal` aborts.
+ */
+export async function readSpecFile(
+  location: SpecLocation,
+  urlReader: UrlReaderService,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const signal = AbortSignal.any([
+    AbortSignal.timeout(timeoutMs),
+    ...(options.signal ? [options.signal] : []),
+  ]);
+  const timedOut = new Promise<never>((_, reject) => {
+    const fail = () =>
+      reject(
+        new InputError(
+          options.signal?.aborted
+            ? `Reading ${location.target} was cancelled`
+            : `Reading ${location.target} took longer than ${Math.round(
+                timeoutMs / 1000,
+              )} s`,
+        ),
+      );
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+  const read = async () => {
+    if (location.type === 'file') {
+      return readLocalFile(location, signal);
+    }
+    const response = await urlReader.readUrl(location.target, { signal });
+    if (response.stream) {
+      const stream = response.stream();
+      try {
+        return await readCapped(stream, location.target);
+      } finally {
+        stream.destroy();
+      }
+    }
+    return readCapped(Readable.from([await response.buffer()]), location.target);
+  };
+  const reading = read();
+  reading.catch(() => {});
+  return Promise.race([reading, timedOut]);
 }

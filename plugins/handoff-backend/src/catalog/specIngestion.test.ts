@@ -65,10 +65,23 @@ describe('spec ingestion through the API', () => {
     return server;
   }
 
-  it('reads a spec on first request, keeps one version while unchanged, and a new one per change', async () => {
+  it('reads a spec on refresh (never on a GET), keeps one version while unchanged, and a new one per change', async () => {
     fs.writeFileSync(path.join(dir, 'handoff.yaml'), validSpec);
     const server = await start();
 
+    const notRead = await request(server).get(
+      '/api/handoff/specs/component/default/churn-model',
+    );
+    expect(notRead.status).toBe(200);
+    expect(notRead.body).toEqual({
+      entityRef: 'component:default/churn-model',
+      specLocation: './handoff.yaml',
+    });
+
+    const read = await request(server).post(
+      '/api/handoff/specs/component/default/churn-model/refresh',
+    );
+    expect(read.body).toEqual({ status: 'created', version: 1, valid: true });
     const first = await request(server).get(
       '/api/handoff/specs/component/default/churn-model',
     );
@@ -180,6 +193,9 @@ describe('spec ingestion through the API', () => {
 
   it('records why a spec could not be read instead of failing', async () => {
     const server = await start();
+    await request(server).post(
+      '/api/handoff/specs/component/default/no-file/refresh',
+    );
     const res = await request(server).get(
       '/api/handoff/specs/component/default/no-file',
     );

@@ -153,7 +153,6 @@ describe('handoff:capability:register', () => {
     const ctx = createMockActionContext({
       input: {
         entityRef: 'component:default/loyalty',
-        specPath: 'handoff.yaml',
       },
       workspacePath: workspaceWith('risk: { data: low }\n'),
       isDryRun: true,

@@ -13,7 +13,6 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import fs from 'fs/promises';
 import path from 'path';
-import { parse } from 'yaml';
 
 /** `handoff:spec:validate`: fails the run with path-level errors if the generated spec is invalid. */
 export function createValidateSpecAction() {
@@ -74,11 +73,13 @@ export function createValidateSpecAction() {
 export function createRegisterCapabilityAction(options: {
   discovery: DiscoveryService;
   auth: AuthService;
+  /** How long to wait for the catalog to take in the new entity (default 60 s). */
+  waitSeconds?: number;
 }) {
   return createTemplateAction({
     id: 'handoff:capability:register',
     description:
-      'Records a new capability in the Handoff backend: stage proposed and its first review date, from the risk profile in its spec.',
+      'Records a new capability in the Handoff backend, on behalf of the user who ran the template: stage proposed and its first review date, from the risk profile of its spec as the backend reads it. Waits for the catalog to take in the entity; refuses an entity that already has a readiness history.',
     supportsDryRun: true,
     examples: [
       {
@@ -96,26 +97,12 @@ export function createRegisterCapabilityAction(options: {
           z
             .string()
             .describe('The new entity, e.g. component:default/churn-model'),
-        specPath: z =>
-          z
-            .string()
-            .default('handoff.yaml')
-            .describe('The spec in the workspace, for its risk profile'),
       },
       output: {
         nextReviewAt: z => z.string().describe('The first review date'),
       },
     },
     async handler(ctx) {
-      const spec = parse(
-        await fs.readFile(
-          resolveSafeChildPath(
-            ctx.workspacePath,
-            ctx.input.specPath ?? 'handoff.yaml',
-          ),
-          'utf8',
-        ),
-      );
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would register ${ctx.input.entityRef} as proposed`,
@@ -123,36 +110,46 @@ export function createRegisterCapabilityAction(options: {
         ctx.output('nextReviewAt', 'not set in a dry run');
         return;
       }
-      const { token } = await options.auth.getPluginRequestToken({
-        onBehalfOf: await ctx.getInitiatorCredentials(),
-        targetPluginId: 'handoff',
-      });
       const baseUrl = await options.discovery.getBaseUrl('handoff');
-      const res = await fetch(`${baseUrl}/registrations`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({
-          entityRef: ctx.input.entityRef,
-          risk: spec?.risk,
-        }),
-      });
-      const body = await res.json();
-      if (!res.ok) {
-        throw new InputError(
-          `Handoff did not register ${ctx.input.entityRef}: ${
-            body?.error?.message ?? res.statusText
-          }`,
+      // The catalog processes a new location within seconds; until then the
+      // backend answers 404, and this waits for it (at most waitSeconds).
+      const deadline = Date.now() + (options.waitSeconds ?? 60) * 1000;
+      for (;;) {
+        // On behalf of the user who ran the template: the backend records them.
+        const { token } = await options.auth.getPluginRequestToken({
+          onBehalfOf: await ctx.getInitiatorCredentials(),
+          targetPluginId: 'handoff',
+        });
+        const res = await fetch(`${baseUrl}/registrations`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify({ entityRef: ctx.input.entityRef }),
+        });
+        const body = await res.json().catch(() => undefined);
+        if (res.ok) {
+          ctx.logger.info(
+            `Registered ${
+              ctx.input.entityRef
+            }: proposed, first review on ${body.nextReviewAt.slice(0, 10)}`,
+          );
+          ctx.output('nextReviewAt', body.nextReviewAt);
+          return;
+        }
+        if (res.status !== 404 || Date.now() > deadline) {
+          throw new InputError(
+            `Handoff did not register ${ctx.input.entityRef}: ${
+              body?.error?.message ?? res.statusText
+            }`,
+          );
+        }
+        ctx.logger.info(
+          `Waiting for the catalog to take in ${ctx.input.entityRef} ...`,
         );
+        await new Promise(resolve => setTimeout(resolve, 1000));
       }
-      ctx.logger.info(
-        `Registered ${
-          ctx.input.entityRef
-        }: proposed, first review on ${body.nextReviewAt.slice(0, 10)}`,
-      );
-      ctx.output('nextReviewAt', body.nextReviewAt);
     },
   });
 }

@@ -14,13 +14,11 @@ import {
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
   ApprovalRequest,
   CheckResultRequest,
   Decision,
   DecisionRequest,
-  RegistrationRequest,
   GateInput,
   HandoffSpec,
   REVIEW_CADENCE_DAYS,
@@ -31,10 +29,10 @@ import {
   currentStage,
   evaluateGate,
   isStage,
+  riskProfileSchema,
   riskTier,
   validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
-import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
 import { catalogCredentials } from './catalogCredentials';
 import { summarizeReadiness } from './readiness';
@@ -58,7 +56,6 @@ export class WorkflowService {
       store: HandoffStore;
       catalog: CatalogService;
       auth: AuthService;
-      ingester: SpecIngester;
       userInfo: UserInfoService;
       complianceApprovers: string[];
     },
@@ -97,14 +94,8 @@ export class WorkflowService {
   /** The latest spec: its version, whether it is valid, and the parsed spec when it is. */
   private async specOf(entity: Entity) {
     const entityRef = stringifyEntityRef(entity);
-    let latest = await this.deps.store.latestSpec(entityRef);
-    if (!latest && entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC]) {
-      const status = await this.deps.store.getReadStatus(entityRef);
-      if (!status) {
-        await this.deps.ingester.ingestEntity(entity);
-        latest = await this.deps.store.latestSpec(entityRef);
-      }
-    }
+    // Specs are read by the scheduled pass, a refresh or a registration; never here.
+    const latest = await this.deps.store.latestSpec(entityRef);
     if (!latest) return { state: 'missing' as const };
     if (!latest.valid) return { state: 'invalid' as const, version: latest };
     const parsed = validateHandoffSpecObject(latest.document);
@@ -377,18 +368,46 @@ export class WorkflowService {
     return accepted;
   }
 
-  /** Records a new capability's first state: proposed, with its first review date. */
-  async register(caller: Caller, request: RegistrationRequest) {
-    const entityRef = request.entityRef.toLocaleLowerCase('en-US');
+  /**
+   * Refuses to register an entity that already has a readiness history: a
+   * recorded decision, or a stage it was registered at other than proposed.
+   */
+  async assertRegistrable(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    const latest = await this.deps.store.latestDecision(entityRef);
+    if (latest) {
+      throw new ConflictError(
+        `${entityRef} already has a readiness history (stage ${latest.toStage}); registering it again would reset it`,
+      );
+    }
+    const annotated = entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE];
+    if (isStage(annotated) && annotated !== 'proposed') {
+      throw new ConflictError(
+        `${entityRef} is already a capability at stage ${annotated}; registering it again would reset it`,
+      );
+    }
+  }
+
+  /**
+   * Records a new capability's first state: proposed, with its first review
+   * date from the risk profile of its stored spec (never from the request).
+   */
+  async register(entity: Entity, caller: Caller) {
+    const entityRef = stringifyEntityRef(entity);
+    const spec = await this.specOf(entity);
+    const risk = riskProfileSchema.safeParse(spec.version?.document?.risk);
     const record = await this.deps.store.appendDecision({
       entityRef,
       decision: 'register',
       toStage: 'proposed',
-      actor: request.actor ?? caller.ref,
+      actor: caller.ref,
       rationale: 'Created from the New capability template',
       nextReviewAt: new Date(
-        Date.now() + REVIEW_CADENCE_DAYS[riskTier(request.risk)] * DAY,
+        Date.now() +
+          REVIEW_CADENCE_DAYS[riskTier(risk.success ? risk.data : undefined)] *
+            DAY,
       ).toISOString(),
+      specVersion: spec.version?.version,
       expectedSequence: 0,
     });
     if (!record) {

@@ -42,12 +42,10 @@ import {
   portfolioFilterSchema,
   portfolioQuerySchema,
 } from '@handoff/backstage-plugin-handoff-common';
-import { stringify } from 'csv-stringify';
 import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { once } from 'node:events';
 import { PortfolioAudit } from '../audit/PortfolioAudit';
 import { EntityProjection } from '../catalog/EntityProjection';
 import { SpecIngester } from '../catalog/SpecIngester';
@@ -55,6 +53,7 @@ import { DecisionRecord, HandoffStore } from '../database/HandoffStore';
 import { WorkflowService } from './WorkflowService';
 import { catalogCredentials } from './catalogCredentials';
 import { parseInput } from './parseInput';
+import { streamCsv } from './streamCsv';
 import { summarizeReadiness } from './readiness';
 
 const entityParams = z.object({
@@ -81,6 +80,22 @@ function toDecisionResponse(record: DecisionRecord): DecisionResponse {
   };
 }
 
+const capabilitiesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(10_000).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+});
+
+/** The entity fields a capability list needs. */
+const CAPABILITY_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.title',
+  'metadata.annotations',
+  'relations',
+];
+
 const packetQuery = z.strictObject({
   format: z.enum(['json', 'markdown']).default('json'),
 });
@@ -89,32 +104,6 @@ const diffQuery = z.strictObject({
   from: z.coerce.number().int().positive(),
   to: z.coerce.number().int().positive(),
 });
-
-/**
- * Streams pages of rows to the response as CSV: one page in memory at a time,
- * waiting whenever the client reads slower than the database answers.
- */
-async function streamCsv(
-  res: express.Response,
-  filename: string,
-  columns: string[],
-  pages: AsyncIterable<object[]>,
-) {
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  const csv = stringify({
-    header: true,
-    columns,
-    cast: { boolean: value => (value ? 'yes' : 'no') },
-  });
-  csv.pipe(res);
-  for await (const rows of pages) {
-    for (const row of rows) {
-      if (!csv.write(row)) await once(csv, 'drain');
-    }
-  }
-  csv.end();
-}
 
 export type RouterOptions = {
   auth: AuthService;
@@ -262,29 +251,42 @@ export async function createRouter(
 
   router.get('/capabilities', async (req, res) => {
     const credentials = await callerOf(req);
-    const { items } = await catalog.getEntities(
-      {
-        filter: [
-          {
-            [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
-              CATALOG_FILTER_EXISTS,
+    const query = parseInput(capabilitiesQuery, req.query, 'query');
+    const page = await catalog.queryEntities(
+      query.cursor
+        ? { cursor: query.cursor, limit: query.limit, fields: CAPABILITY_FIELDS }
+        : {
+            filter: [
+              {
+                [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
+                  CATALOG_FILTER_EXISTS,
+              },
+              {
+                [`metadata.annotations.${ANNOTATION_HANDOFF_STAGE}`]:
+                  CATALOG_FILTER_EXISTS,
+              },
+            ],
+            orderFields: { field: 'metadata.name', order: 'asc' },
+            limit: query.limit,
+            fields: CAPABILITY_FIELDS,
+            ...(query.q && {
+              fullTextFilter: {
+                term: query.q,
+                fields: ['metadata.name', 'metadata.title'],
+              },
+            }),
           },
-          {
-            [`metadata.annotations.${ANNOTATION_HANDOFF_STAGE}`]:
-              CATALOG_FILTER_EXISTS,
-          },
-        ],
-        order: { field: 'metadata.name', order: 'asc' },
-      },
-      { credentials },
+      { credentials: await catalogCredentials(auth, credentials) },
     );
     const latest = await store.latestDecisions(
-      items.map(e => stringifyEntityRef(e)),
+      page.items.map(e => stringifyEntityRef(e)),
     );
     const body: CapabilityListResponse = {
-      items: items.map(e =>
+      items: page.items.map(e =>
         summarizeReadiness(e, latest.get(stringifyEntityRef(e))),
       ),
+      totalItems: page.totalItems,
+      ...(page.pageInfo.nextCursor && { nextCursor: page.pageInfo.nextCursor }),
     };
     res.json(body);
   });
@@ -409,15 +411,35 @@ export async function createRouter(
   });
 
   router.post('/registrations', async (req, res) => {
-    const credentials = await callerOf(req);
+    // People only: the scaffolder calls on behalf of the user who ran the
+    // template, so the actor is always that user, never a field of the body.
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const body = parseInput(registrationRequestSchema, req.body ?? {}, 'body');
-    await authorizeWrite(req, credentials, handoffCapabilityRegisterPermission);
+    const entity = await catalog.getEntityByRef(body.entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${body.entityRef} in the catalog (yet): a capability is registered once the catalog has it`,
+      );
+    }
+    const entityRef = stringifyEntityRef(entity);
+    await authorizeWrite(
+      req,
+      credentials,
+      handoffCapabilityRegisterPermission,
+      entityRef,
+    );
     const caller = await workflow.callerOf(credentials);
     const record = await audited(
       req,
       'capability-register',
-      { entityRef: body.entityRef },
-      () => workflow.register(caller, body),
+      { entityRef },
+      async () => {
+        await workflow.assertRegistrable(entity);
+        await ingester.ingestEntity(entity);
+        return workflow.register(entity, caller);
+      },
     );
     res.status(201).json(toDecisionResponse(record));
   });
@@ -536,12 +558,9 @@ export async function createRouter(
     const entity = await entityOf(req, await callerOf(req));
     const entityRef = stringifyEntityRef(entity);
     const specLocation = entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC];
-    let status = await store.getReadStatus(entityRef);
-    if (!status && specLocation) {
-      // Never read yet (the scheduled pass has not reached it): read it now.
-      await ingester.ingestEntity(entity);
-      status = await store.getReadStatus(entityRef);
-    }
+    // A spec never read yet says so; reading it is the scheduled pass's or a
+    // refresh's job, never a GET's.
+    const status = await store.getReadStatus(entityRef);
     const body: EntitySpecResponse = {
       entityRef,
       specLocation,

@@ -47,6 +47,10 @@ describe.each(databases.eachSupportedId())(
           ...extra,
         ],
       });
+      // Specs are read by the scheduled pass or a refresh, never by a GET.
+      await request(server)
+        .post(`${path}/specs/${ref}/refresh`)
+        .set('Authorization', as('ada'));
       return server;
     }
 

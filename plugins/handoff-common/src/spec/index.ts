@@ -6,6 +6,7 @@ export {
   riskProfileSchema,
   dataContractSchema,
   ownerRefSchema,
+  httpUrlSchema,
 } from './schema';
 export type {
   HandoffSpec,

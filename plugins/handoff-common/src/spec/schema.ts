@@ -22,11 +22,17 @@ export const ownerRefSchema = z
     'must be a group or user entity ref, like group:default/sre or user:ada',
   );
 
+/**
+ * An http or https URL; other schemes (javascript:, file:, data:) are refused.
+ *
+ * @public
+ */
+export const httpUrlSchema = (message: string) =>
+  z.url({ protocol: /^https?$/, message });
+
 const link = z.strictObject({
   title: text,
-  url: z.url({
-    message: 'must be a URL, like https://grafana.example.com/d/abc',
-  }),
+  url: httpUrlSchema('must be an http or https URL, like https://grafana.example.com/d/abc'),
 });
 
 export const riskLevelSchema = z.enum(['low', 'medium', 'high']);

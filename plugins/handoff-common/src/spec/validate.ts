@@ -18,8 +18,26 @@ export type SpecError = {
 
 /** @public */
 export type SpecValidation =
-  | { valid: true; spec: HandoffSpec; errors: [] }
-  | { valid: false; errors: SpecError[] };
+  | {
+      valid: true;
+      spec: HandoffSpec;
+      errors: [];
+      /** The YAML as plain data. */
+      document: Record<string, unknown>;
+    }
+  | {
+      valid: false;
+      errors: SpecError[];
+      /** The YAML as plain data, when it is a mapping (even an invalid one). */
+      document?: Record<string, unknown>;
+    };
+
+/**
+ * YAML aliases may repeat a value, but a spec may not grow past this multiple
+ * of its own text (plus a little) when they are expanded: alias bombs are refused.
+ */
+const MAX_EXPANSION = 4;
+const EXPANSION_SLACK = 4096;
 
 /** Renders a zod path as `a.b[2].c`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -112,13 +130,24 @@ function plainIssues(
 export function validateHandoffSpecObject(value: unknown): SpecValidation {
   const result = handoffSpecSchema.safeParse(value, { reportInput: true });
   if (result.success) {
-    return { valid: true, spec: result.data, errors: [] };
+    return {
+      valid: true,
+      spec: result.data,
+      errors: [],
+      document: value as Record<string, unknown>,
+    };
   }
   const errors = result.error.issues.flatMap(plainIssues).map(i => ({
     path: formatPath(i.path),
     message: i.message,
   }));
-  return { valid: false, errors };
+  return {
+    valid: false,
+    errors,
+    ...(value && typeof value === 'object' && !Array.isArray(value)
+      ? { document: value as Record<string, unknown> }
+      : {}),
+  };
 }
 
 /**
@@ -155,7 +184,7 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 1000 });
+    value = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     return {
       valid: false,
@@ -186,12 +215,29 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
       ],
     };
   }
+  const expanded = JSON.stringify(value).length;
+  if (expanded > MAX_EXPANSION * yamlText.length + EXPANSION_SLACK) {
+    return {
+      valid: false,
+      errors: [
+        {
+          path: '',
+          message: `YAML aliases expand this ${Math.ceil(
+            yamlText.length / 1024,
+          )} KB file to ${Math.ceil(
+            expanded / 1024,
+          )} KB; write the values out instead of repeating aliases`,
+        },
+      ],
+    };
+  }
   const result = validateHandoffSpecObject(value);
   if (result.valid) {
     return result;
   }
   return {
     valid: false,
+    document: value as Record<string, unknown>,
     errors: result.errors.map(error => {
       const node = findNode(doc, error.path);
       if (!node?.range) return error;
