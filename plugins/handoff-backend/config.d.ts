@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the Handoff backend plugin. */
@@ -30,6 +31,11 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     specs?: {
+      /**
+       * How long one spec read may take before it is abandoned and recorded
+       * as unreadable, e.g. { seconds: 15 } (the default).
+       */
+      readTimeout?: HumanDuration | string;
       /**
        * How often every annotated entity's handoff.yaml is read again.
        * Defaults to every 5 minutes, starting 30 seconds after start-up.

@@ -2,6 +2,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   handoffApprovalCreatePermission,
   handoffCheckCreatePermission,
+  handoffAuditReadPermission,
+  handoffCapabilityRegisterPermission,
   handoffDecisionCreatePermission,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffExamplePolicy } from './permissionPolicy';
@@ -49,13 +51,56 @@ describe('HandoffExamplePolicy', () => {
     ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
-  it('lets services post checks but never decide', async () => {
+  it('refuses handoff writes to a caller without a user (services are decided by their token, not here)', async () => {
+    for (const permission of [
+      handoffCheckCreatePermission,
+      handoffDecisionCreatePermission,
+      handoffCapabilityRegisterPermission,
+    ]) {
+      expect(await policy.handle({ permission })).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
+  });
+
+  it('lets only owners register a capability', async () => {
     expect(
-      await policy.handle({ permission: handoffCheckCreatePermission }),
+      await policy.handle(
+        { permission: handoffCapabilityRegisterPermission },
+        user,
+      ),
+    ).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_ENTITY_OWNER' },
+    });
+  });
+
+  it('grants the catalog-wide audit to the auditor groups only', async () => {
+    const platformUser = {
+      ...user,
+      info: {
+        userEntityRef: 'user:default/lin',
+        ownershipEntityRefs: ['user:default/lin', 'group:default/Platform'],
+      },
+    };
+    expect(
+      await policy.handle(
+        { permission: handoffAuditReadPermission },
+        platformUser,
+      ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
     expect(
-      await policy.handle({ permission: handoffDecisionCreatePermission }),
+      await policy.handle({ permission: handoffAuditReadPermission }, user),
     ).toEqual({ result: AuthorizeResult.DENY });
+    expect(
+      await policy.handle({ permission: handoffAuditReadPermission }),
+    ).toEqual({ result: AuthorizeResult.DENY });
+    const configured = new HandoffExamplePolicy({
+      auditors: ['group:default/data-science'],
+    });
+    expect(
+      await configured.handle({ permission: handoffAuditReadPermission }, user),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('allows everything that is not a handoff write', async () => {

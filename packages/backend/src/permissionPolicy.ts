@@ -1,4 +1,7 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   catalogConditions,
   createCatalogConditionalDecision,
@@ -16,14 +19,14 @@ import {
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   handoffApprovalCreatePermission,
-  handoffCheckCreatePermission,
+  handoffAuditReadPermission,
   handoffPermissions,
-  handoffSpecRefreshPermission,
   handoffTransferAcceptPermission,
 } from '@handoff/backstage-plugin-handoff-common';
 
 const ownerOnly = new Set(
   handoffPermissions
+    .filter(p => p.type === 'resource')
     .map(p => p.name)
     .filter(
       name =>
@@ -35,36 +38,48 @@ const ownerOnly = new Set(
     ),
 );
 
-const serviceAllowed = new Set([
-  handoffCheckCreatePermission.name,
-  handoffSpecRefreshPermission.name,
-]);
-
 /**
- * The example portal's policy. Handoff decisions, spec refreshes and check
- * results on an entity are allowed only to its owners (the user or a group the
- * user belongs to) and to services (CI); everything else is allowed.
+ * The example portal's policy:
+ * - handoff writes on an entity (decisions, registrations, spec refreshes,
+ *   check results) only by its owners (the user or a group the user belongs to);
+ * - the catalog-wide audit (`handoff.audit.read`) only for members of the
+ *   auditor groups (`handoff.auditors`, default the platform group), because
+ *   it shows every entity's title, owner and rationale;
+ * - everything else allowed.
+ *
+ * Services never reach a policy: Backstage decides their calls from their
+ * token's `accessRestrictions` (the example CI token may only post check
+ * results, see app-config.yaml). The user-less branch below is a fallback.
  * This is the seam a company replaces with its own rules.
  */
 export class HandoffExamplePolicy implements PermissionPolicy {
+  private readonly auditors: string[];
+
+  constructor(options: { auditors?: string[] } = {}) {
+    this.auditors = (options.auditors ?? ['group:default/platform']).map(g =>
+      g.toLocaleLowerCase('en-US'),
+    );
+  }
+
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
+    const claims = (user?.info.ownershipEntityRefs ?? []).map(r =>
+      r.toLocaleLowerCase('en-US'),
+    );
+    if (permission.name === handoffAuditReadPermission.name) {
+      return {
+        result: this.auditors.some(group => claims.includes(group))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
     if (!ownerOnly.has(permission.name)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isResourcePermission(permission, 'catalog-entity')) {
-      if (!user) {
-        // Services (CI with a static token) may post check results and re-read
-        // specs; decisions are for people.
-        return {
-          result: serviceAllowed.has(permission.name)
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-        };
-      }
+    if (user && isResourcePermission(permission, 'catalog-entity')) {
       return createCatalogConditionalDecision(
         permission,
         catalogConditions.isEntityOwner({
@@ -72,7 +87,7 @@ export class HandoffExamplePolicy implements PermissionPolicy {
         }),
       );
     }
-    return { result: AuthorizeResult.ALLOW };
+    return { result: AuthorizeResult.DENY };
   }
 }
 
@@ -81,9 +96,13 @@ export default createBackendModule({
   moduleId: 'handoff-example-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new HandoffExamplePolicy());
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        policy.setPolicy(
+          new HandoffExamplePolicy({
+            auditors: config.getOptionalStringArray('handoff.auditors'),
+          }),
+        );
       },
     });
   },

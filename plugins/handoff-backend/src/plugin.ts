@@ -4,6 +4,8 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
+import { readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReviewReminders } from './reviews/ReviewReminders';
@@ -63,6 +65,13 @@ export const handoffPlugin = createBackendPlugin({
           integrations: ScmIntegrations.fromConfig(config),
           logger,
           projection,
+          readTimeoutMs: config.has('handoff.specs.readTimeout')
+            ? durationToMilliseconds(
+                readDurationFromConfig(config, {
+                  key: 'handoff.specs.readTimeout',
+                }),
+              )
+            : undefined,
         });
 
         const scheduleConfig = config.getOptionalConfig(
@@ -80,8 +89,9 @@ export const handoffPlugin = createBackendPlugin({
                 timeout: { minutes: 10 },
                 initialDelay: { seconds: 30 },
               }),
-          fn: async () => {
-            await ingester.ingestAll();
+          // The scheduler aborts the signal at the task's timeout or at shutdown.
+          fn: async (abortSignal: AbortSignal) => {
+            await ingester.ingestAll(abortSignal);
           },
         });
 
@@ -128,8 +138,8 @@ export const handoffPlugin = createBackendPlugin({
                 timeout: { minutes: 20 },
                 initialDelay: { seconds: 45 },
               }),
-          fn: async () => {
-            await projection.syncAll();
+          fn: async (abortSignal: AbortSignal) => {
+            await projection.syncAll(abortSignal);
           },
         });
 

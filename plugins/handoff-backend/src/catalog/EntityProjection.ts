@@ -17,6 +17,15 @@ import {
   ProjectedEntity,
 } from '../database/ProjectionStore';
 
+/**
+ * Catalog strings as the audit tables can hold them on every database: no NUL
+ * characters (PostgreSQL refuses them) and cut to the column's length.
+ */
+function text(value: string, max: number): string {
+  const clean = value.replace(/\0/g, '');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
 /** The kinds an owner can be. */
 const OWNER_KINDS = ['group', 'user'];
 
@@ -63,7 +72,8 @@ export class EntityProjection {
   }
 
   private project(entity: Entity): ProjectedEntity {
-    const lower = (ref?: string) => ref?.toLocaleLowerCase('en-US');
+    const lower = (ref?: string) =>
+      ref === undefined ? undefined : text(ref.toLocaleLowerCase('en-US'), 512);
     const relation = (type: string) =>
       lower(entity.relations?.find(r => r.type === type)?.targetRef);
     const annotations = entity.metadata.annotations ?? {};
@@ -71,14 +81,22 @@ export class EntityProjection {
     const stage = annotations[ANNOTATION_HANDOFF_STAGE];
     return {
       entityRef: lower(stringifyEntityRef(entity))!,
-      kind: entity.kind.toLocaleLowerCase('en-US'),
-      type: typeof spec.type === 'string' ? spec.type : undefined,
+      kind: text(entity.kind.toLocaleLowerCase('en-US'), 64),
+      type: typeof spec.type === 'string' ? text(spec.type, 128) : undefined,
       lifecycle:
-        typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
-      title: entity.metadata.title,
+        typeof spec.lifecycle === 'string'
+          ? text(spec.lifecycle, 128)
+          : undefined,
+      title:
+        typeof entity.metadata.title === 'string'
+          ? text(entity.metadata.title, 1000)
+          : undefined,
       ownerRef: relation(RELATION_OWNED_BY),
       parentRef: relation(RELATION_CHILD_OF),
-      specLocation: annotations[ANNOTATION_HANDOFF_SPEC],
+      specLocation:
+        annotations[ANNOTATION_HANDOFF_SPEC] === undefined
+          ? undefined
+          : text(annotations[ANNOTATION_HANDOFF_SPEC], 2000),
       registeredStage: isStage(stage) ? stage : undefined,
     };
   }
@@ -87,23 +105,60 @@ export class EntityProjection {
    * A full pass over the catalog: Groups and Users (the owners an audit
    * resolves against), then every entity that can be a capability.
    */
-  async syncAll(): Promise<{ synced: number; removed: number }> {
+  async syncAll(
+    signal?: AbortSignal,
+  ): Promise<{ synced: number; removed: number; failed: number }> {
     const passStart = new Date();
     let synced = 0;
+    let failed = 0;
     for (const kinds of [OWNER_KINDS, [...AUDITED_KINDS]]) {
       for await (const items of this.pages({ kind: kinds }, FIELDS)) {
-        await this.deps.store.upsert(
-          items.map(e => this.project(e)),
-          passStart,
-        );
-        if (kinds !== OWNER_KINDS) synced += items.length;
+        if (signal?.aborted) {
+          // An unfinished pass must not remove what it did not reach.
+          this.deps.logger.warn(
+            'Audit projection sync stopped early: the task was cancelled',
+          );
+          return { synced, removed: 0, failed };
+        }
+        const bad = await this.upsertPage(items, passStart);
+        failed += bad;
+        if (kinds !== OWNER_KINDS) synced += items.length - bad;
       }
     }
     const removed = await this.deps.store.removeUnseen(passStart);
     this.deps.logger.info(
-      `Synced ${synced} catalog entities into the audit projection, removed ${removed}`,
+      `Synced ${synced} catalog entities into the audit projection, removed ${removed}, ${failed} failed`,
     );
-    return { synced, removed };
+    return { synced, removed, failed };
+  }
+
+  /**
+   * Upserts a page; if the page fails, each entity on its own, so one bad
+   * entity is one failed entity (logged), never a failed pass.
+   */
+  private async upsertPage(items: Entity[], syncedAt: Date) {
+    try {
+      await this.deps.store.upsert(
+        items.map(e => this.project(e)),
+        syncedAt,
+      );
+      return 0;
+    } catch {
+      let bad = 0;
+      for (const entity of items) {
+        try {
+          await this.deps.store.upsert([this.project(entity)], syncedAt);
+        } catch (error) {
+          bad += 1;
+          this.deps.logger.warn(
+            `Could not project ${stringifyEntityRef(entity)} into the audit: ${
+              (error as Error).message
+            }`,
+          );
+        }
+      }
+      return bad;
+    }
   }
 
   /**

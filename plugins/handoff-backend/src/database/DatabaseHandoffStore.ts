@@ -525,18 +525,55 @@ export class DatabaseHandoffStore implements HandoffStore {
     }));
   }
 
-  async claimReminder(entityRef: string, dueAt: Date, now: Date) {
-    try {
-      await this.db('handoff_review_reminders').insert({
+  async claimReminder(
+    entityRef: string,
+    dueAt: Date,
+    claim: { claimId: string; now: Date; leaseMs: number },
+  ) {
+    const key = { entity_ref: entityRef, due_at: dueAt };
+    // Creates the row if this period was never claimed; a conflict is no error.
+    await this.db('handoff_review_reminders')
+      .insert({
+        ...key,
+        sent_at: claim.now,
+        claim_id: claim.claimId,
+        delivered: false,
+      })
+      .onConflict(['entity_ref', 'due_at'])
+      .ignore();
+    // Takes the claim if it is ours or its lease has run out; one statement,
+    // so two replicas cannot both take it.
+    const taken = await this.db('handoff_review_reminders')
+      .where(key)
+      .where('delivered', false)
+      .where(q =>
+        q
+          .where('claim_id', claim.claimId)
+          .orWhere(
+            'sent_at',
+            '<',
+            new Date(claim.now.getTime() - claim.leaseMs),
+          ),
+      )
+      .update({ claim_id: claim.claimId, sent_at: claim.now });
+    return taken === 1;
+  }
+
+  async reminderSent(entityRef: string, dueAt: Date, claimId: string) {
+    await this.db('handoff_review_reminders')
+      .where({ entity_ref: entityRef, due_at: dueAt, claim_id: claimId })
+      .update({ delivered: true });
+  }
+
+  async releaseReminder(entityRef: string, dueAt: Date, claimId: string) {
+    await this.db('handoff_review_reminders')
+      .where({
         entity_ref: entityRef,
         due_at: dueAt,
-        sent_at: now,
-      });
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error)) return false;
-      throw error;
-    }
+        claim_id: claimId,
+        delivered: false,
+      })
+      .update({ sent_at: new Date(0) });
   }
 
   async recordSpec(read: SpecRead, now: Date = new Date()) {

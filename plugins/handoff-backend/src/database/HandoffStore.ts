@@ -83,8 +83,24 @@ export interface HandoffStore extends SpecStore {
       document?: Record<string, unknown>;
     }>
   >;
-  /** Claims the reminder for one review period; false when another run already sent it. */
-  claimReminder(entityRef: string, dueAt: Date, now: Date): Promise<boolean>;
+  /**
+   * Claims the reminder for one review period under `claimId`, with a lease
+   * until `now + leaseMs`; false when it was delivered already or another
+   * claim's lease still runs.
+   */
+  claimReminder(
+    entityRef: string,
+    dueAt: Date,
+    claim: { claimId: string; now: Date; leaseMs: number },
+  ): Promise<boolean>;
+  /** Marks a claimed reminder delivered. */
+  reminderSent(entityRef: string, dueAt: Date, claimId: string): Promise<void>;
+  /** Gives a claim back after a failed send, so the next sweep retries it. */
+  releaseReminder(
+    entityRef: string,
+    dueAt: Date,
+    claimId: string,
+  ): Promise<void>;
 }
 
 /** A spec as read from its file, before it is stored. */

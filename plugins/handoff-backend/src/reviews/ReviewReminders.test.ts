@@ -165,5 +165,56 @@ describe.each(databases.eachSupportedId())(
         if (other !== knex) await other.destroy();
       }
     });
+
+    it('retries a reminder whose send failed at the next sweep, and goes on with the others', async () => {
+      const { store } = await seed();
+      await store.appendDecision({
+        entityRef: 'component:default/second',
+        decision: 'start-review',
+        toStage: 'readiness-review',
+        actor: 'user:default/ada',
+        rationale: 'r',
+        nextReviewAt: '2026-11-01T00:00:00.000Z',
+        expectedSequence: 0,
+      });
+      const send = jest
+        .fn()
+        .mockRejectedValueOnce(new Error('notifications are down'));
+      const reminders = remindersWith(store, send);
+      const now = new Date('2026-11-25T00:00:00Z');
+      // The first send fails; the second capability is still reminded.
+      expect(await reminders.sendDue(now)).toBe(1);
+      // The failed one is sent at the next sweep, and then never again.
+      expect(await reminders.sendDue(new Date('2026-11-25T01:00:00Z'))).toBe(1);
+      expect(await reminders.sendDue(new Date('2026-11-25T02:00:00Z'))).toBe(0);
+      expect(send).toHaveBeenCalledTimes(3);
+      expect(send.mock.calls.map(c => c[0].payload.link).sort()).toEqual([
+        '/catalog/default/component/churn-model/handoff',
+        '/catalog/default/component/churn-model/handoff',
+        '/catalog/default/component/second/handoff',
+      ]);
+    });
+
+    it('takes over a claim whose replica died before sending, once its lease has run out', async () => {
+      const { store } = await seed();
+      const due = new Date('2026-11-01T00:00:00.000Z');
+      const claimedAt = new Date('2026-11-25T00:00:00Z');
+      // A replica claims the reminder and dies without sending it.
+      expect(
+        await store.claimReminder('component:default/churn-model', due, {
+          claimId: 'dead-replica',
+          now: claimedAt,
+          leaseMs: 120_000,
+        }),
+      ).toBe(true);
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      // While the lease runs, nobody else sends it.
+      expect(await reminders.sendDue(new Date('2026-11-25T00:01:00Z'))).toBe(0);
+      // After it, the next sweep does, once.
+      expect(await reminders.sendDue(new Date('2026-11-25T00:03:00Z'))).toBe(1);
+      expect(await reminders.sendDue(new Date('2026-11-25T00:06:00Z'))).toBe(0);
+      expect(send).toHaveBeenCalledTimes(1);
+    });
   },
 );

@@ -8,6 +8,7 @@ import {
   riskProfileSchema,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
+import { randomUUID } from 'crypto';
 
 /** The first review of a capability without decisions: one cadence after its spec was first seen. */
 export function firstReviewDate(firstSeenAt: string, document: unknown): Date {
@@ -21,10 +22,14 @@ export function firstReviewDate(firstSeenAt: string, document: unknown): Date {
   );
 }
 
+/** How long a claimed reminder is held before another sweep may take it over. */
+const REMINDER_LEASE_MS = 2 * 60_000;
+
 /**
  * Finds capabilities whose review date has passed and tells their owner,
- * once per review period: the reminder is claimed in the database first, so
- * several replicas running the sweep together send it once.
+ * once per review period: the reminder is claimed in the database with a
+ * lease first, so several replicas running the sweep together send it once,
+ * and marked delivered after the send, so a failed send is tried again.
  */
 export class ReviewReminders {
   constructor(
@@ -38,7 +43,7 @@ export class ReviewReminders {
   ) {}
 
   async sendDue(now: Date = new Date()): Promise<number> {
-    const { store, catalog, auth, notifications, logger } = this.deps;
+    const { store, logger } = this.deps;
     const decided = (await store.overdueDecisions(now))
       .filter(d => d.toStage !== 'stopped')
       .map(d => ({ entityRef: d.entityRef, dueAt: new Date(d.nextReviewAt!) }));
@@ -51,39 +56,66 @@ export class ReviewReminders {
       }))
       .filter(s => s.dueAt.getTime() < now.getTime());
     let sent = 0;
-    for (const decision of [...decided, ...undecided]) {
-      const { dueAt } = decision;
-      if (!(await store.claimReminder(decision.entityRef, dueAt, now))) {
+    const claimId = randomUUID();
+    for (const { entityRef, dueAt } of [...decided, ...undecided]) {
+      const claim = { claimId, now, leaseMs: REMINDER_LEASE_MS };
+      try {
+        if (!(await store.claimReminder(entityRef, dueAt, claim))) continue;
+      } catch (error) {
+        logger.warn(
+          `Could not claim the review reminder of ${entityRef}: ${
+            (error as Error).message
+          }`,
+        );
         continue;
       }
-      const entity = await catalog.getEntityByRef(decision.entityRef, {
-        credentials: await auth.getOwnServiceCredentials(),
-      });
-      const owner =
-        entity?.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
-        decision.entityRef;
-      const { kind, namespace, name } = parseEntityRef(decision.entityRef);
-      const days = Math.floor((now.getTime() - dueAt.getTime()) / 86_400_000);
-      await notifications.send({
-        recipients: { type: 'entity', entityRef: owner },
-        payload: {
-          title: `Review overdue: ${entity?.metadata.title ?? name}`,
-          description: `The readiness review was due on ${dueAt
-            .toISOString()
-            .slice(0, 10)}${
-            days > 0 ? `, ${days} days ago` : ''
-          }. Record a decision (operate, harden, hand off, reframe or stop) to set the next one.`,
-          link: `/catalog/${namespace}/${kind.toLocaleLowerCase(
-            'en-US',
-          )}/${name}/handoff`,
-          severity: 'high',
-          topic: 'handoff-review',
-          scope: `handoff-review:${decision.entityRef}:${dueAt.toISOString()}`,
-        },
-      });
-      sent += 1;
+      try {
+        await this.remind(entityRef, dueAt, now);
+        await store.reminderSent(entityRef, dueAt, claimId);
+        sent += 1;
+      } catch (error) {
+        // One failed reminder is one failed reminder: give the claim back so
+        // the next sweep tries again, and go on with the others.
+        logger.warn(
+          `Could not send the review reminder of ${entityRef}; it is retried at the next sweep: ${
+            (error as Error).message
+          }`,
+        );
+        await store
+          .releaseReminder(entityRef, dueAt, claimId)
+          .catch(() => undefined);
+      }
     }
     if (sent) logger.info(`Sent ${sent} overdue review reminders`);
     return sent;
+  }
+
+  private async remind(entityRef: string, dueAt: Date, now: Date) {
+    const { catalog, auth, notifications } = this.deps;
+    const entity = await catalog.getEntityByRef(entityRef, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    const owner =
+      entity?.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
+      entityRef;
+    const { kind, namespace, name } = parseEntityRef(entityRef);
+    const days = Math.floor((now.getTime() - dueAt.getTime()) / 86_400_000);
+    await notifications.send({
+      recipients: { type: 'entity', entityRef: owner },
+      payload: {
+        title: `Review overdue: ${entity?.metadata.title ?? name}`,
+        description: `The readiness review was due on ${dueAt
+          .toISOString()
+          .slice(0, 10)}${
+          days > 0 ? `, ${days} days ago` : ''
+        }. Record a decision (operate, harden, hand off, reframe or stop) to set the next one.`,
+        link: `/catalog/${namespace}/${kind.toLocaleLowerCase(
+          'en-US',
+        )}/${name}/handoff`,
+        severity: 'high',
+        topic: 'handoff-review',
+        scope: `handoff-review:${entityRef}:${dueAt.toISOString()}`,
+      },
+    });
   }
 }

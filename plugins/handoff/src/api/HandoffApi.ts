@@ -28,7 +28,12 @@ import {
  */
 export interface HandoffApi {
   getReadiness(entityRef: CompoundEntityRef): Promise<ReadinessSummary>;
-  listCapabilities(): Promise<CapabilityListResponse>;
+  /** One page of capabilities; pass the previous page's `nextCursor` for the next. */
+  listCapabilities(options?: {
+    limit?: number;
+    cursor?: string;
+    q?: string;
+  }): Promise<CapabilityListResponse>;
   getSpec(entityRef: CompoundEntityRef): Promise<EntitySpecResponse>;
   listSpecVersions(
     entityRef: CompoundEntityRef,

@@ -145,8 +145,13 @@ export class HandoffClient implements HandoffApi {
     );
   }
 
-  listCapabilities() {
-    return this.request<Result<'listCapabilities'>>('/capabilities');
+  listCapabilities(
+    options: { limit?: number; cursor?: string; q?: string } = {},
+  ) {
+    const params = portfolioParams(options);
+    return this.request<Result<'listCapabilities'>>(
+      `/capabilities${params ? `?${params}` : ''}`,
+    );
   }
 
   private post<T>(path: string, body: unknown): Promise<T> {

@@ -14,9 +14,3 @@ export function useReadiness(revision = 0) {
     [api, ref.kind, ref.namespace, ref.name, revision],
   );
 }
-
-/** Every capability the catalog knows, with where it stands. */
-export function useCapabilities() {
-  const api = useApi(handoffApiRef);
-  return useAsyncRetry(() => api.listCapabilities(), [api]);
-}

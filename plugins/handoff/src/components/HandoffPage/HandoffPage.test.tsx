@@ -1,6 +1,6 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { handoffApiRef } from '../../api';
 import { HandoffPage } from './HandoffPage';
 
@@ -20,6 +20,7 @@ describe('HandoffPage', () => {
           stage: 'operating',
         },
       ],
+      totalItems: 2,
     });
     await renderInTestApp(
       <TestApiProvider apis={[[handoffApiRef, { listCapabilities }]]}>
@@ -32,5 +33,41 @@ describe('HandoffPage', () => {
     expect(screen.getByText('Pilot')).toBeInTheDocument();
     expect(screen.getByText('Operating')).toBeInTheDocument();
     expect(screen.getByText('No owner')).toBeInTheDocument();
+    expect(listCapabilities).toHaveBeenCalledWith({
+      limit: 20,
+      cursor: undefined,
+      q: undefined,
+    });
+  });
+
+  it('pages through the backend with its cursor', async () => {
+    const row = (n: number) => ({
+      entityRef: `component:default/cap-${n}`,
+      title: `Capability ${n}`,
+      stage: 'pilot',
+    });
+    const listCapabilities = jest.fn(async ({ cursor }: { cursor?: string }) =>
+      cursor === 'page-2'
+        ? { items: [row(21)], totalItems: 21 }
+        : {
+            items: Array.from({ length: 20 }, (_, i) => row(i + 1)),
+            totalItems: 21,
+            nextCursor: 'page-2',
+          },
+    );
+    await renderInTestApp(
+      <TestApiProvider apis={[[handoffApiRef, { listCapabilities }]]}>
+        <HandoffPage />
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(await screen.findByText('Capability 20')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect(await screen.findByText('Capability 21')).toBeInTheDocument();
+    expect(listCapabilities).toHaveBeenLastCalledWith({
+      limit: 20,
+      cursor: 'page-2',
+      q: undefined,
+    });
   });
 });

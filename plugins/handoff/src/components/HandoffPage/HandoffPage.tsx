@@ -9,7 +9,9 @@ import {
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ReadinessSummary } from '@handoff/backstage-plugin-handoff-common';
-import { useCapabilities } from '../../hooks/useReadiness';
+import { useApi } from '@backstage/core-plugin-api';
+import { useRef, useState } from 'react';
+import { handoffApiRef } from '../../api';
 import { StageChip } from '../StageChip';
 
 const columns: TableColumn<ReadinessSummary>[] = [
@@ -41,23 +43,59 @@ const columns: TableColumn<ReadinessSummary>[] = [
   },
 ];
 
-/** The table of every capability and where it stands. */
+/**
+ * The table of every capability and where it stands, a page at a time from
+ * the backend (the catalog may hold tens of thousands).
+ */
 export function CapabilitiesTable() {
-  const { value, loading, error } = useCapabilities();
+  const api = useApi(handoffApiRef);
+  // The catalog pages with cursors: remember the cursor of each page reached.
+  const cursors = useRef<{ q: string; byPage: Record<number, string> }>({
+    q: '',
+    byPage: {},
+  });
+  const [error, setError] = useState<Error>();
   if (error) {
     return <ResponseErrorPanel error={error} />;
   }
   return (
     <Table<ReadinessSummary>
       title="Capabilities"
-      isLoading={loading}
       columns={columns}
-      data={value?.items ?? []}
+      data={async query => {
+        const q = query.search.trim();
+        if (q !== cursors.current.q) cursors.current = { q, byPage: {} };
+        const page = cursors.current.byPage[query.page] ? query.page : 0;
+        try {
+          const result = await api.listCapabilities({
+            limit: query.pageSize,
+            cursor: cursors.current.byPage[page],
+            q: q || undefined,
+          });
+          if (result.nextCursor) {
+            cursors.current.byPage[page + 1] = result.nextCursor;
+          }
+          return {
+            data: result.items,
+            page,
+            totalCount: result.totalItems,
+          };
+        } catch (e) {
+          setError(e as Error);
+          return { data: [], page: 0, totalCount: 0 };
+        }
+      }}
       options={{
         paging: true,
         pageSize: 20,
         search: true,
+        debounceInterval: 300,
         emptyRowsWhenPaging: false,
+        // Cursors go forward one page at a time: no jump to the last page.
+        showFirstLastPageButtons: false,
+      }}
+      localization={{
+        toolbar: { searchPlaceholder: 'Search by name or title' },
       }}
       emptyContent={
         <div style={{ padding: 16 }}>

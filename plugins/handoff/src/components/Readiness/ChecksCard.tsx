@@ -1,6 +1,5 @@
 import {
   InfoCard,
-  Link,
   Progress,
   ResponseErrorPanel,
   StatusError,
@@ -17,6 +16,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
+import { SafeLink } from '../SafeLink';
 
 /** Check results posted by CI and data pipelines, newest first. */
 export function ChecksCard(props: { revision: number }) {
@@ -67,7 +67,7 @@ export function ChecksCard(props: { revision: number }) {
                   {c.link && (
                     <>
                       {' '}
-                      <Link to={c.link}>details</Link>
+                      <SafeLink url={c.link}>details</SafeLink>
                     </>
                   )}
                 </TableCell>

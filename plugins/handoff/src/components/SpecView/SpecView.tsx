@@ -1,4 +1,4 @@
-import { Link } from '@backstage/core-components';
+import { SafeLink } from '../SafeLink';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   SPEC_ARTIFACTS,
@@ -210,9 +210,9 @@ function Links(props: { items: unknown[] }) {
         const item = asObject(raw);
         return (
           <li key={i}>
-            <Link to={asText(item.url)}>
+            <SafeLink url={asText(item.url)}>
               {asText(item.title) || asText(item.url)}
-            </Link>
+            </SafeLink>
           </li>
         );
       })}

@@ -1,0 +1,1 @@
+export { SafeLink, httpHref } from './SafeLink';
