@@ -44,10 +44,10 @@ describe('HandoffPage', () => {
     const row = (n: number) => ({
       entityRef: `component:default/cap-${n}`,
       title: `Capability ${n}`,
-      stage: 'pilot',
+      stage: 'pilot' as const,
     });
-    const listCapabilities = jest.fn(async ({ cursor }: { cursor?: string }) =>
-      cursor === 'page-2'
+    const listCapabilities = jest.fn(async (options?: { cursor?: string }) =>
+      options?.cursor === 'page-2'
         ? { items: [row(21)], totalItems: 21 }
         : {
             items: Array.from({ length: 20 }, (_, i) => row(i + 1)),
