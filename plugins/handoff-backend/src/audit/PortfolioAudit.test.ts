@@ -13,7 +13,7 @@ import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
 import { DatabaseProjectionStore } from '../database/ProjectionStore';
 import { handoffPlugin } from '../plugin';
 import { PortfolioAudit } from './PortfolioAudit';
-import { seedPortfolio } from './portfolioFixture';
+import { seedPortfolio } from '../__testUtils__/portfolioFixture';
 
 jest.setTimeout(60_000);
 

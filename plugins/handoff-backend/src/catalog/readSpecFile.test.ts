@@ -67,7 +67,11 @@ describe('resolveSpecLocation', () => {
   });
 
   it.each([
-    ['a parent folder', '../../../../etc/passwd', /outside the entity's folder/],
+    [
+      'a parent folder',
+      '../../../../etc/passwd',
+      /outside the entity's folder/,
+    ],
     ['an absolute path', '/etc/passwd', /outside the entity's folder/],
     ['the folder itself', '.', /outside the entity's folder/],
     ['a file: URL', 'file:///etc/passwd', /only point at a file next to it/],

@@ -233,7 +233,10 @@ export async function readSpecFile(
         stream.destroy();
       }
     }
-    return readCapped(Readable.from([await response.buffer()]), location.target);
+    return readCapped(
+      Readable.from([await response.buffer()]),
+      location.target,
+    );
   };
   const reading = read();
   reading.catch(() => {});

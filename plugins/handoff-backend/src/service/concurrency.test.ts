@@ -6,7 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { handoffPlugin } from '../plugin';
-import { capabilityFixture, userInfoFactory } from './testFixtures';
+import { capabilityFixture, userInfoFactory } from '../__testUtils__/fixtures';
 
 jest.setTimeout(120_000);
 

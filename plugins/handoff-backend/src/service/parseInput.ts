@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { formatPath } from '@handoff/backstage-plugin-handoff-common';
+import {
+  formatPath,
+  plainIssues,
+} from '@handoff/backstage-plugin-handoff-common';
 import { z } from 'zod';
 
 /** Parses with a zod schema, turning a failure into a 400 that names each field. */
@@ -11,6 +14,7 @@ export function parseInput<T>(
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = result.error.issues
+      .flatMap(plainIssues)
       .map(i => `${i.path.length ? formatPath(i.path) : what}: ${i.message}`)
       .join('; ');
     throw new InputError(`Invalid ${what}: ${issues}`);

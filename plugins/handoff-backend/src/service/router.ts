@@ -254,7 +254,11 @@ export async function createRouter(
     const query = parseInput(capabilitiesQuery, req.query, 'query');
     const page = await catalog.queryEntities(
       query.cursor
-        ? { cursor: query.cursor, limit: query.limit, fields: CAPABILITY_FIELDS }
+        ? {
+            cursor: query.cursor,
+            limit: query.limit,
+            fields: CAPABILITY_FIELDS,
+          }
         : {
             filter: [
               {

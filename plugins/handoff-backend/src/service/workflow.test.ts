@@ -7,7 +7,11 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { handoffPlugin } from '../plugin';
-import { capabilityFixture, readySpec, userInfoFactory } from './testFixtures';
+import {
+  capabilityFixture,
+  readySpec,
+  userInfoFactory,
+} from '../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 

@@ -22,6 +22,7 @@ export {
   formatPath,
 } from './validate';
 export type { SpecError, SpecValidation } from './validate';
+export { plainIssues } from './validate';
 export { SPEC_ARTIFACTS, diffSpecArtifacts } from './diff';
 export { handoffSpecJsonSchema } from './jsonSchema';
 export type { SpecArtifact, SpecArtifactChange } from './diff';

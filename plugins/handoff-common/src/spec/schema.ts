@@ -32,7 +32,9 @@ export const httpUrlSchema = (message: string) =>
 
 const link = z.strictObject({
   title: text,
-  url: httpUrlSchema('must be an http or https URL, like https://grafana.example.com/d/abc'),
+  url: httpUrlSchema(
+    'must be an http or https URL, like https://grafana.example.com/d/abc',
+  ),
 });
 
 export const riskLevelSchema = z.enum(['low', 'medium', 'high']);

@@ -69,7 +69,13 @@ const expectedNames: Record<string, string> = {
 const isDefaultMessage = (message: string) =>
   /^(Too small|Too big|Invalid)/.test(message);
 
-function plainIssues(
+/**
+ * A zod issue in plain words (`is required`, `must be at most 500`, `is not a
+ * known field`), one per offending field.
+ *
+ * @public
+ */
+export function plainIssues(
   issue: z.core.$ZodIssue,
 ): Array<{ path: PropertyKey[]; message: string }> {
   const path = [...issue.path];

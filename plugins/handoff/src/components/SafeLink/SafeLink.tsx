@@ -17,6 +17,11 @@ export function httpHref(url: string): string | undefined {
  */
 export function SafeLink(props: { url: string; children?: ReactNode }) {
   const href = httpHref(props.url);
-  if (!href) return <span title="Not an http or https link">{props.children ?? props.url}</span>;
+  if (!href)
+    return (
+      <span title="Not an http or https link">
+        {props.children ?? props.url}
+      </span>
+    );
   return <Link to={href}>{props.children ?? props.url}</Link>;
 }

@@ -4,7 +4,7 @@ import {
   DatabaseProjectionStore,
   ProjectedEntity,
 } from '../database/ProjectionStore';
-import { readySpec } from '../service/testFixtures';
+import { readySpec } from './fixtures';
 
 /** A spec that is valid but carries only what a pilot needs: artifacts are missing. */
 export const thinSpec = `apiVersion: handoff.dev/v1alpha1
