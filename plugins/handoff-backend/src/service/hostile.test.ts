@@ -430,6 +430,44 @@ describe.each(databases.eachSupportedId())(
       expect(specs.body.readError).toMatch(/NUL byte/);
     });
 
+    it('7b. refuses NUL characters in any text field with its path, on every database', async () => {
+      ws.capability('texts', { content: readySpec, stage: 'pilot' });
+      const { server } = await start();
+      await refresh(server, 'texts');
+      const cases: Array<[string, object, RegExp]> = [
+        [
+          'checks',
+          { name: 'drift', kind: 'drift', status: 'pass', details: 'a\u0000b' },
+          /^Invalid body: details: must not contain NUL characters$/,
+        ],
+        [
+          'decisions',
+          { decision: 'stop', rationale: 'why\u0000', expectedSequence: 0 },
+          /^Invalid body: rationale: must not contain NUL characters$/,
+        ],
+        [
+          'approvals',
+          { decision: 'stop', role: 'accountable', comment: '\u0000' },
+          /^Invalid body: comment: must not contain NUL characters$/,
+        ],
+      ];
+      for (const [route, body, message] of cases) {
+        const res = await request(server)
+          .post(`${api}/${route}/component/default/texts`)
+          .set('Authorization', as('ada'))
+          .send(body);
+        expect([route, res.status, res.body.error.message]).toEqual([
+          route,
+          400,
+          expect.stringMatching(message),
+        ]);
+      }
+      const checks = await request(server).get(
+        `${api}/checks/component/default/texts`,
+      );
+      expect(checks.body.history).toEqual([]);
+    });
+
     it('8. accepts only http and https links, with the field path', async () => {
       ws.capability('links', {
         content: readySpec.replace(
