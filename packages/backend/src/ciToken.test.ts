@@ -13,6 +13,7 @@ import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
 import { parse } from 'yaml';
+import { JsonValue } from '@backstage/types';
 
 jest.setTimeout(60_000);
 
@@ -39,7 +40,7 @@ const entities = [
   },
 ];
 
-async function backendWith(externalAccess: unknown[]) {
+async function backendWith(externalAccess: JsonValue[]) {
   const { server } = await startTestBackend({
     features: [
       handoffPlugin,
@@ -85,24 +86,36 @@ describe("the example portal's CI token", () => {
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
 
-    const refused = [
-      request(server).post(`/api/handoff/specs/${entity}/refresh`),
-      request(server)
-        .post(`/api/handoff/decisions/${entity}`)
-        .send({ decision: 'stop', rationale: 'x', expectedSequence: 0 }),
-      request(server)
-        .post(`/api/handoff/approvals/${entity}`)
-        .send({ decision: 'start-review', role: 'accountable' }),
-      request(server).post(`/api/handoff/transfer/${entity}/accept`),
-      request(server)
-        .post('/api/handoff/registrations')
-        .send({ entityRef: 'component:default/churn-model' }),
-      request(server).get('/api/handoff/portfolio'),
-      request(server).get('/api/handoff/audit.csv'),
+    const refused: Array<[string, request.Test]> = [
+      ['refresh', request(server).post(`/api/handoff/specs/${entity}/refresh`)],
+      [
+        'decision',
+        request(server)
+          .post(`/api/handoff/decisions/${entity}`)
+          .send({ decision: 'stop', rationale: 'x', expectedSequence: 0 }),
+      ],
+      [
+        'approval',
+        request(server)
+          .post(`/api/handoff/approvals/${entity}`)
+          .send({ decision: 'start-review', role: 'accountable' }),
+      ],
+      [
+        'accept',
+        request(server).post(`/api/handoff/transfer/${entity}/accept`),
+      ],
+      [
+        'register',
+        request(server)
+          .post('/api/handoff/registrations')
+          .send({ entityRef: 'component:default/churn-model' }),
+      ],
+      ['portfolio', request(server).get('/api/handoff/portfolio')],
+      ['audit.csv', request(server).get('/api/handoff/audit.csv')],
     ];
-    for (const call of refused) {
+    for (const [what, call] of refused) {
       const res = await call.set('Authorization', token);
-      expect([res.req.path, res.status]).toEqual([res.req.path, 403]);
+      expect([what, res.status]).toEqual([what, 403]);
     }
   });
 
