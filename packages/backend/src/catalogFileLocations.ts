@@ -1,19 +1,95 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  coreServices,
+  createBackendModule,
+  isChildPath,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  CatalogProcessor,
+  CatalogProcessorEmit,
+  LocationSpec,
+  catalogLocationsExtensionPoint,
+  catalogProcessingExtensionPoint,
+  processingResult,
+} from '@backstage/plugin-catalog-node';
+import path from 'path';
+
+/**
+ * The folders file: locations may be read from: those of the file: locations
+ * in `catalog.locations` (the examples) and the template's publish folder
+ * (`handoff.scaffolder.localPublishDirectory`), relative to the backend's
+ * working directory as the catalog resolves them.
+ */
+export function allowedFileRoots(config: Config): string[] {
+  const roots = (config.getOptionalConfigArray('catalog.locations') ?? [])
+    .filter(l => l.getString('type') === 'file')
+    .map(l => path.dirname(path.resolve(l.getString('target'))));
+  const publish = config.getOptionalString(
+    'handoff.scaffolder.localPublishDirectory',
+  );
+  if (publish) roots.push(path.resolve(publish));
+  return roots;
+}
+
+/**
+ * Refuses file: locations outside the allowed folders before the catalog's own
+ * file reader sees them, so a signed-in user cannot register a catalog file
+ * from anywhere on the server's disk.
+ */
+export class AllowedFileLocationsProcessor implements CatalogProcessor {
+  constructor(private readonly roots: string[]) {}
+
+  getProcessorName() {
+    return 'AllowedFileLocationsProcessor';
+  }
+
+  /** Before the built-in file reader (priority 20). */
+  getPriority() {
+    return 10;
+  }
+
+  async readLocation(
+    location: LocationSpec,
+    _optional: boolean,
+    emit: CatalogProcessorEmit,
+  ): Promise<boolean> {
+    if (location.type !== 'file') return false;
+    const target = path.resolve(location.target);
+    // isChildPath compares real paths: a symlink out of a root is outside.
+    if (this.roots.some(root => isChildPath(root, target))) return false;
+    emit(
+      processingResult.inputError(
+        location,
+        `file: locations are read only from ${this.roots.join(
+          ', ',
+        )}; ${target} is outside them`,
+      ),
+    );
+    return true;
+  }
+}
 
 /**
  * Lets the catalog API register file: locations, which the "New capability"
- * template's handoff:publish:local uses on a portal without a git host.
- * Drop this module where templates publish to a git host instead.
+ * template's handoff:publish:local uses on a portal without a git host, but
+ * only inside the example and publish folders. Drop this module where
+ * templates publish to a git host instead: production reads url: locations only.
  */
 export default createBackendModule({
   pluginId: 'catalog',
   moduleId: 'file-locations',
   register(reg) {
     reg.registerInit({
-      deps: { locations: catalogLocationsExtensionPoint },
-      async init({ locations }) {
+      deps: {
+        locations: catalogLocationsExtensionPoint,
+        processing: catalogProcessingExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ locations, processing, config }) {
         locations.setAllowedLocationTypes(['url', 'file']);
+        processing.addProcessor(
+          new AllowedFileLocationsProcessor(allowedFileRoots(config)),
+        );
       },
     });
   },
