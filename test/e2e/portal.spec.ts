@@ -1,4 +1,7 @@
 import { expect, Page, test } from '@playwright/test';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');
@@ -382,4 +385,97 @@ test('a platform engineer finds every capability whose owner is missing or whose
     path: 'test-results/screenshots/audit-department.png',
     fullPage: true,
   });
+});
+
+test('a hostile signed-in user cannot register server files, forge a registration or use the CI token beyond checks', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  const session = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const guest = {
+    Authorization: `Bearer ${(await session.json()).backstageIdentity.token}`,
+  };
+  const ci = { Authorization: 'Bearer local-ci-token-for-the-example-portal' };
+
+  // A catalog file outside the example folders, pointing its spec at /etc/passwd.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-e2e-evil-'));
+  fs.writeFileSync(
+    path.join(dir, 'catalog-info.yaml'),
+    `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: evil-capability
+  annotations:
+    handoff.dev/spec: ../../../../../../etc/passwd
+spec: { type: service, owner: group:default/data-science, lifecycle: production }
+`,
+  );
+  const location = await page.request.post('/api/catalog/locations', {
+    headers: guest,
+    data: { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
+  });
+  expect(location.status()).toBeLessThan(500);
+  // The catalog refuses to read it: the entity never appears.
+  await page.waitForTimeout(5_000);
+  const evil = await page.request.get(
+    '/api/handoff/readiness/component/default/evil-capability',
+    { headers: guest },
+  );
+  expect(evil.status()).toBe(404);
+
+  // Registrations take the actor from the credentials and never reset a capability.
+  const forged = await page.request.post('/api/handoff/registrations', {
+    headers: guest,
+    data: {
+      entityRef: 'component:default/churn-model',
+      actor: 'user:default/ceo',
+    },
+  });
+  expect(forged.status()).toBe(400);
+  expect((await forged.json()).error.message).toMatch(
+    /actor: is not a known field/,
+  );
+  const reset = await page.request.post('/api/handoff/registrations', {
+    headers: guest,
+    data: { entityRef: 'component:default/churn-model' },
+  });
+  expect(reset.status()).toBe(409);
+
+  // The CI token posts checks and reads, and nothing else.
+  const check = await page.request.post(
+    '/api/handoff/checks/component/default/churn-model',
+    {
+      headers: ci,
+      data: { name: 'schema-e2e', kind: 'schema', status: 'pass' },
+    },
+  );
+  expect(check.status()).toBe(201);
+  for (const [url, data] of [
+    ['/api/handoff/specs/component/default/churn-model/refresh', {}],
+    [
+      '/api/handoff/decisions/component/default/churn-model',
+      { decision: 'stop', rationale: 'ci', expectedSequence: 0 },
+    ],
+    [
+      '/api/handoff/registrations',
+      { entityRef: 'component:default/churn-model' },
+    ],
+  ] as const) {
+    const refused = await page.request.post(url, { headers: ci, data });
+    expect([url, refused.status()]).toEqual([url, 403]);
+  }
+  const firstPage = await page.request.get(
+    '/api/handoff/capabilities?limit=2',
+    {
+      headers: ci,
+    },
+  );
+  expect(firstPage.status()).toBe(200);
+  const body = await firstPage.json();
+  expect(body.items).toHaveLength(2);
+  expect(body.totalItems).toBeGreaterThan(2);
+  expect(body.nextCursor).toBeTruthy();
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -21,6 +21,7 @@ describe('file: locations in the example portal', () => {
       allowedFileRoots(
         new ConfigReader({
           catalog: {
+            fileLocationRoots: [path.join(dir, 'templates')],
             locations: [
               { type: 'file', target: path.join(dir, 'examples', 'all.yaml') },
               {
@@ -53,6 +54,9 @@ describe('file: locations in the example portal', () => {
     });
     expect(
       await read(path.join(dir, 'published', 'loyalty', 'catalog-info.yaml')),
+    ).toEqual({ handled: false, emitted: [] });
+    expect(
+      await read(path.join(dir, 'templates', 'new', 'template.yaml')),
     ).toEqual({ handled: false, emitted: [] });
   });
 

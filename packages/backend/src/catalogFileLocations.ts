@@ -15,15 +15,20 @@ import {
 import path from 'path';
 
 /**
- * The folders file: locations may be read from: those of the file: locations
- * in `catalog.locations` (the examples) and the template's publish folder
- * (`handoff.scaffolder.localPublishDirectory`), relative to the backend's
- * working directory as the catalog resolves them.
+ * The folders file: locations may be read from: `catalog.fileLocationRoots`,
+ * the folders of the file: locations in `catalog.locations` (the examples) and
+ * the template's publish folder (`handoff.scaffolder.localPublishDirectory`),
+ * relative to the backend's working directory as the catalog resolves them.
  */
 export function allowedFileRoots(config: Config): string[] {
-  const roots = (config.getOptionalConfigArray('catalog.locations') ?? [])
-    .filter(l => l.getString('type') === 'file')
-    .map(l => path.dirname(path.resolve(l.getString('target'))));
+  const roots = (
+    config.getOptionalStringArray('catalog.fileLocationRoots') ?? []
+  ).map(root => path.resolve(root));
+  roots.push(
+    ...(config.getOptionalConfigArray('catalog.locations') ?? [])
+      .filter(l => l.getString('type') === 'file')
+      .map(l => path.dirname(path.resolve(l.getString('target')))),
+  );
   const publish = config.getOptionalString(
     'handoff.scaffolder.localPublishDirectory',
   );

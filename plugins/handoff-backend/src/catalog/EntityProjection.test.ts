@@ -55,7 +55,7 @@ describe.each(databases.eachSupportedId())(
         component('b', 'group:default/ghost'),
         group('team-a'),
       ]).syncAll();
-      expect(first).toEqual({ synced: 2, removed: 0 });
+      expect(first).toEqual({ synced: 2, removed: 0, failed: 0 });
       expect(await store.list()).toEqual([
         {
           entityRef: 'component:default/a',
@@ -84,7 +84,7 @@ describe.each(databases.eachSupportedId())(
         group('ghost'),
       ]).syncAll();
       // a and the dissolved team-a left the catalog.
-      expect(second).toEqual({ synced: 2, removed: 2 });
+      expect(second).toEqual({ synced: 2, removed: 2, failed: 0 });
       const rows = await store.list();
       expect(rows.map(r => [r.entityRef, r.type, r.ownerResolves])).toEqual([
         ['component:default/b', 'website', true],

@@ -14,6 +14,10 @@ import {
   resolveSpecLocation,
 } from './readSpecFile';
 
+/** The attack under test: a link that runs script. */
+// eslint-disable-next-line no-script-url
+const SCRIPT_URL = 'javascript:alert(1)';
+
 const integrations = ScmIntegrations.fromConfig(mockServices.rootConfig());
 
 const entityAt = (location: string, spec = './handoff.yaml') => ({
@@ -97,7 +101,7 @@ describe('resolveSpecLocation', () => {
     ).toThrow(/outside the entity's repository/);
   });
 
-  it.each(['javascript:alert(1)', 'data:text/plain,x', 'file:///etc/passwd'])(
+  it.each([SCRIPT_URL, 'data:text/plain,x', 'file:///etc/passwd'])(
     'refuses the scheme of %s',
     spec => {
       expect(() =>

@@ -23,6 +23,10 @@ import request from 'supertest';
 import { handoffPlugin } from '../plugin';
 import { readySpec, userInfoFactory } from '../__testUtils__/fixtures';
 
+/** The attack under test: a link that runs script. */
+// eslint-disable-next-line no-script-url
+const SCRIPT_URL = 'javascript:alert(1)';
+
 jest.setTimeout(60_000);
 
 const api = '/api/handoff';
@@ -472,7 +476,7 @@ describe.each(databases.eachSupportedId())(
       ws.capability('links', {
         content: readySpec.replace(
           'https://grafana.example.com/d/f',
-          'javascript:alert(1)',
+          SCRIPT_URL,
         ),
       });
       const { server } = await start();
@@ -483,7 +487,7 @@ describe.each(databases.eachSupportedId())(
           name: 'drift',
           kind: 'drift',
           status: 'fail',
-          link: 'javascript:alert(1)',
+          link: SCRIPT_URL,
         });
       expect(check.status).toBe(400);
       expect(check.body.error.message).toMatch(

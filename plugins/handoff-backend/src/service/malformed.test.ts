@@ -13,6 +13,10 @@ import request from 'supertest';
 import { handoffPlugin } from '../plugin';
 import { capabilityFixture, userInfoFactory } from '../__testUtils__/fixtures';
 
+/** The attack under test: a link that runs script. */
+// eslint-disable-next-line no-script-url
+const SCRIPT_URL = 'javascript:alert(1)';
+
 jest.setTimeout(300_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -74,7 +78,7 @@ const value = fc.oneof(
       1e308,
       Number.MAX_SAFE_INTEGER,
       '2026-02-31',
-      'javascript:alert(1)',
+      SCRIPT_URL,
       'file:///etc/passwd',
       '=1+1',
       null,

@@ -20,7 +20,7 @@ export function parseInput<T>(
       }: must not contain NUL characters`,
     );
   }
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) {
     const issues = result.error.issues
       .flatMap(plainIssues)

@@ -253,7 +253,7 @@ describe('validateHandoffSpecObject', () => {
         observability: { dashboards: [{ title: 'Main', url: 'grafana' }] },
       }),
       [
-        'observability.dashboards[0].url: must be a URL, like https://grafana.example.com/d/abc',
+        'observability.dashboards[0].url: must be an http or https URL, like https://grafana.example.com/d/abc',
       ],
     ],
     [

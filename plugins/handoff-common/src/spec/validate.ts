@@ -221,7 +221,17 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
       ],
     };
   }
-  const expanded = JSON.stringify(value).length;
+  let expanded: number;
+  try {
+    expanded = JSON.stringify(value).length;
+  } catch {
+    return {
+      valid: false,
+      errors: [
+        { path: '', message: 'A YAML alias refers to itself; write the values out' },
+      ],
+    };
+  }
   if (expanded > MAX_EXPANSION * yamlText.length + EXPANSION_SLACK) {
     return {
       valid: false,

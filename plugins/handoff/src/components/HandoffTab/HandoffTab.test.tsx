@@ -154,6 +154,7 @@ describe('SpecCard', () => {
           entityRef: 'component:default/churn-model',
           specLocation: './handoff.yaml',
           readError: 'No file at /repo/handoff.yaml',
+          readAt: '2026-11-25T10:00:00.000Z',
         }),
       },
       <SpecCard />,
@@ -163,6 +164,21 @@ describe('SpecCard', () => {
         'Could not read the file: No file at /repo/handoff.yaml',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('says a spec not read yet is not read yet (not invalid), and offers to read it now', async () => {
+    await renderWith(
+      {
+        getSpec: jest.fn().mockResolvedValue({
+          entityRef: 'component:default/churn-model',
+          specLocation: './handoff.yaml',
+        }),
+      },
+      <SpecCard />,
+    );
+    expect(await screen.findByText(/Not read yet/)).toBeInTheDocument();
+    expect(screen.queryByText(/Invalid/)).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Read now' })).toBeEnabled();
   });
 
   it('reads the spec again on request and says what happened', async () => {

@@ -4,6 +4,7 @@ import {
   ResponseErrorPanel,
   StatusError,
   StatusOK,
+  StatusPending,
   StatusWarning,
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
@@ -18,8 +19,17 @@ import { errorMessage } from '../errorMessage';
 function SpecStatus(props: {
   valid?: boolean;
   readError?: string;
+  readAt?: string;
   errorCount: number;
 }) {
+  if (!props.readAt) {
+    return (
+      <StatusPending>
+        Not read yet: the next scheduled pass reads it within minutes, or
+        press Read now.
+      </StatusPending>
+    );
+  }
   if (props.readError) {
     return (
       <StatusWarning>Could not read the file: {props.readError}</StatusWarning>
@@ -94,13 +104,15 @@ export function SpecCard() {
           onClick={refresh}
           disabled={refreshing}
         >
-          {refreshing ? 'Reading…' : 'Read again'}
+          {refreshing && 'Reading…'}
+          {!refreshing && (value.readAt ? 'Read again' : 'Read now')}
         </Button>
       }
     >
       <SpecStatus
         valid={latest?.valid}
         readError={value.readError}
+        readAt={value.readAt}
         errorCount={latest?.errors.length ?? 0}
       />
       {latest && <SpecView document={latest.document} errors={latest.errors} />}

@@ -5,6 +5,10 @@ import { screen } from '@testing-library/react';
 import { HandoffApi, handoffApiRef } from '../../api';
 import { ChecksCard } from './ChecksCard';
 
+/** The attack under test: a link that runs script. */
+// eslint-disable-next-line no-script-url
+const SCRIPT_URL = 'javascript:alert(1)';
+
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -29,7 +33,7 @@ describe('ChecksCard', () => {
     const listChecks = jest.fn().mockResolvedValue({
       latest: [],
       history: [
-        check(1, 'javascript:alert(1)'),
+        check(1, SCRIPT_URL),
         check(2, 'https://ci.example.com/runs/2'),
       ],
     });
