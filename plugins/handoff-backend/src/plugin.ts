@@ -153,7 +153,6 @@ export const handoffPlugin = createBackendPlugin({
             store,
             ingester,
             portfolio: new PortfolioAudit(await deps.database.getClient()),
-            projection,
             workflow: new WorkflowService({
               store,
               catalog: deps.catalog,

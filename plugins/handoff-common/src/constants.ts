@@ -1,11 +1,4 @@
 /**
- * The id every Handoff package registers under.
- *
- * @public
- */
-export const HANDOFF_PLUGIN_ID = 'handoff';
-
-/**
  * Annotation on a catalog entity that points at its handoff spec, a path
  * relative to the entity's own `catalog-info.yaml` (for example `./handoff.yaml`).
  *

@@ -344,21 +344,6 @@ export function evaluateGate(input: GateInput): GateResult {
   return { decision, met: requirements.every(r => r.met), requirements };
 }
 
-/**
- * Which approval roles a decision needs for this spec.
- *
- * @public
- */
-export function requiredApprovals(
-  decision: Decision,
-  spec: HandoffSpec | undefined,
-): ApprovalRole[] {
-  if (decision !== 'hand-off') return [];
-  return spec?.risk.compliance === 'high'
-    ? ['accountable', 'compliance']
-    : ['accountable'];
-}
-
 /** Gate requirements about who owns it rather than what the spec carries. */
 const OWNERSHIP_REQUIREMENTS = ['operating-owner', 'support-path'];
 

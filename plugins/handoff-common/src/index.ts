@@ -12,4 +12,6 @@ export * from './gates';
 export * from './requests';
 export * from './packet';
 export * from './portfolio';
+export * from './review';
+export * from './ownership';
 export type * from './api';

@@ -115,3 +115,20 @@ export function currentStage(
 ): Stage {
   return history.length ? history[history.length - 1].toStage : registeredStage;
 }
+
+/**
+ * The stage of a capability: its latest decision's, else the stage it was
+ * registered at (the `handoff.dev/stage` annotation), else `proposed`. The one
+ * place the current stage is decided (the audit's SQL mirrors it).
+ *
+ * @public
+ */
+export function stageOf(
+  latest: { toStage: Stage } | undefined,
+  registeredAnnotation: unknown,
+): Stage {
+  return currentStage(
+    latest ? [latest] : [],
+    isStage(registeredAnnotation) ? registeredAnnotation : 'proposed',
+  );
+}

@@ -3,6 +3,13 @@ import { DECISIONS } from './lifecycle';
 import { httpUrlSchema } from './spec/schema';
 
 /**
+ * How long an exception's justification must at least be.
+ *
+ * @public
+ */
+export const EXCEPTION_JUSTIFICATION_MIN_LENGTH = 20;
+
+/**
  * Body of `POST /decisions/:kind/:namespace/:name`.
  *
  * @public
@@ -22,7 +29,10 @@ export const decisionRequestSchema = z.strictObject({
       justification: z
         .string()
         .trim()
-        .min(20, 'must explain the exception in at least 20 characters'),
+        .min(
+          EXCEPTION_JUSTIFICATION_MIN_LENGTH,
+          `must explain the exception in at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters`,
+        ),
     })
     .optional(),
 });

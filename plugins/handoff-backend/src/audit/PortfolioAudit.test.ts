@@ -352,7 +352,9 @@ describe.each(databases.eachSupportedId())(
           .get('/api/handoff/portfolio?stage=pilot,launched&limit=0')
           .set('Authorization', user);
         expect(bad.status).toBe(400);
-        expect(bad.body.error.message).toMatch(/stage\[1\]: must be one of proposed, pilot/);
+        expect(bad.body.error.message).toMatch(
+          /stage\[1\]: must be one of proposed, pilot/,
+        );
         expect(bad.body.error.message).toMatch(/limit/);
         const unknown = await request(server)
           .get('/api/handoff/portfolio/facets?colour=red')

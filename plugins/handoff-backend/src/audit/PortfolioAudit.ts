@@ -9,9 +9,9 @@ import {
   STAGES,
   SpecState,
   Stage,
+  normalizeOwnerRef,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
-import { normalizeOwnerRef } from './capabilityState';
 
 const STAGE_ORDER = `CASE e.stage ${STAGES.map(
   (stage, i) => `WHEN '${stage}' THEN ${i}`,

@@ -1,27 +1,13 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  firstReviewDate,
   missingArtifacts,
+  normalizeOwnerRef,
   riskProfileSchema,
   riskTier,
   validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
-import { firstReviewDate } from '../reviews/ReviewReminders';
 import { copyStateToProjection, resolveOwners } from './auditColumns';
-
-/** An owner ref as the catalog writes it: `group:default/name`, lower case. */
-export function normalizeOwnerRef(ref: string): string {
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(ref, {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
-  } catch {
-    return ref.toLocaleLowerCase('en-US');
-  }
-}
 
 /**
  * Rewrites the audit's row of handoff state for one entity from the workflow

@@ -3,24 +3,11 @@ import { RELATION_OWNED_BY, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
-  REVIEW_CADENCE_DAYS,
-  riskTier,
-  riskProfileSchema,
+  daysBetween,
+  firstReviewDate,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { randomUUID } from 'crypto';
-
-/** The first review of a capability without decisions: one cadence after its spec was first seen. */
-export function firstReviewDate(firstSeenAt: string, document: unknown): Date {
-  // The risk profile decides the cadence, even when another part of the spec is invalid.
-  const risk = riskProfileSchema.safeParse(
-    (document as { risk?: unknown } | undefined)?.risk,
-  );
-  const tier = riskTier(risk.success ? risk.data : undefined);
-  return new Date(
-    new Date(firstSeenAt).getTime() + REVIEW_CADENCE_DAYS[tier] * 86_400_000,
-  );
-}
 
 /** How long a claimed reminder is held before another sweep may take it over. */
 const REMINDER_LEASE_MS = 2 * 60_000;
@@ -99,7 +86,7 @@ export class ReviewReminders {
       entity?.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
       entityRef;
     const { kind, namespace, name } = parseEntityRef(entityRef);
-    const days = Math.floor((now.getTime() - dueAt.getTime()) / 86_400_000);
+    const days = daysBetween(dueAt, now);
     await notifications.send({
       recipients: { type: 'entity', entityRef: owner },
       payload: {

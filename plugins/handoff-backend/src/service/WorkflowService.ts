@@ -21,24 +21,24 @@ import {
   DecisionRequest,
   GateInput,
   HandoffSpec,
-  REVIEW_CADENCE_DAYS,
   ReadinessSummary,
-  Stage,
   TRANSITIONS,
   allowedDecisions,
-  currentStage,
   evaluateGate,
+  actsFor,
+  documentRiskTier,
+  firstReviewDate,
   isStage,
-  riskProfileSchema,
+  mayAcceptTransfer,
+  nextReviewDate,
+  normalizeOwnerRef,
+  stageOf,
   riskTier,
   validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { catalogCredentials } from './catalogCredentials';
 import { summarizeReadiness } from './readiness';
-import { firstReviewDate } from '../reviews/ReviewReminders';
-
-const DAY = 24 * 60 * 60 * 1000;
 
 /** Who is calling, as far as the workflow cares. */
 export type Caller = {
@@ -81,13 +81,14 @@ export class WorkflowService {
   private async stageOf(entity: Entity) {
     const entityRef = stringifyEntityRef(entity);
     const latest = await this.deps.store.latestDecision(entityRef);
-    const annotated = entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE];
-    const registered: Stage = isStage(annotated) ? annotated : 'proposed';
     return {
       entityRef,
       latest,
       sequence: latest?.sequence ?? 0,
-      stage: currentStage(latest ? [latest] : [], registered),
+      stage: stageOf(
+        latest,
+        entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE],
+      ),
     };
   }
 
@@ -255,7 +256,7 @@ export class WorkflowService {
     const tier = riskTier(ctx.spec.spec?.risk);
     const nextReviewAt = request.nextReviewAt
       ? new Date(`${request.nextReviewAt}T00:00:00Z`)
-      : new Date(Date.now() + REVIEW_CADENCE_DAYS[tier] * DAY);
+      : nextReviewDate(new Date(), tier);
     if (nextReviewAt.getTime() <= Date.now()) {
       throw new InputError('nextReviewAt: must be in the future');
     }
@@ -298,24 +299,19 @@ export class WorkflowService {
         `Nothing to approve: ${request.decision} is not possible from ${ctx.stage}`,
       );
     }
-    const accountable =
-      ctx.spec.spec?.owners?.raci?.accountable?.toLocaleLowerCase('en-US');
-    const mine = caller.ownership.map(r => r.toLocaleLowerCase('en-US'));
+    const accountable = ctx.spec.spec?.owners?.raci?.accountable;
+    const mine = [caller.ref, ...caller.ownership];
     const entitled =
       request.role === 'accountable'
-        ? Boolean(
-            accountable &&
-              (mine.includes(accountable) ||
-                caller.ref.toLocaleLowerCase('en-US') === accountable),
-          )
-        : this.deps.complianceApprovers.some(g =>
-            mine.includes(g.toLocaleLowerCase('en-US')),
-          );
+        ? Boolean(accountable && actsFor(accountable, mine))
+        : this.deps.complianceApprovers.some(g => actsFor(g, mine));
     if (!entitled) {
       throw new NotAllowedError(
         request.role === 'accountable'
           ? `Only the accountable owner (${
-              accountable ?? 'not named in the spec'
+              accountable
+                ? normalizeOwnerRef(accountable)
+                : 'not named in the spec'
             }) may give this approval`
           : `Only members of ${
               this.deps.complianceApprovers.join(', ') ||
@@ -346,11 +342,7 @@ export class WorkflowService {
     if (!transfer || transfer.status !== 'pending') {
       throw new ConflictError(`${entityRef} has no pending ownership transfer`);
     }
-    const to = transfer.toOwner.toLocaleLowerCase('en-US');
-    if (
-      !caller.ownership.map(r => r.toLocaleLowerCase('en-US')).includes(to) &&
-      caller.ref.toLocaleLowerCase('en-US') !== to
-    ) {
+    if (!mayAcceptTransfer(transfer, [caller.ref, ...caller.ownership])) {
       throw new NotAllowedError(
         `Only ${transfer.toOwner} (or its members) may accept this hand-off`,
       );
@@ -395,17 +387,15 @@ export class WorkflowService {
   async register(entity: Entity, caller: Caller) {
     const entityRef = stringifyEntityRef(entity);
     const spec = await this.specOf(entity);
-    const risk = riskProfileSchema.safeParse(spec.version?.document?.risk);
     const record = await this.deps.store.appendDecision({
       entityRef,
       decision: 'register',
       toStage: 'proposed',
       actor: caller.ref,
       rationale: 'Created from the New capability template',
-      nextReviewAt: new Date(
-        Date.now() +
-          REVIEW_CADENCE_DAYS[riskTier(risk.success ? risk.data : undefined)] *
-            DAY,
+      nextReviewAt: nextReviewDate(
+        new Date(),
+        documentRiskTier(spec.version?.document),
       ).toISOString(),
       specVersion: spec.version?.version,
       expectedSequence: 0,

@@ -7,7 +7,7 @@ import {
   ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
   ReadinessSummary,
-  isStage,
+  stageOf,
 } from '@handoff/backstage-plugin-handoff-common';
 import { DecisionRecord } from '../database/HandoffStore';
 
@@ -17,14 +17,11 @@ export function summarizeReadiness(
   latest: DecisionRecord | undefined,
 ): ReadinessSummary {
   const annotations = entity.metadata.annotations ?? {};
-  const annotatedStage = annotations[ANNOTATION_HANDOFF_STAGE];
   const owner = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
   return {
     entityRef: stringifyEntityRef(entity),
     title: entity.metadata.title ?? entity.metadata.name,
-    stage:
-      latest?.toStage ??
-      (isStage(annotatedStage) ? annotatedStage : 'proposed'),
+    stage: stageOf(latest, annotations[ANNOTATION_HANDOFF_STAGE]),
     stageSince: latest?.createdAt,
     owner: owner?.targetRef,
     specLocation: annotations[ANNOTATION_HANDOFF_SPEC],

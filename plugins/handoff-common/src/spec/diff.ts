@@ -1,3 +1,4 @@
+import isEqual from 'lodash/isEqual';
 import { HandoffSpec } from './schema';
 
 /**
@@ -30,16 +31,6 @@ export type SpecArtifactChange = {
   change: 'added' | 'removed' | 'changed';
 };
 
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : v,
-  );
-}
-
 /**
  * Which artifacts differ between two versions of a spec. Either side may be
  * a partial or invalid document (its parsed content), or missing.
@@ -57,7 +48,7 @@ export function diffSpecArtifacts(
     if (a === undefined && b === undefined) continue;
     if (a === undefined) changes.push({ artifact, change: 'added' });
     else if (b === undefined) changes.push({ artifact, change: 'removed' });
-    else if (stable(a) !== stable(b))
+    else if (!isEqual(a, b))
       changes.push({ artifact, change: 'changed' });
   }
   return changes;

@@ -9,6 +9,7 @@ import {
   ANNOTATION_HANDOFF_SPEC,
   DECISION_TITLES,
   ReadinessSummary,
+  daysBetween,
 } from '@handoff/backstage-plugin-handoff-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -23,8 +24,6 @@ const useStyles = makeStyles(theme => ({
   },
   alert: { marginTop: theme.spacing(1) },
 }));
-
-const DAY = 86_400_000;
 
 /** The gate of the decision that moves the capability forward, as "n of m". */
 function nextGate(value: ReadinessSummary) {
@@ -43,7 +42,7 @@ function NextReview(props: { value: ReadinessSummary }) {
   const { nextReviewAt } = props.value;
   if (!nextReviewAt) return <>Not scheduled yet</>;
   const date = new Date(nextReviewAt);
-  const late = Math.floor((Date.now() - date.getTime()) / DAY);
+  const late = daysBetween(date, new Date());
   if (late > 0) {
     return (
       <span className={classes.overdue}>

@@ -6,6 +6,7 @@ import {
   DECISION_TITLES,
   GateResult,
   ReadinessSummary,
+  EXCEPTION_JUSTIFICATION_MIN_LENGTH,
   REVIEW_CADENCE_DAYS,
 } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
@@ -142,7 +143,7 @@ export function DecisionDialog(props: {
             margin="normal"
             id="handoff-exception"
             label="Exception justification"
-            helperText="The gate is not met: deciding anyway is recorded as an exception and needs a justification (at least 20 characters)"
+            helperText={`The gate is not met: deciding anyway is recorded as an exception and needs a justification (at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters)`}
             value={justification}
             onChange={e => setJustification(e.target.value)}
           />
@@ -156,7 +157,9 @@ export function DecisionDialog(props: {
           disabled={
             !decision ||
             !rationale.trim() ||
-            (needsException && justification.trim().length < 20) ||
+            (needsException &&
+              justification.trim().length <
+                EXCEPTION_JUSTIFICATION_MIN_LENGTH) ||
             saving
           }
           onClick={submit}

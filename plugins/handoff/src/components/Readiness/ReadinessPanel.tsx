@@ -22,6 +22,7 @@ import {
   handoffApprovalCreatePermission,
   handoffDecisionCreatePermission,
   handoffTransferAcceptPermission,
+  mayAcceptTransfer,
 } from '@handoff/backstage-plugin-handoff-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -88,14 +89,11 @@ export function ReadinessPanel(props: {
     () => identityApi.getBackstageIdentity(),
     [identityApi],
   );
-  const mine = (identity.value?.ownershipEntityRefs ?? []).map(r =>
-    r.toLocaleLowerCase('en-US'),
-  );
   const transfer = readiness.transfer;
   const mayAccept =
     canAccept.allowed &&
-    transfer?.status === 'pending' &&
-    mine.includes(transfer.toOwner.toLocaleLowerCase('en-US'));
+    Boolean(transfer) &&
+    mayAcceptTransfer(transfer!, identity.value?.ownershipEntityRefs ?? []);
 
   const act = async (what: string, action: () => Promise<unknown>) => {
     setActionError(undefined);

@@ -1,0 +1,209 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  approvalRequestSchema,
+  checkResultRequestSchema,
+  decisionRequestSchema,
+  handoffApprovalCreatePermission,
+  handoffCapabilityRegisterPermission,
+  handoffCheckCreatePermission,
+  handoffDecisionCreatePermission,
+  handoffPacketMarkdown,
+  handoffTransferAcceptPermission,
+  registrationRequestSchema,
+} from '@handoff/backstage-plugin-handoff-common';
+import { Router } from 'express';
+import { z } from 'zod';
+import { SpecIngester } from '../../catalog/SpecIngester';
+import { HandoffStore } from '../../database/HandoffStore';
+import { CapabilityService } from '../CapabilityService';
+import { HttpHelpers, toDecisionResponse } from '../http';
+import { parseInput } from '../parseInput';
+import { WorkflowService } from '../WorkflowService';
+
+const capabilitiesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(10_000).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+});
+
+const packetQuery = z.strictObject({
+  format: z.enum(['json', 'markdown']).default('json'),
+});
+
+const historyQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** Capabilities, readiness, decisions, approvals, transfers, checks and registrations. */
+export function workflowRoutes(
+  router: Router,
+  http: HttpHelpers,
+  deps: {
+    httpAuth: HttpAuthService;
+    catalog: CatalogService;
+    store: HandoffStore;
+    ingester: SpecIngester;
+    workflow: WorkflowService;
+    capabilities: CapabilityService;
+  },
+) {
+  const { callerOf, entityOf, audited, writeContext, authorizeWrite } = http;
+  const { store, workflow, capabilities } = deps;
+
+  router.get('/capabilities', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(capabilitiesQuery, req.query, 'query');
+    res.json(await capabilities.list(query, credentials));
+  });
+
+  router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await callerOf(req);
+    const entity = await entityOf(req, credentials);
+    res.json(await workflow.readiness(entity, credentials));
+  });
+
+  router.get('/packet/:kind/:namespace/:name', async (req, res) => {
+    const { format } = parseInput(packetQuery, req.query, 'query');
+    const credentials = await callerOf(req);
+    const entity = await entityOf(req, credentials);
+    const packet = await capabilities.packet(entity, credentials);
+    const file = `handoff-${entity.metadata.name}.${
+      format === 'markdown' ? 'md' : 'json'
+    }`;
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    if (format === 'markdown') {
+      res.type('text/markdown').send(handoffPacketMarkdown(packet));
+    } else {
+      res.json(packet);
+    }
+  });
+
+  router.get('/decisions/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    const history = await store.listDecisions(stringifyEntityRef(entity));
+    res.json({ items: history.map(toDecisionResponse) });
+  });
+
+  router.post('/decisions/:kind/:namespace/:name', async (req, res) => {
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      decisionRequestSchema,
+      handoffDecisionCreatePermission,
+      true,
+    );
+    // The decision's transaction also writes the audit's projection row.
+    const record = await audited(
+      req,
+      'decision',
+      {
+        entityRef,
+        decision: body.decision,
+        exception: Boolean(body.exception),
+      },
+      () => workflow.decide(entity, caller, body),
+    );
+    res.status(201).json(toDecisionResponse(record));
+  });
+
+  router.get('/approvals/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    const entityRef = stringifyEntityRef(entity);
+    const latest = await store.latestDecision(entityRef);
+    res.json({
+      items: await store.listApprovals(entityRef, latest?.sequence ?? 0),
+    });
+  });
+
+  router.post('/approvals/:kind/:namespace/:name', async (req, res) => {
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      approvalRequestSchema,
+      handoffApprovalCreatePermission,
+      true,
+    );
+    const approval = await audited(
+      req,
+      'approval',
+      { entityRef, decision: body.decision, role: body.role },
+      () => workflow.approve(entity, caller, body),
+    );
+    res.status(201).json(approval);
+  });
+
+  router.post('/transfer/:kind/:namespace/:name/accept', async (req, res) => {
+    const { entity, entityRef, caller } = await writeContext(
+      req,
+      undefined,
+      handoffTransferAcceptPermission,
+      true,
+    );
+    const transfer = await audited(req, 'transfer-accept', { entityRef }, () =>
+      workflow.acceptTransfer(entity, caller),
+    );
+    res.json(transfer);
+  });
+
+  router.get('/checks/:kind/:namespace/:name', async (req, res) => {
+    const { limit } = parseInput(historyQuery, req.query, 'query');
+    const entity = await entityOf(req, await callerOf(req));
+    const entityRef = stringifyEntityRef(entity);
+    res.json({
+      latest: await store.latestChecks(entityRef),
+      history: await store.listChecks(entityRef, limit),
+    });
+  });
+
+  router.post('/checks/:kind/:namespace/:name', async (req, res) => {
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      checkResultRequestSchema,
+      handoffCheckCreatePermission,
+    );
+    const check = await audited(
+      req,
+      'check-result',
+      { entityRef, check: body.name, status: body.status },
+      () => workflow.recordCheck(entity, caller, body),
+    );
+    res.status(201).json(check);
+  });
+
+  router.post('/registrations', async (req, res) => {
+    // People only: the scaffolder calls on behalf of the user who ran the
+    // template, so the actor is always that user, never a field of the body.
+    const credentials = await deps.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    const body = parseInput(registrationRequestSchema, req.body ?? {}, 'body');
+    const entity = await deps.catalog.getEntityByRef(body.entityRef, {
+      credentials,
+    });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${body.entityRef} in the catalog (yet): a capability is registered once the catalog has it`,
+      );
+    }
+    const entityRef = stringifyEntityRef(entity);
+    await authorizeWrite(
+      req,
+      credentials,
+      handoffCapabilityRegisterPermission,
+      entityRef,
+    );
+    const caller = await workflow.callerOf(credentials);
+    const record = await audited(
+      req,
+      'capability-register',
+      { entityRef },
+      async () => {
+        await workflow.assertRegistrable(entity);
+        await deps.ingester.ingestEntity(entity);
+        return workflow.register(entity, caller);
+      },
+    );
+    res.status(201).json(toDecisionResponse(record));
+  });
+}

@@ -1,0 +1,53 @@
+import { durationToMilliseconds } from '@backstage/types';
+import { REVIEW_CADENCE_DAYS, riskTier } from './gates';
+import { riskProfileSchema } from './spec';
+import type { RiskLevel } from './spec';
+
+/**
+ * The review date one cadence after `from` for a risk tier (high 30 days,
+ * medium 90, low 180). The one place a next review date is computed.
+ *
+ * @public
+ */
+export function nextReviewDate(from: Date, tier: RiskLevel): Date {
+  return new Date(
+    from.getTime() + durationToMilliseconds({ days: REVIEW_CADENCE_DAYS[tier] }),
+  );
+}
+
+/**
+ * The risk tier a spec document calls for, read from its risk profile even
+ * when another part of the spec is invalid; high when it has none.
+ *
+ * @public
+ */
+export function documentRiskTier(document: unknown): RiskLevel {
+  const risk = riskProfileSchema.safeParse(
+    (document as { risk?: unknown } | undefined)?.risk,
+  );
+  return riskTier(risk.success ? risk.data : undefined);
+}
+
+/**
+ * The first review of a capability nobody decided on yet: one cadence after
+ * its spec was first seen.
+ *
+ * @public
+ */
+export function firstReviewDate(
+  firstSeenAt: string | Date,
+  document: unknown,
+): Date {
+  return nextReviewDate(new Date(firstSeenAt), documentRiskTier(document));
+}
+
+/**
+ * Whole days from `from` to `to` (negative when `to` is earlier).
+ *
+ * @public
+ */
+export function daysBetween(from: Date, to: Date): number {
+  return Math.floor(
+    (to.getTime() - from.getTime()) / durationToMilliseconds({ days: 1 }),
+  );
+}
