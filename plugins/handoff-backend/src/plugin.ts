@@ -10,7 +10,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReviewReminders } from './reviews/ReviewReminders';
 import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
-import { PortfolioAudit } from './audit/PortfolioAudit';
+import { PortfolioAudit } from './database/PortfolioAudit';
 import { EntityProjection } from './catalog/EntityProjection';
 import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseProjectionStore } from './database/ProjectionStore';

@@ -35,7 +35,7 @@ import {
 import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
 // The benchmark measures the plugin's internal parts directly.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { PortfolioAudit } from '@handoff/backstage-plugin-handoff-backend/src/audit/PortfolioAudit';
+import { PortfolioAudit } from '@handoff/backstage-plugin-handoff-backend/src/database/PortfolioAudit';
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { EntityProjection } from '@handoff/backstage-plugin-handoff-backend/src/catalog/EntityProjection';
 // eslint-disable-next-line @backstage/no-forbidden-package-imports

@@ -3,6 +3,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
 import { DatabaseProjectionStore } from '../database/ProjectionStore';
 import { EntityProjection } from './EntityProjection';
+import { projectionRows } from '../__testUtils__/projectionRows';
 
 jest.setTimeout(60_000);
 
@@ -37,7 +38,10 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });
       await DatabaseHandoffStore.create({ database });
-      return DatabaseProjectionStore.create({ database });
+      return Object.assign(
+        await DatabaseProjectionStore.create({ database }),
+        projectionRows(knex),
+      );
     }
     const projectionOf = (store: DatabaseProjectionStore, entities: any[]) =>
       new EntityProjection({

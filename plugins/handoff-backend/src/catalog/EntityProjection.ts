@@ -12,10 +12,7 @@ import {
   AUDITED_KINDS,
   isStage,
 } from '@handoff/backstage-plugin-handoff-common';
-import {
-  DatabaseProjectionStore,
-  ProjectedEntity,
-} from '../database/ProjectionStore';
+import { ProjectionStore, ProjectedEntity } from '../database/ProjectionStore';
 
 /**
  * Catalog strings as the audit tables can hold them on every database: no NUL
@@ -51,7 +48,7 @@ export class EntityProjection {
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
-      store: DatabaseProjectionStore;
+      store: ProjectionStore;
       logger: LoggerService;
       pageSize?: number;
     },

@@ -22,7 +22,7 @@ import {
 import {
   rebuildCapabilityStates,
   writeCapabilityState,
-} from '../audit/capabilityState';
+} from './capabilityState';
 
 const migrationsDir = resolvePackagePath(
   '@handoff/backstage-plugin-handoff-backend',

@@ -1,6 +1,6 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { copyStateToProjection, resolveOwners } from '../audit/auditColumns';
+import { copyStateToProjection, resolveOwners } from './auditColumns';
 
 /** One catalog entity as the audit needs it; refs are lower case. */
 export type ProjectedEntity = {
@@ -16,8 +16,19 @@ export type ProjectedEntity = {
   registeredStage?: string;
 };
 
-/** The catalog projection; its table is created by the plugin's migrations. */
-export class DatabaseProjectionStore {
+/** The catalog projection the audit reads. */
+export interface ProjectionStore {
+  /**
+   * Inserts or updates a page of entities seen by the sync pass of `syncedAt`,
+   * with their handoff state and whether their owners resolve.
+   */
+  upsert(entities: ProjectedEntity[], syncedAt: Date): Promise<void>;
+  /** Removes entities the pass that started at `syncedAt` did not see. */
+  removeUnseen(syncedAt: Date): Promise<number>;
+}
+
+/** The knex {@link ProjectionStore}; its table is created by the plugin's migrations. */
+export class DatabaseProjectionStore implements ProjectionStore {
   static async create(options: { database: DatabaseService }) {
     return new DatabaseProjectionStore(await options.database.getClient());
   }
@@ -73,36 +84,4 @@ export class DatabaseProjectionStore {
     await this.db.raw('ANALYZE handoff_entities');
     return removed;
   }
-
-  async get(
-    entityRef: string,
-  ): Promise<(ProjectedEntity & { ownerResolves: boolean }) | undefined> {
-    const row = await this.db('handoff_entities')
-      .where('entity_ref', entityRef)
-      .first();
-    return row ? toProjected(row) : undefined;
-  }
-
-  /** Every projected entity except Groups and Users, with whether its owner resolves. */
-  async list(): Promise<Array<ProjectedEntity & { ownerResolves: boolean }>> {
-    const rows = await this.db('handoff_entities')
-      .whereNotIn('kind', ['group', 'user'])
-      .orderBy('entity_ref');
-    return rows.map(toProjected);
-  }
-}
-
-function toProjected(row: any): ProjectedEntity & { ownerResolves: boolean } {
-  return {
-    entityRef: row.entity_ref,
-    kind: row.kind,
-    type: row.type ?? undefined,
-    lifecycle: row.lifecycle ?? undefined,
-    title: row.title ?? undefined,
-    ownerRef: row.owner_ref ?? undefined,
-    ownerResolves: Boolean(row.owner_resolves),
-    parentRef: row.parent_ref ?? undefined,
-    specLocation: row.spec_location ?? undefined,
-    registeredStage: row.registered_stage ?? undefined,
-  };
 }

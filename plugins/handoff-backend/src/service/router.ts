@@ -7,7 +7,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
-import { PortfolioAudit } from '../audit/PortfolioAudit';
+import { PortfolioAudit } from '../database/PortfolioAudit';
 import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityService } from './CapabilityService';

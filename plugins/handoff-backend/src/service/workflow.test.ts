@@ -7,6 +7,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { handoffPlugin } from '../plugin';
+import fsPromises from 'fs/promises';
 import {
   capabilityFixture,
   readySpec,
@@ -31,7 +32,7 @@ describe.each(databases.eachSupportedId())(
     let fixture: ReturnType<typeof capabilityFixture>;
     afterEach(() => fixture.cleanup());
 
-    async function start(spec?: string, extra: any[] = []) {
+    async function start(spec?: string, extra: any[] = [], readSpec = true) {
       fixture = capabilityFixture(spec);
       const { server } = await startTestBackend({
         features: [
@@ -52,9 +53,10 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       // Specs are read by the scheduled pass or a refresh, never by a GET.
-      await request(server)
-        .post(`${path}/specs/${ref}/refresh`)
-        .set('Authorization', as('ada'));
+      if (readSpec)
+        await request(server)
+          .post(`${path}/specs/${ref}/refresh`)
+          .set('Authorization', as('ada'));
       return server;
     }
 
@@ -63,6 +65,27 @@ describe.each(databases.eachSupportedId())(
         .post(`${path}/decisions/${ref}`)
         .set('Authorization', as(user))
         .send(body);
+
+    it('records a decision without reading any spec file, even one never read', async () => {
+      // The spec reader resolves every file's real path before it opens it.
+      const read = jest.spyOn(fsPromises, 'realpath');
+      try {
+        const server = await start(undefined, [], false);
+        const res = await decide(server, 'ada', {
+          decision: 'stop',
+          rationale: 'Not worth it',
+          expectedSequence: 0,
+        });
+        expect(res.status).toBe(201);
+        const readiness = await request(server).get(`${path}/readiness/${ref}`);
+        expect(readiness.body.stage).toBe('stopped');
+        expect(
+          read.mock.calls.filter(([p]) => String(p).startsWith(fixture.dir)),
+        ).toEqual([]);
+      } finally {
+        read.mockRestore();
+      }
+    });
 
     it('walks a capability from pilot to operating only when each gate is met, leaving a complete trail', async () => {
       const server = await start();

@@ -6,7 +6,7 @@ import {
   portfolioQuerySchema,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Router } from 'express';
-import { PortfolioAudit } from '../../audit/PortfolioAudit';
+import { PortfolioAudit } from '../../database/PortfolioAudit';
 import { HttpHelpers } from '../http';
 import { parseInput } from '../parseInput';
 import { streamCsv } from '../streamCsv';
