@@ -2,7 +2,6 @@
  * The Handoff example portal's backend (new backend system).
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { scaffolderModuleHandoff } from '@handoff/backstage-plugin-handoff-backend';
 
 const backend = createBackend();
 
@@ -45,10 +44,13 @@ backend.add(import('@backstage/plugin-signals-backend'));
 
 // handoff, and its scaffolder actions for the "New capability" template
 backend.add(import('@handoff/backstage-plugin-handoff-backend'));
-backend.add(scaffolderModuleHandoff);
+backend.add(
+  import('@handoff/backstage-plugin-scaffolder-backend-module-handoff'),
+);
 // Optional: also show invalid handoff specs among the catalog's own processing
 // errors. Backstage holds an entity at its last error-free state while such an
 // error stands (and a new one out of the catalog until it is fixed), which is why
-// this is off in the example: backend.add(catalogModuleHandoffSpecErrors);
+// this is off in the example:
+// backend.add(import('@handoff/backstage-plugin-catalog-backend-module-handoff'));
 
 backend.start();

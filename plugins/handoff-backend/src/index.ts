@@ -4,5 +4,3 @@
  * @packageDocumentation
  */
 export { handoffPlugin as default } from './plugin';
-export { catalogModuleHandoffSpecErrors } from './catalog/catalogModule';
-export { scaffolderModuleHandoff } from './scaffolder/scaffolderModule';

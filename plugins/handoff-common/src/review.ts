@@ -11,7 +11,8 @@ import type { RiskLevel } from './spec';
  */
 export function nextReviewDate(from: Date, tier: RiskLevel): Date {
   return new Date(
-    from.getTime() + durationToMilliseconds({ days: REVIEW_CADENCE_DAYS[tier] }),
+    from.getTime() +
+      durationToMilliseconds({ days: REVIEW_CADENCE_DAYS[tier] }),
   );
 }
 

@@ -16,7 +16,10 @@ import { InputError } from '@backstage/errors';
 import { createHash } from 'crypto';
 import { SpecStore } from '../database/HandoffStore';
 import { EntityProjection } from './EntityProjection';
-import { readSpecFile, resolveSpecLocation } from './readSpecFile';
+import {
+  readSpecFile,
+  resolveSpecLocation,
+} from '@handoff/backstage-plugin-handoff-node';
 
 export type IngestResult =
   | { status: 'unchanged' | 'created'; version: SpecVersion }

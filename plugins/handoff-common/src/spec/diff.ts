@@ -48,8 +48,7 @@ export function diffSpecArtifacts(
     if (a === undefined && b === undefined) continue;
     if (a === undefined) changes.push({ artifact, change: 'added' });
     else if (b === undefined) changes.push({ artifact, change: 'removed' });
-    else if (!isEqual(a, b))
-      changes.push({ artifact, change: 'changed' });
+    else if (!isEqual(a, b)) changes.push({ artifact, change: 'changed' });
   }
   return changes;
 }

@@ -228,7 +228,10 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
     return {
       valid: false,
       errors: [
-        { path: '', message: 'A YAML alias refers to itself; write the values out' },
+        {
+          path: '',
+          message: 'A YAML alias refers to itself; write the values out',
+        },
       ],
     };
   }

@@ -25,8 +25,8 @@ function SpecStatus(props: {
   if (!props.readAt) {
     return (
       <StatusPending>
-        Not read yet: the next scheduled pass reads it within minutes, or
-        press Read now.
+        Not read yet: the next scheduled pass reads it within minutes, or press
+        Read now.
       </StatusPending>
     );
   }

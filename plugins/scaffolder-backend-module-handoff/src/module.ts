@@ -5,11 +5,9 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import path from 'path';
-import {
-  createLocalPublishAction,
-  createRegisterCapabilityAction,
-  createValidateSpecAction,
-} from './actions';
+import { createLocalPublishAction } from './actions/publishLocal';
+import { createRegisterCapabilityAction } from './actions/registerCapability';
+import { createValidateSpecAction } from './actions/validateSpec';
 
 /**
  * Scaffolder actions for the "New capability" template: handoff:spec:validate,

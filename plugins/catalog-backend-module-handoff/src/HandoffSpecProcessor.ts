@@ -12,7 +12,10 @@ import {
   formatSpecError,
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
-import { readSpecFile, resolveSpecLocation } from './readSpecFile';
+import {
+  readSpecFile,
+  resolveSpecLocation,
+} from '@handoff/backstage-plugin-handoff-node';
 
 /**
  * Reports an entity's unreadable or invalid handoff spec among the catalog's

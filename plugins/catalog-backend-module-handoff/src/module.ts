@@ -12,7 +12,7 @@ import { HandoffSpecProcessor } from './HandoffSpecProcessor';
  *
  * @public
  */
-export const catalogModuleHandoffSpecErrors = createBackendModule({
+export const catalogModuleHandoff = createBackendModule({
   pluginId: 'catalog',
   moduleId: 'handoff-spec-errors',
   register(reg) {

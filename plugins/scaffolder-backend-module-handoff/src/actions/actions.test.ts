@@ -2,11 +2,9 @@ import { mockServices } from '@backstage/backend-test-utils';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import {
-  createLocalPublishAction,
-  createRegisterCapabilityAction,
-  createValidateSpecAction,
-} from './actions';
+import { createLocalPublishAction } from './publishLocal';
+import { createRegisterCapabilityAction } from './registerCapability';
+import { createValidateSpecAction } from './validateSpec';
 
 /** The parts of an action context these actions use. */
 function createMockActionContext(options: {

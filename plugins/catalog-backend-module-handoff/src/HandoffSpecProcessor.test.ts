@@ -56,7 +56,7 @@ describe('HandoffSpecProcessor', () => {
     const quiet = jest.fn();
     const examples = path.resolve(
       __dirname,
-      '../../../../examples/capabilities/churn-model',
+      '../../../examples/capabilities/churn-model',
     );
     await processor.postProcessEntity(
       {

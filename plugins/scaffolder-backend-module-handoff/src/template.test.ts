@@ -6,13 +6,13 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { validateHandoffSpec } from '@handoff/backstage-plugin-handoff-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { scaffolderModuleHandoff } from './scaffolderModule';
+import { scaffolderModuleHandoff } from './module';
 
 jest.setTimeout(120_000);
 
 const templateDir = path.resolve(
   __dirname,
-  '../../../../templates/new-capability',
+  '../../../templates/new-capability',
 );
 
 /** The template's skeleton as the dry-run API wants it: every file, base64. */
