@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { HandoffStore } from '../database/HandoffStore';
 import {
   DatabaseProjectionStore,
   ProjectedEntity,
@@ -44,7 +44,7 @@ const component = (
  *              └─ sre            sales (no parent)
  */
 export async function seedPortfolio(
-  store: DatabaseHandoffStore,
+  store: HandoffStore,
   projection: DatabaseProjectionStore,
   now: Date,
 ) {

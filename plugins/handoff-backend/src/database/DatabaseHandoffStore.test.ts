@@ -137,5 +137,56 @@ describe.each(databases.eachSupportedId())(
       await DatabaseHandoffStore.migrate(knex);
       expect(await knex.schema.hasTable('handoff_decisions')).toBe(true);
     });
+
+    it('carries data across the reminder-lease migration, down and up', async () => {
+      const { knex, store } = await createStore();
+      const directory = require('path').resolve(__dirname, '../../migrations');
+      const decision = await store.appendDecision({
+        ...base,
+        decision: 'start-review',
+        toStage: 'readiness-review',
+        nextReviewAt: '2026-11-01T00:00:00.000Z',
+        expectedSequence: 0,
+      });
+      expect(decision).not.toBe(false);
+      const due = new Date('2026-11-01T00:00:00.000Z');
+      // The last migration down: reminders as they were stored before leases.
+      await knex.migrate.down({ directory });
+      expect(
+        await knex.schema.hasColumn('handoff_review_reminders', 'delivered'),
+      ).toBe(false);
+      await knex('handoff_review_reminders').insert({
+        entity_ref: base.entityRef,
+        due_at: due,
+        sent_at: new Date('2026-11-02T00:00:00.000Z'),
+      });
+      await DatabaseHandoffStore.migrate(knex);
+      // A reminder sent before the upgrade counts as delivered: not sent again.
+      const [row] = await knex('handoff_review_reminders').select();
+      expect(Boolean(row.delivered)).toBe(true);
+      expect(
+        await store.claimReminder(base.entityRef, due, {
+          claimId: 'after-upgrade',
+          now: new Date('2026-11-25T00:00:00.000Z'),
+          leaseMs: 60_000,
+        }),
+      ).toBe(false);
+      // Decisions survived both directions.
+      expect((await store.latestDecision(base.entityRef))?.toStage).toBe(
+        'readiness-review',
+      );
+      // Down again: delivered reminders stay, open claims go.
+      await store.claimReminder('component:default/other', due, {
+        claimId: 'open',
+        now: new Date('2026-11-25T00:00:00.000Z'),
+        leaseMs: 60_000,
+      });
+      await knex.migrate.down({ directory });
+      expect(
+        (await knex('handoff_review_reminders').select('entity_ref')).map(
+          (r: { entity_ref: string }) => r.entity_ref,
+        ),
+      ).toEqual([base.entityRef]);
+    });
   },
 );

@@ -34,8 +34,8 @@ export type NewDecision = Omit<DecisionRecord, 'sequence' | 'createdAt'> & {
   transferTo?: string;
 };
 
-/** Persistence of the Handoff backend. */
-export interface HandoffStore extends SpecStore {
+/** Decisions, approvals, transfers, check results and the audit trail. */
+export interface WorkflowStore {
   latestDecision(entityRef: string): Promise<DecisionRecord | undefined>;
   latestDecisions(entityRefs: string[]): Promise<Map<string, DecisionRecord>>;
   listDecisions(entityRef: string): Promise<DecisionRecord[]>;
@@ -70,6 +70,10 @@ export interface HandoffStore extends SpecStore {
     limit: number;
     before?: number;
   }): Promise<AuditEntry[]>;
+}
+
+/** Overdue reviews and their reminders. */
+export interface ReminderStore {
   /** Latest decisions whose next review date has passed. */
   overdueDecisions(now: Date): Promise<DecisionRecord[]>;
   /**
@@ -102,6 +106,9 @@ export interface HandoffStore extends SpecStore {
     claimId: string,
   ): Promise<void>;
 }
+
+/** Persistence of the Handoff backend, one interface per concern. */
+export interface HandoffStore extends WorkflowStore, SpecStore, ReminderStore {}
 
 /** A spec as read from its file, before it is stored. */
 export type SpecRead = {

@@ -2,6 +2,7 @@ import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory from 'knex';
 import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { HandoffStore } from '../database/HandoffStore';
 import { ReviewReminders } from './ReviewReminders';
 
 jest.setTimeout(60_000);
@@ -53,7 +54,7 @@ describe.each(databases.eachSupportedId())(
       return { knex, store };
     }
 
-    const remindersWith = (store: DatabaseHandoffStore, send: jest.Mock) =>
+    const remindersWith = (store: HandoffStore, send: jest.Mock) =>
       new ReviewReminders({
         store,
         catalog,

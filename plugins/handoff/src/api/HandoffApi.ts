@@ -12,7 +12,6 @@ import {
   ReadinessSummary,
   SpecDiffResponse,
   SpecRefreshResponse,
-  SpecVersion,
   SpecVersionSummary,
   PortfolioFacets,
   PortfolioFilter,
@@ -38,10 +37,6 @@ export interface HandoffApi {
   listSpecVersions(
     entityRef: CompoundEntityRef,
   ): Promise<{ items: SpecVersionSummary[] }>;
-  getSpecVersion(
-    entityRef: CompoundEntityRef,
-    version: number,
-  ): Promise<SpecVersion>;
   diffSpecVersions(
     entityRef: CompoundEntityRef,
     from: number,
@@ -54,9 +49,6 @@ export interface HandoffApi {
     entityRef: CompoundEntityRef,
     request: DecisionRequest,
   ): Promise<DecisionResponse>;
-  listApprovals(
-    entityRef: CompoundEntityRef,
-  ): Promise<{ items: ApprovalResponse[] }>;
   approve(
     entityRef: CompoundEntityRef,
     request: ApprovalRequest,

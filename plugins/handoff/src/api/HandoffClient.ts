@@ -58,12 +58,6 @@ export class HandoffClient implements HandoffApi {
     );
   }
 
-  getSpecVersion(ref: CompoundEntityRef, version: number) {
-    return this.request<Result<'getSpecVersion'>>(
-      `/specs/${entityPath(ref)}/versions/${version}`,
-    );
-  }
-
   diffSpecVersions(ref: CompoundEntityRef, from: number, to: number) {
     return this.request<Result<'diffSpecVersions'>>(
       `/specs/${entityPath(ref)}/diff?from=${from}&to=${to}`,
@@ -78,12 +72,6 @@ export class HandoffClient implements HandoffApi {
 
   decide(ref: CompoundEntityRef, body: Parameters<HandoffApi['decide']>[1]) {
     return this.post<Result<'decide'>>(`/decisions/${entityPath(ref)}`, body);
-  }
-
-  listApprovals(ref: CompoundEntityRef) {
-    return this.request<Result<'listApprovals'>>(
-      `/approvals/${entityPath(ref)}`,
-    );
   }
 
   approve(ref: CompoundEntityRef, body: Parameters<HandoffApi['approve']>[1]) {

@@ -1,0 +1,105 @@
+import { Knex } from 'knex';
+import { ReminderStore } from './HandoffStore';
+import { DecisionRow, toIso, toRecord, unjson } from './rows';
+
+/** Overdue reviews and the reminders claimed and sent for them. */
+export class DatabaseReminderStore implements ReminderStore {
+  constructor(private readonly db: Knex) {}
+
+  async overdueDecisions(now: Date) {
+    const rows = await this.db<DecisionRow>('handoff_decisions as d')
+      .where(
+        'd.sequence',
+        this.db('handoff_decisions as l')
+          .max('l.sequence')
+          .where('l.entity_ref', this.db.ref('d.entity_ref')),
+      )
+      .where('d.next_review_at', '<', now)
+      .select('d.*');
+    return rows.map(toRecord);
+  }
+
+  async undecidedSpecs() {
+    const rows = await this.db('handoff_spec_versions as v')
+      .whereNotExists(
+        this.db('handoff_decisions as d')
+          .where('d.entity_ref', this.db.ref('v.entity_ref'))
+          .select('d.id'),
+      )
+      .where(
+        'v.version',
+        this.db('handoff_spec_versions as l')
+          .max('l.version')
+          .where('l.entity_ref', this.db.ref('v.entity_ref')),
+      )
+      .select('v.entity_ref', 'v.document')
+      .select(
+        this.db('handoff_spec_versions as f')
+          .min('f.first_seen_at')
+          .where('f.entity_ref', this.db.ref('v.entity_ref'))
+          .as('first_seen'),
+      );
+    return rows.map(
+      (row: {
+        entity_ref: string;
+        first_seen: Date | string;
+        document: string | null;
+      }) => ({
+        entityRef: row.entity_ref,
+        firstSeenAt: toIso(row.first_seen),
+        document: unjson(row.document),
+      }),
+    );
+  }
+
+  async claimReminder(
+    entityRef: string,
+    dueAt: Date,
+    claim: { claimId: string; now: Date; leaseMs: number },
+  ) {
+    const key = { entity_ref: entityRef, due_at: dueAt };
+    // Creates the row if this period was never claimed; a conflict is no error.
+    await this.db('handoff_review_reminders')
+      .insert({
+        ...key,
+        sent_at: claim.now,
+        claim_id: claim.claimId,
+        delivered: false,
+      })
+      .onConflict(['entity_ref', 'due_at'])
+      .ignore();
+    // Takes the claim if it is ours or its lease has run out; one statement,
+    // so two replicas cannot both take it.
+    const taken = await this.db('handoff_review_reminders')
+      .where(key)
+      .where('delivered', false)
+      .where(q =>
+        q
+          .where('claim_id', claim.claimId)
+          .orWhere(
+            'sent_at',
+            '<',
+            new Date(claim.now.getTime() - claim.leaseMs),
+          ),
+      )
+      .update({ claim_id: claim.claimId, sent_at: claim.now });
+    return taken === 1;
+  }
+
+  async reminderSent(entityRef: string, dueAt: Date, claimId: string) {
+    await this.db('handoff_review_reminders')
+      .where({ entity_ref: entityRef, due_at: dueAt, claim_id: claimId })
+      .update({ delivered: true });
+  }
+
+  async releaseReminder(entityRef: string, dueAt: Date, claimId: string) {
+    await this.db('handoff_review_reminders')
+      .where({
+        entity_ref: entityRef,
+        due_at: dueAt,
+        claim_id: claimId,
+        delivered: false,
+      })
+      .update({ sent_at: new Date(0) });
+  }
+}

@@ -1,0 +1,107 @@
+import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { writeCapabilityState } from './capabilityState';
+import { SpecRead, SpecReadStatus, SpecStore } from './HandoffStore';
+import {
+  SpecVersionRow,
+  summaryColumns,
+  toIso,
+  toSpecSummary,
+  toSpecVersion,
+} from './rows';
+
+/** Every distinct version of each entity's spec, and its latest read. */
+export class DatabaseSpecStore implements SpecStore {
+  constructor(private readonly db: Knex) {}
+
+  async recordSpec(read: SpecRead, now: Date = new Date()) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction(async tx => {
+          const latest = await tx<SpecVersionRow>('handoff_spec_versions')
+            .where({ entity_ref: read.entityRef })
+            .orderBy('version', 'desc')
+            .first();
+          if (latest && latest.content_hash === read.contentHash) {
+            await tx('handoff_spec_versions')
+              .where({ entity_ref: read.entityRef, version: latest.version })
+              .update({ last_seen_at: now });
+            return {
+              version: toSpecVersion({ ...latest, last_seen_at: now }),
+              created: false,
+            };
+          }
+          const row: SpecVersionRow = {
+            entity_ref: read.entityRef,
+            version: (latest ? Number(latest.version) : 0) + 1,
+            content_hash: read.contentHash,
+            content: read.content,
+            document: read.document ? JSON.stringify(read.document) : null,
+            valid: read.valid,
+            errors: JSON.stringify(read.errors),
+            source_location: read.sourceLocation,
+            entity_state: JSON.stringify(read.entityState),
+            first_seen_at: now,
+            last_seen_at: now,
+          };
+          await tx('handoff_spec_versions').insert(row);
+          await writeCapabilityState(tx, read.entityRef, now);
+          return { version: toSpecVersion(row), created: true };
+        });
+      } catch (error) {
+        // Another replica stored the same read at the same moment: read again.
+        if (!isDatabaseConflictError(error) || attempt >= 3) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  async recordReadStatus(status: SpecReadStatus) {
+    await this.db('handoff_spec_reads')
+      .insert({
+        entity_ref: status.entityRef,
+        source_location: status.sourceLocation ?? null,
+        read_error: status.readError ?? null,
+        read_at: new Date(status.readAt),
+      })
+      .onConflict('entity_ref')
+      .merge();
+  }
+
+  async getReadStatus(entityRef: string) {
+    const row = await this.db('handoff_spec_reads')
+      .where({ entity_ref: entityRef })
+      .first();
+    if (!row) return undefined;
+    return {
+      entityRef: row.entity_ref,
+      sourceLocation: row.source_location ?? undefined,
+      readError: row.read_error ?? undefined,
+      readAt: toIso(row.read_at),
+    };
+  }
+
+  async latestSpec(entityRef: string) {
+    const row = await this.db<SpecVersionRow>('handoff_spec_versions')
+      .where({ entity_ref: entityRef })
+      .orderBy('version', 'desc')
+      .first();
+    return row ? toSpecVersion(row) : undefined;
+  }
+
+  async listSpecVersions(entityRef: string) {
+    const rows: SpecVersionRow[] = await this.db('handoff_spec_versions')
+      .where({ entity_ref: entityRef })
+      .orderBy('version', 'desc')
+      .select(summaryColumns);
+    return rows.map(row => toSpecSummary(row));
+  }
+
+  async getSpecVersion(entityRef: string, version: number) {
+    const row = await this.db<SpecVersionRow>('handoff_spec_versions')
+      .where({ entity_ref: entityRef, version })
+      .first();
+    return row ? toSpecVersion(row) : undefined;
+  }
+}

@@ -1,0 +1,311 @@
+import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
+import {
+  ApprovalResponse,
+  CheckResultResponse,
+} from '@handoff/backstage-plugin-handoff-common';
+import { Knex } from 'knex';
+import { writeCapabilityState } from './capabilityState';
+import { DecisionRecord, NewDecision, WorkflowStore } from './HandoffStore';
+import {
+  AuditRow,
+  DecisionRow,
+  json,
+  toApproval,
+  toAuditEntry,
+  toCheck,
+  toRecord,
+  toTransfer,
+} from './rows';
+
+/**
+ * Decisions, approvals, transfers, check results and the audit trail: each
+ * write in one transaction with its audit-trail row and the audit's state.
+ */
+export class DatabaseWorkflowStore implements WorkflowStore {
+  constructor(private readonly db: Knex) {}
+
+  async latestDecision(entityRef: string) {
+    const row = await this.db<DecisionRow>('handoff_decisions')
+      .where({ entity_ref: entityRef })
+      .orderBy('sequence', 'desc')
+      .first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async latestDecisions(entityRefs: string[]) {
+    const result = new Map<string, DecisionRecord>();
+    if (entityRefs.length === 0) {
+      return result;
+    }
+    const rows = await this.db<DecisionRow>('handoff_decisions as d')
+      .whereIn('d.entity_ref', entityRefs)
+      .where(
+        'd.sequence',
+        this.db('handoff_decisions as l')
+          .max('l.sequence')
+          .where('l.entity_ref', this.db.ref('d.entity_ref')),
+      )
+      .select('d.*');
+    for (const row of rows) {
+      result.set(row.entity_ref, toRecord(row));
+    }
+    return result;
+  }
+
+  async listDecisions(entityRef: string) {
+    const rows = await this.db<DecisionRow>('handoff_decisions')
+      .where({ entity_ref: entityRef })
+      .orderBy('sequence', 'asc');
+    return rows.map(toRecord);
+  }
+
+  async appendDecision(decision: NewDecision) {
+    const now = new Date();
+    const row = {
+      entity_ref: decision.entityRef,
+      sequence: decision.expectedSequence + 1,
+      decision: decision.decision,
+      from_stage: decision.fromStage ?? null,
+      to_stage: decision.toStage,
+      actor: decision.actor,
+      rationale: decision.rationale,
+      next_review_at: decision.nextReviewAt
+        ? new Date(decision.nextReviewAt)
+        : null,
+      spec_version: decision.specVersion ?? null,
+      gate: json(decision.gate),
+      exception_justification: decision.exceptionJustification ?? null,
+      created_at: now,
+    };
+    try {
+      return await this.db.transaction(async tx => {
+        const latest = await tx('handoff_decisions')
+          .where({ entity_ref: decision.entityRef })
+          .max('sequence as max')
+          .first();
+        if (Number(latest?.max ?? 0) !== decision.expectedSequence) {
+          return false as const;
+        }
+        // The unique (entity_ref, sequence) index makes the loser of a race fail here.
+        await tx('handoff_decisions').insert(row);
+        const record = toRecord(row);
+        await this.audit(
+          tx,
+          decision.entityRef,
+          decision.actor,
+          `decision:${decision.decision}`,
+          { stage: decision.fromStage },
+          record,
+          now,
+        );
+        if (decision.transferTo) {
+          const transfer = {
+            entity_ref: decision.entityRef,
+            decision_sequence: row.sequence,
+            to_owner: decision.transferTo,
+            status: 'pending',
+            created_at: now,
+          };
+          await tx('handoff_transfers').insert(transfer);
+          await this.audit(
+            tx,
+            decision.entityRef,
+            decision.actor,
+            'transfer:create',
+            undefined,
+            toTransfer(transfer),
+            now,
+          );
+        }
+        await writeCapabilityState(tx, decision.entityRef, now);
+        return record;
+      });
+    } catch (error) {
+      if (isDatabaseConflictError(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  private async audit(
+    tx: Knex,
+    entityRef: string,
+    actor: string,
+    action: string,
+    before: unknown,
+    after: unknown,
+    now: Date,
+  ) {
+    await tx('handoff_audit_log').insert({
+      entity_ref: entityRef,
+      actor,
+      action,
+      before: json(before),
+      after: json(after),
+      created_at: now,
+    });
+  }
+
+  async addApproval(approval: Omit<ApprovalResponse, 'createdAt'>) {
+    const now = new Date();
+    const row = {
+      entity_ref: approval.entityRef,
+      decision_sequence: approval.decisionSequence,
+      decision: approval.decision,
+      role: approval.role,
+      approver: approval.approver,
+      comment: approval.comment ?? null,
+      created_at: now,
+    };
+    try {
+      return await this.db.transaction(async tx => {
+        await tx('handoff_approvals').insert(row);
+        const record = toApproval(row);
+        await this.audit(
+          tx,
+          approval.entityRef,
+          approval.approver,
+          `approval:${approval.decision}`,
+          undefined,
+          record,
+          now,
+        );
+        return record;
+      });
+    } catch (error) {
+      if (isDatabaseConflictError(error)) return false;
+      throw error;
+    }
+  }
+
+  async listApprovals(entityRef: string, decisionSequence: number) {
+    const rows = await this.db('handoff_approvals')
+      .where({ entity_ref: entityRef, decision_sequence: decisionSequence })
+      .orderBy('id');
+    return rows.map(toApproval);
+  }
+
+  async latestTransfer(entityRef: string) {
+    const row = await this.db('handoff_transfers')
+      .where({ entity_ref: entityRef })
+      .orderBy('decision_sequence', 'desc')
+      .first();
+    return row ? toTransfer(row) : undefined;
+  }
+
+  async acceptTransfer(
+    entityRef: string,
+    decisionSequence: number,
+    acceptedBy: string,
+  ) {
+    const now = new Date();
+    return this.db.transaction(async tx => {
+      const before = await tx('handoff_transfers')
+        .where({
+          entity_ref: entityRef,
+          decision_sequence: decisionSequence,
+          status: 'pending',
+        })
+        .first();
+      if (!before) return false as const;
+      const updated = await tx('handoff_transfers')
+        .where({
+          entity_ref: entityRef,
+          decision_sequence: decisionSequence,
+          status: 'pending',
+        })
+        .update({
+          status: 'accepted',
+          accepted_by: acceptedBy,
+          accepted_at: now,
+        });
+      if (updated !== 1) return false as const;
+      const after = toTransfer({
+        ...before,
+        status: 'accepted',
+        accepted_by: acceptedBy,
+        accepted_at: now,
+      });
+      await this.audit(
+        tx,
+        entityRef,
+        acceptedBy,
+        'transfer:accept',
+        toTransfer(before),
+        after,
+        now,
+      );
+      await writeCapabilityState(tx, entityRef, now);
+      return after;
+    });
+  }
+
+  async addCheckResult(check: Omit<CheckResultResponse, 'id' | 'createdAt'>) {
+    const now = new Date();
+    return this.db.transaction(async tx => {
+      const row = {
+        entity_ref: check.entityRef,
+        name: check.name,
+        kind: check.kind,
+        status: check.status,
+        value: check.value ?? null,
+        details: check.details ?? null,
+        link: check.link ?? null,
+        reporter: check.reporter,
+        created_at: now,
+      };
+      const [inserted] = await tx('handoff_check_results').insert(row, ['id']);
+      const id = typeof inserted === 'object' ? inserted.id : inserted;
+      const record = toCheck({ ...row, id });
+      await this.audit(
+        tx,
+        check.entityRef,
+        check.reporter,
+        `check:${check.status}`,
+        undefined,
+        record,
+        now,
+      );
+      await writeCapabilityState(tx, check.entityRef, now);
+      return record;
+    });
+  }
+
+  async latestChecks(entityRef: string) {
+    const rows = await this.db('handoff_check_results as c')
+      .where('c.entity_ref', entityRef)
+      .where(
+        'c.id',
+        this.db('handoff_check_results as l')
+          .max('l.id')
+          .where('l.entity_ref', this.db.ref('c.entity_ref'))
+          .andWhere('l.name', this.db.ref('c.name')),
+      )
+      .orderBy('c.name')
+      .select('c.*');
+    return rows.map(toCheck);
+  }
+
+  async listChecks(entityRef: string, limit: number) {
+    const rows = await this.db('handoff_check_results')
+      .where({ entity_ref: entityRef })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    return rows.map(toCheck);
+  }
+
+  async listAudit(query: {
+    entityRef?: string;
+    limit: number;
+    before?: number;
+  }) {
+    let q = this.db('handoff_audit_log')
+      .orderBy('id', 'desc')
+      .limit(query.limit);
+    if (query.entityRef) q = q.where({ entity_ref: query.entityRef });
+    if (query.before) q = q.where('id', '<', query.before);
+    const rows: AuditRow[] = await q;
+    return rows.map(toAuditEntry);
+  }
+}
