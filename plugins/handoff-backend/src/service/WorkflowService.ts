@@ -5,22 +5,14 @@ import {
   BackstageUserPrincipal,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  isGroupEntity,
-  isUserEntity,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_HANDOFF_STAGE,
   ApprovalRequest,
   CheckResultRequest,
-  Decision,
   DecisionRequest,
-  GateInput,
-  HandoffSpec,
   ReadinessSummary,
   TRANSITIONS,
   allowedDecisions,
@@ -32,12 +24,10 @@ import {
   mayAcceptTransfer,
   nextReviewDate,
   normalizeOwnerRef,
-  stageOf,
   riskTier,
-  validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
-import { catalogCredentials } from './catalogCredentials';
+import { CapabilityContexts } from './CapabilityContexts';
 import { summarizeReadiness } from './readiness';
 
 /** Who is calling, as far as the workflow cares. */
@@ -51,6 +41,8 @@ export type Caller = {
 
 /** The readiness workflow: gates, decisions, approvals, transfers and checks. */
 export class WorkflowService {
+  private readonly contexts: CapabilityContexts;
+
   constructor(
     private readonly deps: {
       store: HandoffStore;
@@ -59,7 +51,9 @@ export class WorkflowService {
       userInfo: UserInfoService;
       complianceApprovers: string[];
     },
-  ) {}
+  ) {
+    this.contexts = new CapabilityContexts(deps);
+  }
 
   async callerOf(
     credentials: BackstageCredentials<
@@ -77,101 +71,12 @@ export class WorkflowService {
     return { credentials, ref: credentials.principal.subject, ownership: [] };
   }
 
-  /** The stage and the latest decision with its sequence (0 when there is none). */
-  private async stageOf(entity: Entity) {
-    const entityRef = stringifyEntityRef(entity);
-    const latest = await this.deps.store.latestDecision(entityRef);
-    return {
-      entityRef,
-      latest,
-      sequence: latest?.sequence ?? 0,
-      stage: stageOf(
-        latest,
-        entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE],
-      ),
-    };
-  }
-
-  /** The latest spec: its version, whether it is valid, and the parsed spec when it is. */
-  private async specOf(entity: Entity) {
-    const entityRef = stringifyEntityRef(entity);
-    // Specs are read by the scheduled pass, a refresh or a registration; never here.
-    const latest = await this.deps.store.latestSpec(entityRef);
-    if (!latest) return { state: 'missing' as const };
-    if (!latest.valid) return { state: 'invalid' as const, version: latest };
-    const parsed = validateHandoffSpecObject(latest.document);
-    return parsed.valid
-      ? { state: 'valid' as const, version: latest, spec: parsed.spec }
-      : { state: 'invalid' as const, version: latest };
-  }
-
-  private async ownersResolve(
-    spec: HandoffSpec | undefined,
-    credentials: BackstageCredentials,
-  ) {
-    const refs = [spec?.owners?.operatingOwner, spec?.owners?.supportPath];
-    const wanted = refs
-      .filter((r): r is string => Boolean(r))
-      .map(r => r.toLocaleLowerCase('en-US'));
-    if (wanted.length === 0)
-      return { operatingOwner: false, supportPath: false };
-    const { items } = await this.deps.catalog.getEntitiesByRefs(
-      {
-        entityRefs: wanted,
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials: await catalogCredentials(this.deps.auth, credentials) },
-    );
-    const exists = (ref?: string) => {
-      if (!ref) return false;
-      const found = items[wanted.indexOf(ref.toLocaleLowerCase('en-US'))];
-      return Boolean(found && (isGroupEntity(found) || isUserEntity(found)));
-    };
-    return { operatingOwner: exists(refs[0]), supportPath: exists(refs[1]) };
-  }
-
-  /** Everything a gate needs, for every decision the stage allows. */
-  private async context(entity: Entity, credentials: BackstageCredentials) {
-    const { entityRef, latest, sequence, stage } = await this.stageOf(entity);
-    const spec = await this.specOf(entity);
-    const [checks, approvals, transfer, ownersResolve] = await Promise.all([
-      this.deps.store.latestChecks(entityRef),
-      this.deps.store.listApprovals(entityRef, sequence),
-      this.deps.store.latestTransfer(entityRef),
-      this.ownersResolve(spec.spec, credentials),
-    ]);
-    const gateInput = (decision: Decision): GateInput => ({
-      decision,
-      spec: spec.spec,
-      specState: spec.state,
-      ownersResolve,
-      checks,
-      approvals: approvals.filter(a => a.decision === decision),
-      transferAccepted: Boolean(
-        transfer &&
-          latest?.decision === 'hand-off' &&
-          transfer.decisionSequence === sequence &&
-          transfer.status === 'accepted',
-      ),
-    });
-    return {
-      entityRef,
-      latest,
-      sequence,
-      stage,
-      spec,
-      checks,
-      transfer,
-      gateInput,
-    };
-  }
-
   /** Where the entity stands, with the gate of every decision its stage allows. */
   async readiness(
     entity: Entity,
     credentials: BackstageCredentials,
   ): Promise<ReadinessSummary> {
-    const ctx = await this.context(entity, credentials);
+    const ctx = await this.contexts.load(entity, credentials);
     const base = summarizeReadiness(entity, ctx.latest);
     const firstSpec = ctx.spec.version
       ? await this.deps.store.getSpecVersion(ctx.entityRef, 1)
@@ -215,7 +120,7 @@ export class WorkflowService {
 
   /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
   async decide(entity: Entity, caller: Caller, request: DecisionRequest) {
-    const ctx = await this.context(entity, caller.credentials);
+    const ctx = await this.contexts.load(entity, caller.credentials);
     if (request.expectedSequence !== ctx.sequence) {
       throw new ConflictError(
         `The capability changed since you looked: the latest decision is number ${ctx.sequence}, not ${request.expectedSequence}. Reload and decide again.`,
@@ -293,7 +198,7 @@ export class WorkflowService {
 
   /** Records an approval by someone entitled to give it. */
   async approve(entity: Entity, caller: Caller, request: ApprovalRequest) {
-    const ctx = await this.context(entity, caller.credentials);
+    const ctx = await this.contexts.load(entity, caller.credentials);
     if (!allowedDecisions(ctx.stage).includes(request.decision)) {
       throw new ConflictError(
         `Nothing to approve: ${request.decision} is not possible from ${ctx.stage}`,
@@ -386,7 +291,7 @@ export class WorkflowService {
    */
   async register(entity: Entity, caller: Caller) {
     const entityRef = stringifyEntityRef(entity);
-    const spec = await this.specOf(entity);
+    const spec = await this.contexts.spec(entity);
     const record = await this.deps.store.appendDecision({
       entityRef,
       decision: 'register',

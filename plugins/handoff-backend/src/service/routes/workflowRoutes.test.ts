@@ -6,13 +6,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
-import { handoffPlugin } from '../plugin';
+import { handoffPlugin } from '../../plugin';
 import fsPromises from 'fs/promises';
 import {
   capabilityFixture,
   readySpec,
   userInfoFactory,
-} from '../__testUtils__/fixtures';
+} from '../../__testUtils__/fixtures';
 
 jest.setTimeout(60_000);
 

@@ -5,8 +5,11 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { handoffPlugin } from '../plugin';
-import { capabilityFixture, userInfoFactory } from '../__testUtils__/fixtures';
+import { handoffPlugin } from '../../plugin';
+import {
+  capabilityFixture,
+  userInfoFactory,
+} from '../../__testUtils__/fixtures';
 
 jest.setTimeout(120_000);
 

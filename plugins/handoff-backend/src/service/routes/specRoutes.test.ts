@@ -5,7 +5,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { handoffPlugin } from '../plugin';
+import { handoffPlugin } from '../../plugin';
 
 const validSpec = `apiVersion: handoff.dev/v1alpha1
 kind: HandoffSpec

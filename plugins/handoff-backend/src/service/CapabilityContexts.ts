@@ -1,0 +1,127 @@
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  isGroupEntity,
+  isUserEntity,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ANNOTATION_HANDOFF_STAGE,
+  Decision,
+  GateInput,
+  HandoffSpec,
+  normalizeOwnerRef,
+  stageOf,
+  validateHandoffSpecObject,
+} from '@handoff/backstage-plugin-handoff-common';
+import { HandoffStore } from '../database/HandoffStore';
+import { catalogCredentials } from './catalogCredentials';
+
+/**
+ * Gathers what the workflow judges a capability on: its stage, its latest
+ * stored spec (never read from a file here), whether its owners resolve in the
+ * catalog, its checks, approvals and transfer, and the gate input of each
+ * decision.
+ */
+export class CapabilityContexts {
+  constructor(
+    private readonly deps: {
+      store: HandoffStore;
+      catalog: CatalogService;
+      auth: AuthService;
+    },
+  ) {}
+
+  /** The stage and the latest decision with its sequence (0 when there is none). */
+  async stage(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    const latest = await this.deps.store.latestDecision(entityRef);
+    return {
+      entityRef,
+      latest,
+      sequence: latest?.sequence ?? 0,
+      stage: stageOf(
+        latest,
+        entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE],
+      ),
+    };
+  }
+
+  /** The latest spec: its version, whether it is valid, and the parsed spec when it is. */
+  async spec(entity: Entity) {
+    const entityRef = stringifyEntityRef(entity);
+    // Specs are read by the scheduled pass, a refresh or a registration; never here.
+    const latest = await this.deps.store.latestSpec(entityRef);
+    if (!latest) return { state: 'missing' as const };
+    if (!latest.valid) return { state: 'invalid' as const, version: latest };
+    const parsed = validateHandoffSpecObject(latest.document);
+    return parsed.valid
+      ? { state: 'valid' as const, version: latest, spec: parsed.spec }
+      : { state: 'invalid' as const, version: latest };
+  }
+
+  private async ownersResolve(
+    spec: HandoffSpec | undefined,
+    credentials: BackstageCredentials,
+  ) {
+    const refs = [spec?.owners?.operatingOwner, spec?.owners?.supportPath];
+    const wanted = refs
+      .filter((r): r is string => Boolean(r))
+      .map(normalizeOwnerRef);
+    if (wanted.length === 0)
+      return { operatingOwner: false, supportPath: false };
+    const { items } = await this.deps.catalog.getEntitiesByRefs(
+      {
+        entityRefs: wanted,
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials: await catalogCredentials(this.deps.auth, credentials) },
+    );
+    const exists = (ref?: string) => {
+      if (!ref) return false;
+      const found = items[wanted.indexOf(normalizeOwnerRef(ref))];
+      return Boolean(found && (isGroupEntity(found) || isUserEntity(found)));
+    };
+    return { operatingOwner: exists(refs[0]), supportPath: exists(refs[1]) };
+  }
+
+  /** Everything a gate needs, for every decision the stage allows. */
+  async load(entity: Entity, credentials: BackstageCredentials) {
+    const { entityRef, latest, sequence, stage } = await this.stage(entity);
+    const spec = await this.spec(entity);
+    const [checks, approvals, transfer, ownersResolve] = await Promise.all([
+      this.deps.store.latestChecks(entityRef),
+      this.deps.store.listApprovals(entityRef, sequence),
+      this.deps.store.latestTransfer(entityRef),
+      this.ownersResolve(spec.spec, credentials),
+    ]);
+    const gateInput = (decision: Decision): GateInput => ({
+      decision,
+      spec: spec.spec,
+      specState: spec.state,
+      ownersResolve,
+      checks,
+      approvals: approvals.filter(a => a.decision === decision),
+      transferAccepted: Boolean(
+        transfer &&
+          latest?.decision === 'hand-off' &&
+          transfer.decisionSequence === sequence &&
+          transfer.status === 'accepted',
+      ),
+    });
+    return {
+      entityRef,
+      latest,
+      sequence,
+      stage,
+      spec,
+      checks,
+      transfer,
+      gateInput,
+    };
+  }
+}
