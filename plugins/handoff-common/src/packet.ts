@@ -5,7 +5,12 @@ import type {
   SpecVersion,
 } from './api';
 import { DECISION_TITLES, Decision, STAGE_TITLES } from './lifecycle';
-import { formatSpecError } from './spec';
+import {
+  SPEC_ARTIFACTS,
+  SPEC_ARTIFACT_TITLES,
+  SpecArtifact,
+  formatSpecError,
+} from './spec';
 
 /**
  * The whole handoff of one capability, as handed to an engineering tracker.
@@ -40,179 +45,111 @@ function allowedValues(field: Doc): string {
   return `${field.range.min ?? '…'} to ${field.range.max ?? '…'}`;
 }
 
-function specSections(doc: Doc): string[] {
-  const out: string[] = [];
-  const add = (title: string, body: string | undefined) => {
-    if (body) out.push(`### ${title}\n\n${body}`);
-  };
-  add(
-    'Intent',
-    doc.intent &&
-      [
-        doc.intent.problem,
-        doc.intent.outcome && `Outcome: ${doc.intent.outcome}`,
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-  );
-  add(
-    'Success criteria',
-    doc.successCriteria &&
+/** Each artifact as Markdown, in the common artifact model's order and titles. */
+const artifactMarkdown: Record<SpecArtifact, (v: any) => string> = {
+  intent: v =>
+    [v.problem, v.outcome && `Outcome: ${v.outcome}`]
+      .filter(Boolean)
+      .join('\n\n'),
+  successCriteria: v =>
+    table(
+      ['Metric', 'Target', 'Measured by'],
+      v.map((c: Doc) => [
+        c.metric,
+        `${c.target} ${c.unit ?? ''}`.trim(),
+        c.measuredBy,
+      ]),
+    ),
+  acceptanceCriteria: v => list(v),
+  nonFunctionalRequirements: v =>
+    list(v.map((n: Doc) => `${n.category}: ${n.requirement}`)),
+  risk: v => list(Object.entries(v).map(([k, level]) => `${k}: ${level}`)),
+  regulatoryConstraints: v =>
+    list(v.map((r: Doc) => `${r.regulation}: ${r.requirement}`)),
+  dataContracts: v =>
+    v
+      .map(
+        (c: Doc) =>
+          `**${c.name}** (source: ${
+            c.provenance?.sourceSystem ?? 'not given'
+          })\n\n${table(
+            ['Field', 'Type', 'Nullable', 'Range or values', 'Drift tolerance'],
+            Object.entries(c.fields ?? {}).map(([name, f]: [string, any]) => [
+              name,
+              f.type,
+              f.nullable ? 'yes' : 'no',
+              allowedValues(f),
+              f.driftTolerance
+                ? `${f.driftTolerance.metric} ≤ ${f.driftTolerance.threshold}`
+                : '',
+            ]),
+          )}${
+            c.quality
+              ? `\n\nQuality: ${Object.entries(c.quality)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(', ')}`
+              : ''
+          }`,
+      )
+      .join('\n\n'),
+  features: v =>
+    table(
+      ['Feature', 'Success metric'],
+      v.map((f: Doc) => [f.name, f.successMetric]),
+    ),
+  model: v =>
+    [
+      `Inputs: ${(v.inputs ?? []).map((i: Doc) => i.name).join(', ')}`,
+      `Outputs: ${(v.outputs ?? []).map((i: Doc) => i.name).join(', ')}`,
+      v.fallback && `Fallback: ${v.fallback}`,
       table(
-        ['Metric', 'Target', 'Measured by'],
-        doc.successCriteria.map((c: Doc) => [
-          c.metric,
-          `${c.target} ${c.unit ?? ''}`.trim(),
-          c.measuredBy,
+        ['Failure mode', 'Detection', 'Mitigation'],
+        (v.failureModes ?? []).map((m: Doc) => [
+          m.mode,
+          m.detection,
+          m.mitigation,
         ]),
       ),
-  );
-  add(
-    'Acceptance criteria',
-    doc.acceptanceCriteria && list(doc.acceptanceCriteria),
-  );
-  add(
-    'Non-functional requirements',
-    doc.nonFunctionalRequirements &&
-      list(
-        doc.nonFunctionalRequirements.map(
-          (n: Doc) => `${n.category}: ${n.requirement}`,
-        ),
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+  testPlan: v =>
+    [v.strategy, list((v.cases ?? []).map((c: Doc) => `${c.name} (${c.type})`))]
+      .filter(Boolean)
+      .join('\n\n'),
+  deployment: v =>
+    [
+      (v.checklist ?? [])
+        .map((i: Doc) => `- [${i.done ? 'x' : ' '}] ${i.item}`)
+        .join('\n'),
+      `Rollback: ${v.rollback?.procedure ?? 'not described yet'}`,
+    ].join('\n\n'),
+  observability: v =>
+    list([
+      ...(v.dashboards ?? []).map(
+        (d: Doc) => `Dashboard: [${d.title}](${d.url})`,
       ),
-  );
-  add(
-    'Risk profile',
-    doc.risk && list(Object.entries(doc.risk).map(([k, v]) => `${k}: ${v}`)),
-  );
-  add(
-    'Regulatory constraints',
-    doc.regulatoryConstraints &&
-      list(
-        doc.regulatoryConstraints.map(
-          (r: Doc) => `${r.regulation}: ${r.requirement}`,
-        ),
+      ...(v.kpis ?? []).map((k: Doc) =>
+        `KPI: ${k.name} ${k.target ?? ''}`.trim(),
       ),
-  );
-  add(
-    'Data contracts',
-    doc.dataContracts &&
-      doc.dataContracts
-        .map(
-          (c: Doc) =>
-            `**${c.name}** (source: ${
-              c.provenance?.sourceSystem ?? 'not given'
-            })\n\n${table(
-              [
-                'Field',
-                'Type',
-                'Nullable',
-                'Range or values',
-                'Drift tolerance',
-              ],
-              Object.entries(c.fields ?? {}).map(([name, f]: [string, any]) => [
-                name,
-                f.type,
-                f.nullable ? 'yes' : 'no',
-                allowedValues(f),
-                f.driftTolerance
-                  ? `${f.driftTolerance.metric} ≤ ${f.driftTolerance.threshold}`
-                  : '',
-              ]),
-            )}${
-              c.quality
-                ? `\n\nQuality: ${Object.entries(c.quality)
-                    .map(([k, v]) => `${k} ${v}`)
-                    .join(', ')}`
-                : ''
-            }`,
-        )
-        .join('\n\n'),
-  );
-  add(
-    'Features',
-    doc.features &&
-      table(
-        ['Feature', 'Success metric'],
-        doc.features.map((f: Doc) => [f.name, f.successMetric]),
+      ...(v.slos ?? []).map((s: Doc) => `SLO: ${s.name}, ${s.objective}%`),
+      ...(v.alerts ?? []).map((a: Doc) => `Alert: [${a.title}](${a.url})`),
+    ]),
+  owners: v =>
+    list([
+      `Operating owner: ${v.operatingOwner ?? 'not named'}`,
+      `Support path: ${v.supportPath ?? 'not named'}`,
+      ...Object.entries(v.raci ?? {}).map(
+        ([k, v]) => `${k}: ${[v].flat().join(', ')}`,
       ),
-  );
-  add(
-    'Model requirements',
-    doc.model &&
-      [
-        `Inputs: ${(doc.model.inputs ?? [])
-          .map((i: Doc) => i.name)
-          .join(', ')}`,
-        `Outputs: ${(doc.model.outputs ?? [])
-          .map((i: Doc) => i.name)
-          .join(', ')}`,
-        doc.model.fallback && `Fallback: ${doc.model.fallback}`,
-        table(
-          ['Failure mode', 'Detection', 'Mitigation'],
-          (doc.model.failureModes ?? []).map((m: Doc) => [
-            m.mode,
-            m.detection,
-            m.mitigation,
-          ]),
-        ),
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-  );
-  add(
-    'Test plan',
-    doc.testPlan &&
-      [
-        doc.testPlan.strategy,
-        list(
-          (doc.testPlan.cases ?? []).map((c: Doc) => `${c.name} (${c.type})`),
-        ),
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-  );
-  add(
-    'Deployment checklist and rollback',
-    doc.deployment &&
-      [
-        (doc.deployment.checklist ?? [])
-          .map((i: Doc) => `- [${i.done ? 'x' : ' '}] ${i.item}`)
-          .join('\n'),
-        `Rollback: ${
-          doc.deployment.rollback?.procedure ?? 'not described yet'
-        }`,
-      ].join('\n\n'),
-  );
-  add(
-    'Observability',
-    doc.observability &&
-      list([
-        ...(doc.observability.dashboards ?? []).map(
-          (d: Doc) => `Dashboard: [${d.title}](${d.url})`,
-        ),
-        ...(doc.observability.kpis ?? []).map((k: Doc) =>
-          `KPI: ${k.name} ${k.target ?? ''}`.trim(),
-        ),
-        ...(doc.observability.slos ?? []).map(
-          (s: Doc) => `SLO: ${s.name}, ${s.objective}%`,
-        ),
-        ...(doc.observability.alerts ?? []).map(
-          (a: Doc) => `Alert: [${a.title}](${a.url})`,
-        ),
-      ]),
-  );
-  add(
-    'Owners',
-    doc.owners &&
-      list([
-        `Operating owner: ${doc.owners.operatingOwner ?? 'not named'}`,
-        `Support path: ${doc.owners.supportPath ?? 'not named'}`,
-        ...Object.entries(doc.owners.raci ?? {}).map(
-          ([k, v]) => `${k}: ${[v].flat().join(', ')}`,
-        ),
-      ]),
-  );
-  return out;
+    ]),
+};
+
+function specSections(doc: Doc): string[] {
+  return SPEC_ARTIFACTS.filter(a => doc[a] !== undefined)
+    .map(a => [SPEC_ARTIFACT_TITLES[a], artifactMarkdown[a](doc[a])] as const)
+    .filter(([, body]) => Boolean(body))
+    .map(([title, body]) => `### ${title}\n\n${body}`);
 }
 
 /**

@@ -22,6 +22,30 @@ export const SPEC_ARTIFACTS = [
   'owners',
 ] as const satisfies ReadonlyArray<keyof HandoffSpec>;
 
+/**
+ * What each artifact is called, for the Handoff tab and the packet alike.
+ *
+ * @public
+ */
+export const SPEC_ARTIFACT_TITLES: Record<
+  (typeof SPEC_ARTIFACTS)[number],
+  string
+> = {
+  intent: 'Intent',
+  successCriteria: 'Success criteria',
+  acceptanceCriteria: 'Acceptance criteria',
+  nonFunctionalRequirements: 'Non-functional requirements',
+  risk: 'Risk profile',
+  regulatoryConstraints: 'Regulatory constraints',
+  dataContracts: 'Data contracts',
+  features: 'Features',
+  model: 'Model requirements',
+  testPlan: 'Test plan',
+  deployment: 'Deployment checklist and rollback',
+  observability: 'Observability',
+  owners: 'Owners',
+};
+
 /** @public */
 export type SpecArtifact = (typeof SPEC_ARTIFACTS)[number];
 

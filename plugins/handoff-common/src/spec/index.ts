@@ -23,6 +23,10 @@ export {
 } from './validate';
 export type { SpecError, SpecValidation } from './validate';
 export { plainIssues } from './validate';
-export { SPEC_ARTIFACTS, diffSpecArtifacts } from './diff';
+export {
+  SPEC_ARTIFACTS,
+  SPEC_ARTIFACT_TITLES,
+  diffSpecArtifacts,
+} from './diff';
 export { handoffSpecJsonSchema } from './jsonSchema';
 export type { SpecArtifact, SpecArtifactChange } from './diff';
