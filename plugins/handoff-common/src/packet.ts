@@ -86,7 +86,7 @@ const artifactMarkdown: Record<SpecArtifact, (v: any) => string> = {
           )}${
             c.quality
               ? `\n\nQuality: ${Object.entries(c.quality)
-                  .map(([k, v]) => `${k} ${v}`)
+                  .map(([k, q]) => `${k} ${q}`)
                   .join(', ')}`
               : ''
           }`,
@@ -140,7 +140,7 @@ const artifactMarkdown: Record<SpecArtifact, (v: any) => string> = {
       `Operating owner: ${v.operatingOwner ?? 'not named'}`,
       `Support path: ${v.supportPath ?? 'not named'}`,
       ...Object.entries(v.raci ?? {}).map(
-        ([k, v]) => `${k}: ${[v].flat().join(', ')}`,
+        ([k, refs]) => `${k}: ${[refs].flat().join(', ')}`,
       ),
     ]),
 };
