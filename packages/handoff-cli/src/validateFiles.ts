@@ -1,15 +1,9 @@
+import { Command, CommanderError } from 'commander';
 import {
   formatSpecError,
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
 import fs from 'fs/promises';
-
-const usage = `Usage: handoff-spec validate <handoff.yaml> [more files ...]
-
-Validates each file against the handoff spec schema and prints one line per
-file, followed by each error with its path, line and column.
-Exit code: 0 when every file is valid, 1 when any is invalid, 2 when a file
-cannot be read or the command is used wrongly.`;
 
 type Output = { out: (line: string) => void; err: (line: string) => void };
 
@@ -61,7 +55,11 @@ export async function validateFiles(
   return invalid ? 1 : 0;
 }
 
-/** The command line entry point; resolves to the exit code. */
+/**
+ * The command line entry point; resolves to the exit code: 0 when every file
+ * is valid, 1 when any is invalid, 2 when a file cannot be read or the command
+ * is used wrongly.
+ */
 export async function main(
   args: string[],
   output: Output = {
@@ -69,14 +67,30 @@ export async function main(
     err: line => process.stderr.write(`${line}\n`),
   },
 ): Promise<number> {
-  const [command, ...files] = args;
-  if (command === '--help' || command === '-h' || command === 'help') {
-    output.out(usage);
-    return 0;
+  let code = 0;
+  const program = new Command('handoff-spec')
+    .description(
+      'Validates handoff.yaml files with the schema the portal uses.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: text => output.out(text.trimEnd()),
+      writeErr: text => output.err(text.trimEnd()),
+    });
+  program
+    .command('validate')
+    .description(
+      'Validates each file against the handoff spec schema and prints one line per file, followed by each error with its path, line and column.',
+    )
+    .argument('<files...>', 'the handoff.yaml files')
+    .action(async (files: string[]) => {
+      code = await validateFiles(files, output);
+    });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    return error.exitCode === 0 ? 0 : 2;
   }
-  if (command !== 'validate' || files.length === 0) {
-    output.err(usage);
-    return 2;
-  }
-  return validateFiles(files, output);
+  return code;
 }
