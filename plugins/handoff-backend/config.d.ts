@@ -9,6 +9,13 @@ export interface Config {
      * capability with high compliance risk needs, e.g. group:default/risk-and-compliance.
      */
     complianceApprovers?: string[];
+    /**
+     * Separation of duties (default true): whoever records a gated decision
+     * cannot be its only approver; when a decision needs both an accountable and
+     * a compliance approval they come from two different people, neither the
+     * recorder; whoever records a hand-off cannot accept it.
+     */
+    separationOfDuties?: boolean;
     scaffolder?: {
       /**
        * Where handoff:publish:local writes new capabilities (relative to the

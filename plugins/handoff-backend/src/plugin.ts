@@ -161,6 +161,8 @@ export const handoffPlugin = createBackendPlugin({
               complianceApprovers:
                 config.getOptionalStringArray('handoff.complianceApprovers') ??
                 [],
+              separationOfDuties:
+                config.getOptionalBoolean('handoff.separationOfDuties') ?? true,
             }),
           }),
         );

@@ -151,6 +151,10 @@ export type ApprovalResponse = {
   decision: string;
   role: ApprovalRole;
   approver: string;
+  /** Who the role pointed to when it was given: the accountable owner, or the compliance groups. */
+  roleRef?: string;
+  /** The spec version the approver saw. */
+  specVersion?: number;
   comment?: string;
   createdAt: string;
 };
@@ -160,7 +164,8 @@ export type TransferResponse = {
   entityRef: string;
   decisionSequence: number;
   toOwner: string;
-  status: 'pending' | 'accepted';
+  /** Cancelled when a later decision supersedes the hand-off that created it. */
+  status: 'pending' | 'accepted' | 'cancelled';
   acceptedBy?: string;
   acceptedAt?: string;
   createdAt: string;

@@ -28,8 +28,11 @@ const base = (
   checks: [],
   approvals: [],
   transferAccepted: false,
+  complianceApprovers: ['group:default/risk-and-compliance'],
   ...patch,
 });
+
+const COMPLIANCE = 'group:default/risk-and-compliance';
 
 const unmet = (input: GateInput) =>
   evaluateGate(input)
@@ -104,7 +107,11 @@ describe('evaluateGate', () => {
         base(spec, {
           checks: [{ name: 'drift-nightly', kind: 'drift', status: 'fail' }],
           approvals: [
-            { role: 'accountable', approver: 'user:default/margaret' },
+            {
+              role: 'accountable',
+              approver: 'user:default/margaret',
+              roleRef: 'user:default/margaret',
+            },
           ],
         }),
       ),
@@ -116,15 +123,24 @@ describe('evaluateGate', () => {
       base(spec, {
         checks: [{ name: 'drift-nightly', kind: 'drift', status: 'pass' }],
         approvals: [
-          { role: 'accountable', approver: 'user:default/margaret' },
-          { role: 'compliance', approver: 'user:default/margaret' },
+          {
+            role: 'accountable',
+            approver: 'user:default/margaret',
+            roleRef: 'user:default/margaret',
+          },
+          {
+            role: 'compliance',
+            approver: 'user:default/linus',
+            roleRef: COMPLIANCE,
+          },
         ],
+        recorder: 'user:default/ada',
       }),
     );
     expect(passing.met).toBe(true);
     expect(
       passing.requirements.find(r => r.id === 'approval-compliance')?.reason,
-    ).toBe('Approved by user:default/margaret');
+    ).toBe('Approved by user:default/linus');
   });
 
   it('requires data contracts with drift tolerances when data risk is high', () => {
@@ -163,7 +179,13 @@ describe('evaluateGate', () => {
       unmet(
         base(spec, {
           ownersResolve: { operatingOwner: false, supportPath: true },
-          approvals: [{ role: 'accountable', approver: 'user:default/ada' }],
+          approvals: [
+            {
+              role: 'accountable',
+              approver: 'user:default/ada',
+              roleRef: 'user:default/ada',
+            },
+          ],
         }),
       ),
     ).toEqual([
@@ -198,6 +220,117 @@ describe('evaluateGate', () => {
     ]);
     expect(
       evaluateGate(base(spec, { decision: 'operate', transferAccepted: true }))
+        .met,
+    ).toBe(true);
+  });
+});
+
+describe('approvals bound to who is accountable now, and separation of duties', () => {
+  const spec = example('fraud-scoring');
+  const accountable = {
+    role: 'accountable' as const,
+    approver: 'user:default/margaret',
+    roleRef: 'user:default/margaret',
+  };
+  const compliance = {
+    role: 'compliance' as const,
+    approver: 'user:default/linus',
+    roleRef: COMPLIANCE,
+  };
+  const gate = (patch: Partial<GateInput>) =>
+    evaluateGate(
+      base(spec, {
+        checks: [{ name: 'drift-nightly', kind: 'drift', status: 'pass' }],
+        approvals: [accountable, compliance],
+        recorder: 'user:default/ada',
+        ...patch,
+      }),
+    );
+
+  it('voids an approval when the accountable owner changes, in plain words', () => {
+    const changed: HandoffSpec = {
+      ...spec,
+      owners: {
+        ...spec.owners,
+        raci: { ...spec.owners?.raci, accountable: 'user:default/grace' },
+      },
+    };
+    expect(
+      unmet(base(changed, { approvals: [accountable, compliance] })),
+    ).toEqual([
+      'approval-accountable: Approval void: the accountable owner changed from user:default/margaret to user:default/grace. Approve again.',
+    ]);
+  });
+
+  it('voids a compliance approval when the approver groups change', () => {
+    expect(
+      unmet(
+        base(spec, {
+          approvals: [accountable, compliance],
+          complianceApprovers: ['group:default/legal'],
+        }),
+      ),
+    ).toEqual([
+      'approval-compliance: Approval void: the compliance approvers changed from group:default/risk-and-compliance to group:default/legal. Approve again.',
+    ]);
+  });
+
+  it('compares owner refs whatever their form', () => {
+    expect(
+      gate({
+        approvals: [{ ...accountable, roleRef: 'user:default/margaret' }],
+        spec: {
+          ...spec,
+          risk: { ...spec.risk, compliance: 'low' },
+          owners: {
+            ...spec.owners,
+            raci: { ...spec.owners?.raci, accountable: 'user:Margaret' },
+          },
+        },
+      }).met,
+    ).toBe(true);
+  });
+
+  it('refuses a recorder who is the only approver, and one person approving twice', () => {
+    expect(
+      gate({ recorder: 'user:default/margaret' }).requirements,
+    ).toContainEqual(
+      expect.objectContaining({
+        id: 'separation-of-duties',
+        met: false,
+        reason:
+          'Separation of duties: neither approver may be the person recording it',
+      }),
+    );
+    expect(
+      unmet(
+        base(
+          { ...spec, risk: { ...spec.risk, compliance: 'low' } },
+          {
+            checks: [{ name: 'drift-nightly', kind: 'drift', status: 'pass' }],
+            approvals: [accountable],
+            recorder: 'user:default/margaret',
+          },
+        ),
+      ),
+    ).toEqual([
+      'separation-of-duties: Separation of duties: whoever records the decision cannot be its only approver',
+    ]);
+    expect(
+      gate({
+        approvals: [
+          accountable,
+          { ...compliance, approver: accountable.approver },
+        ],
+      })
+        .requirements.filter(r => !r.met)
+        .map(r => `${r.id}: ${r.reason}`),
+    ).toEqual([
+      'separation-of-duties: Separation of duties: the accountable and the compliance approvals must come from two different people',
+    ]);
+    expect(gate({}).met).toBe(true);
+    expect(
+      gate({ recorder: 'user:default/margaret', separationOfDuties: false })
         .met,
     ).toBe(true);
   });

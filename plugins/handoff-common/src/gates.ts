@@ -1,5 +1,6 @@
 import type { Decision } from './lifecycle';
 import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
+import { normalizeOwnerRef } from './ownership';
 
 /**
  * Everything a gate is judged on, gathered by the backend at decision time.
@@ -16,11 +17,57 @@ export type GateInput = {
   ownersResolve: { operatingOwner: boolean; supportPath: boolean };
   /** The latest result of each check reported for the entity. */
   checks: Array<{ name: string; kind: string; status: 'pass' | 'fail' }>;
-  /** Approvals recorded for this decision at the current stage. */
-  approvals: Array<{ role: ApprovalRole; approver: string }>;
+  /**
+   * Approvals recorded for this decision at the current stage, each with the
+   * ref its role pointed to when it was given (the accountable owner, or the
+   * compliance approver groups).
+   */
+  approvals: Array<{ role: ApprovalRole; approver: string; roleRef?: string }>;
   /** Whether the pending ownership transfer has been accepted. */
   transferAccepted: boolean;
+  /** The groups whose members may give the compliance approval, as configured now. */
+  complianceApprovers?: string[];
+  /**
+   * Who would record the decision (the viewer, on a readiness page). With
+   * separation of duties on, their own approvals do not count for it.
+   */
+  recorder?: string;
+  /** Separation of duties (on unless configured off). */
+  separationOfDuties?: boolean;
 };
+
+/**
+ * Requirements no exception can waive: a person's approval, separation of
+ * duties, the receiving owner's acceptance. Exceptions waive artifacts and checks only.
+ *
+ * @public
+ */
+export const UNWAIVABLE_REQUIREMENTS = [
+  'approval-accountable',
+  'approval-compliance',
+  'separation-of-duties',
+  'transfer-accepted',
+];
+
+/**
+ * What an approval's role points to now: the accountable owner, or the
+ * compliance approver groups (normalised, sorted, comma-separated).
+ *
+ * @public
+ */
+export function approvalRoleRef(
+  role: ApprovalRole,
+  spec: HandoffSpec | undefined,
+  complianceApprovers: readonly string[] = [],
+): string | undefined {
+  if (role === 'accountable') {
+    const accountable = spec?.owners?.raci?.accountable;
+    return accountable ? normalizeOwnerRef(accountable) : undefined;
+  }
+  return complianceApprovers.length
+    ? [...complianceApprovers].map(normalizeOwnerRef).sort().join(',')
+    : undefined;
+}
 
 /** @public */
 export type ApprovalRole = 'accountable' | 'compliance';
@@ -254,30 +301,77 @@ function approvals(
   spec: HandoffSpec | undefined,
   input: GateInput,
 ): GateRequirement[] {
-  const has = (role: ApprovalRole) =>
-    input.approvals.find(a => a.role === role);
-  const accountable = spec?.owners?.raci?.accountable;
-  const out = [
-    req(
-      'approval-accountable',
-      `Approval by the accountable owner${
-        accountable ? ` (${accountable})` : ''
-      }`,
-      Boolean(has('accountable')),
-      accountable
-        ? 'Not approved yet'
-        : 'The spec names no accountable owner (owners.raci.accountable)',
-      `Approved by ${has('accountable')?.approver}`,
-    ),
-  ];
-  if (spec?.risk.compliance === 'high') {
+  const recorder = input.recorder && normalizeOwnerRef(input.recorder);
+  const sod = input.separationOfDuties !== false;
+  const roles: ApprovalRole[] =
+    spec?.risk.compliance === 'high'
+      ? ['accountable', 'compliance']
+      : ['accountable'];
+  /** The approval of a role that still holds, or why the recorded one does not. */
+  const judge = (role: ApprovalRole) => {
+    const now = approvalRoleRef(role, spec, input.complianceApprovers);
+    const given = input.approvals.filter(a => a.role === role);
+    const valid = given.find(a => a.roleRef && a.roleRef === now);
+    const voided = given.find(a => a.roleRef !== now);
+    return { now, valid, voided };
+  };
+  const voidReason = (role: ApprovalRole, was?: string, now?: string) =>
+    role === 'accountable'
+      ? `Approval void: the accountable owner changed from ${
+          was ?? 'someone not recorded'
+        } to ${now ?? 'nobody'}. Approve again.`
+      : `Approval void: the compliance approvers changed from ${
+          was ?? 'groups not recorded'
+        } to ${now ?? 'none'}. Approve again.`;
+  const out: GateRequirement[] = [];
+  const judged = roles.map(role => ({ role, ...judge(role) }));
+  for (const { role, now, valid, voided } of judged) {
+    const description =
+      role === 'accountable'
+        ? `Approval by the accountable owner${now ? ` (${now})` : ''}`
+        : 'Approval by a compliance approver (compliance risk is high)';
+    let reason = 'Not approved yet';
+    if (role === 'accountable' && !now) {
+      reason = 'The spec names no accountable owner (owners.raci.accountable)';
+    } else if (!valid && voided) {
+      reason = voidReason(role, voided.roleRef, now);
+    }
     out.push(
       req(
-        'approval-compliance',
-        'Approval by a compliance approver (compliance risk is high)',
-        Boolean(has('compliance')),
-        'Not approved yet',
-        `Approved by ${has('compliance')?.approver}`,
+        `approval-${role}`,
+        description,
+        Boolean(valid),
+        reason,
+        `Approved by ${valid?.approver}`,
+      ),
+    );
+  }
+  if (sod) {
+    const approvers = judged
+      .map(j => j.valid?.approver)
+      .filter((a): a is string => Boolean(a))
+      .map(normalizeOwnerRef);
+    const problems: string[] = [];
+    if (recorder && approvers.length && approvers.every(a => a === recorder)) {
+      problems.push('whoever records the decision cannot be its only approver');
+    }
+    if (roles.length > 1 && approvers.length > 1) {
+      if (new Set(approvers).size < approvers.length) {
+        problems.push(
+          'the accountable and the compliance approvals must come from two different people',
+        );
+      }
+      if (recorder && approvers.includes(recorder)) {
+        problems.push('neither approver may be the person recording it');
+      }
+    }
+    out.push(
+      req(
+        'separation-of-duties',
+        'Separation of duties: approved by someone other than whoever records the decision',
+        problems.length === 0,
+        `Separation of duties: ${problems.join('; ')}`,
+        'Approved by others than the recorder',
       ),
     );
   }

@@ -82,6 +82,7 @@ export function capabilityFixture(spec = readySpec, stage = 'pilot') {
         spec: { type: 'team', children: [] },
       }),
       entity('User', 'ada', { spec: { memberOf: ['data-science'] } }),
+      entity('User', 'alan', { spec: { memberOf: ['data-science'] } }),
       entity('User', 'grace', { spec: { memberOf: ['sre'] } }),
     ],
   });
@@ -97,6 +98,7 @@ export function capabilityFixture(spec = readySpec, stage = 'pilot') {
 /** Users and the groups they belong to, as the auth backend would resolve them. */
 export const memberships: Record<string, string[]> = {
   'user:default/ada': ['group:default/data-science'],
+  'user:default/alan': ['group:default/data-science'],
   'user:default/grace': ['group:default/sre'],
   'user:default/margaret': ['group:default/risk-and-compliance'],
 };

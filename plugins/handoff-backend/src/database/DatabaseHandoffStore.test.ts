@@ -150,7 +150,9 @@ describe.each(databases.eachSupportedId())(
       });
       expect(decision).not.toBe(false);
       const due = new Date('2026-11-01T00:00:00.000Z');
-      // The last migration down: reminders as they were stored before leases.
+      // Down to before the lease migration (and the one after it): reminders
+      // as they were stored before leases.
+      await knex.migrate.down({ directory });
       await knex.migrate.down({ directory });
       expect(
         await knex.schema.hasColumn('handoff_review_reminders', 'delivered'),
@@ -181,6 +183,7 @@ describe.each(databases.eachSupportedId())(
         now: new Date('2026-11-25T00:00:00.000Z'),
         leaseMs: 60_000,
       });
+      await knex.migrate.down({ directory });
       await knex.migrate.down({ directory });
       expect(
         (await knex('handoff_review_reminders').select('entity_ref')).map(

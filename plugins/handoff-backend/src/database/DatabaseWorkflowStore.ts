@@ -15,6 +15,7 @@ import {
   toCheck,
   toRecord,
   toTransfer,
+  TransferRow,
 } from './rows';
 
 /**
@@ -98,6 +99,29 @@ export class DatabaseWorkflowStore implements WorkflowStore {
           record,
           now,
         );
+        // A transfer belongs to the hand-off that created it: any later
+        // decision cancels one still pending.
+        const pending = await tx<TransferRow>('handoff_transfers').where({
+          entity_ref: decision.entityRef,
+          status: 'pending',
+        });
+        for (const open of pending) {
+          await tx('handoff_transfers')
+            .where({
+              entity_ref: decision.entityRef,
+              decision_sequence: open.decision_sequence,
+            })
+            .update({ status: 'cancelled' });
+          await this.audit(
+            tx,
+            decision.entityRef,
+            decision.actor,
+            'transfer:cancel',
+            toTransfer(open),
+            toTransfer({ ...open, status: 'cancelled' }),
+            now,
+          );
+        }
         if (decision.transferTo) {
           const transfer = {
             entity_ref: decision.entityRef,
@@ -155,6 +179,8 @@ export class DatabaseWorkflowStore implements WorkflowStore {
       decision: approval.decision,
       role: approval.role,
       approver: approval.approver,
+      role_ref: approval.roleRef ?? null,
+      spec_version: approval.specVersion ?? null,
       comment: approval.comment ?? null,
       created_at: now,
     };

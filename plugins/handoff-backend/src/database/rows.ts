@@ -159,6 +159,8 @@ export type ApprovalRow = {
   decision: string;
   role: string;
   approver: string;
+  role_ref?: string | null;
+  spec_version?: number | null;
   comment?: string | null;
   created_at: Date | string;
 };
@@ -170,6 +172,8 @@ export function toApproval(row: ApprovalRow): ApprovalResponse {
     decision: row.decision as ApprovalResponse['decision'],
     role: row.role as ApprovalResponse['role'],
     approver: row.approver,
+    roleRef: row.role_ref ?? undefined,
+    specVersion: row.spec_version ?? undefined,
     comment: row.comment ?? undefined,
     createdAt: toIso(row.created_at),
   };

@@ -33,6 +33,9 @@ export class CapabilityContexts {
       store: HandoffStore;
       catalog: CatalogService;
       auth: AuthService;
+      complianceApprovers: string[];
+      /** Separation of duties (handoff.separationOfDuties, on by default). */
+      separationOfDuties?: boolean;
     },
   ) {}
 
@@ -90,7 +93,12 @@ export class CapabilityContexts {
   }
 
   /** Everything a gate needs, for every decision the stage allows. */
-  async load(entity: Entity, credentials: BackstageCredentials) {
+  /** `recorder`: who would record a decision (the caller), for separation of duties. */
+  async load(
+    entity: Entity,
+    credentials: BackstageCredentials,
+    recorder?: string,
+  ) {
     const { entityRef, latest, sequence, stage } = await this.stage(entity);
     const spec = await this.spec(entity);
     const [checks, approvals, transfer, ownersResolve] = await Promise.all([
@@ -106,6 +114,9 @@ export class CapabilityContexts {
       ownersResolve,
       checks,
       approvals: approvals.filter(a => a.decision === decision),
+      complianceApprovers: this.deps.complianceApprovers,
+      recorder,
+      separationOfDuties: this.deps.separationOfDuties !== false,
       transferAccepted: Boolean(
         transfer &&
           latest?.decision === 'hand-off' &&

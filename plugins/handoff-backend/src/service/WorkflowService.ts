@@ -17,7 +17,12 @@ import {
   TRANSITIONS,
   allowedDecisions,
   evaluateGate,
+  REVIEW_CADENCE_DAYS,
+  RiskLevel,
+  UNWAIVABLE_REQUIREMENTS,
   actsFor,
+  approvalRoleRef,
+  daysBetween,
   documentRiskTier,
   firstReviewDate,
   isStage,
@@ -50,6 +55,8 @@ export class WorkflowService {
       auth: AuthService;
       userInfo: UserInfoService;
       complianceApprovers: string[];
+      /** Separation of duties (handoff.separationOfDuties, on by default). */
+      separationOfDuties?: boolean;
     },
   ) {
     this.contexts = new CapabilityContexts(deps);
@@ -76,7 +83,11 @@ export class WorkflowService {
     entity: Entity,
     credentials: BackstageCredentials,
   ): Promise<ReadinessSummary> {
-    const ctx = await this.contexts.load(entity, credentials);
+    // The gates are shown as they would judge the viewer recording a decision.
+    const viewer = this.deps.auth.isPrincipal(credentials, 'user')
+      ? credentials.principal.userEntityRef
+      : undefined;
+    const ctx = await this.contexts.load(entity, credentials, viewer);
     const base = summarizeReadiness(entity, ctx.latest);
     const firstSpec = ctx.spec.version
       ? await this.deps.store.getSpecVersion(ctx.entityRef, 1)
@@ -120,7 +131,11 @@ export class WorkflowService {
 
   /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
   async decide(entity: Entity, caller: Caller, request: DecisionRequest) {
-    const ctx = await this.contexts.load(entity, caller.credentials);
+    const ctx = await this.contexts.load(
+      entity,
+      caller.credentials,
+      caller.ref,
+    );
     if (request.expectedSequence !== ctx.sequence) {
       throw new ConflictError(
         `The capability changed since you looked: the latest decision is number ${ctx.sequence}, not ${request.expectedSequence}. Reload and decide again.`,
@@ -145,8 +160,20 @@ export class WorkflowService {
       );
     }
     const gate = evaluateGate(ctx.gateInput(request.decision));
+    const unmet = gate.requirements.filter(r => !r.met);
+    const sod = unmet.find(r => r.id === 'separation-of-duties');
+    if (sod) throw new NotAllowedError(sod.reason);
+    const unwaivable = unmet.filter(r =>
+      UNWAIVABLE_REQUIREMENTS.includes(r.id),
+    );
+    if (request.exception && unwaivable.length) {
+      throw new ConflictError(
+        `An exception waives artifacts and checks, never a person's approval or acceptance: ${unwaivable
+          .map(r => `${r.description} (${r.reason})`)
+          .join('; ')}`,
+      );
+    }
     if (!gate.met && !request.exception) {
-      const unmet = gate.requirements.filter(r => !r.met);
       throw new ConflictError(
         `The gate for ${request.decision} is not met: ${unmet
           .map(r => `${r.description} (${r.reason})`)
@@ -158,13 +185,10 @@ export class WorkflowService {
         'exception: the gate is met, so there is nothing to make an exception for',
       );
     }
-    const tier = riskTier(ctx.spec.spec?.risk);
-    const nextReviewAt = request.nextReviewAt
-      ? new Date(`${request.nextReviewAt}T00:00:00Z`)
-      : nextReviewDate(new Date(), tier);
-    if (nextReviewAt.getTime() <= Date.now()) {
-      throw new InputError('nextReviewAt: must be in the future');
-    }
+    const nextReviewAt = this.nextReview(
+      request,
+      riskTier(ctx.spec.spec?.risk),
+    );
     const transferTo =
       request.decision === 'hand-off'
         ? ctx.spec.spec?.owners?.operatingOwner
@@ -194,6 +218,32 @@ export class WorkflowService {
       );
     }
     return record;
+  }
+
+  /**
+   * The next review: the tier's cadence by default; a chosen date between
+   * tomorrow and the cadence, or later only as an exception with a justification.
+   */
+  private nextReview(request: DecisionRequest, tier: RiskLevel): Date {
+    const latest = nextReviewDate(new Date(), tier);
+    if (!request.nextReviewAt) return latest;
+    const chosen = new Date(`${request.nextReviewAt}T00:00:00Z`);
+    if (daysBetween(new Date(), chosen) < 0 || chosen.getTime() <= Date.now()) {
+      throw new InputError('nextReviewAt: must be tomorrow or later');
+    }
+    if (chosen.getTime() > latest.getTime() && !request.exception) {
+      throw new InputError(
+        `nextReviewAt: a ${tier}-risk capability is reviewed at least every ${
+          REVIEW_CADENCE_DAYS[tier]
+        } days (by ${latest
+          .toISOString()
+          .slice(
+            0,
+            10,
+          )}); a later date needs an exception with a justification`,
+      );
+    }
+    return chosen;
   }
 
   /** Records an approval by someone entitled to give it. */
@@ -230,6 +280,12 @@ export class WorkflowService {
       decision: request.decision,
       role: request.role,
       approver: caller.ref,
+      roleRef: approvalRoleRef(
+        request.role,
+        ctx.spec.spec,
+        this.deps.complianceApprovers,
+      ),
+      specVersion: ctx.spec.version?.version,
       comment: request.comment,
     });
     if (!approval) {
@@ -246,6 +302,23 @@ export class WorkflowService {
     const transfer = await this.deps.store.latestTransfer(entityRef);
     if (!transfer || transfer.status !== 'pending') {
       throw new ConflictError(`${entityRef} has no pending ownership transfer`);
+    }
+    const latest = await this.deps.store.latestDecision(entityRef);
+    if (
+      latest?.decision !== 'hand-off' ||
+      latest.sequence !== transfer.decisionSequence
+    ) {
+      throw new ConflictError(
+        `${entityRef} has no pending ownership transfer for its latest hand-off`,
+      );
+    }
+    if (
+      this.deps.separationOfDuties !== false &&
+      normalizeOwnerRef(latest.actor) === normalizeOwnerRef(caller.ref)
+    ) {
+      throw new NotAllowedError(
+        'Separation of duties: whoever recorded the hand-off cannot accept it on the receiving side',
+      );
     }
     if (!mayAcceptTransfer(transfer, [caller.ref, ...caller.ownership])) {
       throw new NotAllowedError(
@@ -311,13 +384,26 @@ export class WorkflowService {
     return record;
   }
 
+  /**
+   * Records a check result. A failing result belongs to its reporter: only the
+   * same reporter may supersede it.
+   */
   async recordCheck(
     entity: Entity,
     caller: Caller,
     request: CheckResultRequest,
   ) {
+    const entityRef = stringifyEntityRef(entity);
+    const previous = (await this.deps.store.latestChecks(entityRef)).find(
+      c => c.name === request.name,
+    );
+    if (previous?.status === 'fail' && previous.reporter !== caller.ref) {
+      throw new NotAllowedError(
+        `The failing check ${request.name} was reported by ${previous.reporter}; only ${previous.reporter} can post its next result`,
+      );
+    }
     return this.deps.store.addCheckResult({
-      entityRef: stringifyEntityRef(entity),
+      entityRef,
       ...request,
       reporter: caller.ref,
     });

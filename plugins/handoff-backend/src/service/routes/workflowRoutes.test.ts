@@ -198,7 +198,9 @@ describe.each(databases.eachSupportedId())(
         failingChecks: ['drift-weekly'],
         overdue: true,
       });
-      const blocked = await decide(server, 'ada', {
+      // Alan (data-science) records it: Ada approved, and separation of
+      // duties keeps the approver from being the only one behind it.
+      const blocked = await decide(server, 'alan', {
         decision: 'hand-off',
         rationale: 'Ready',
         expectedSequence: 1,
@@ -216,7 +218,7 @@ describe.each(databases.eachSupportedId())(
         })
         .expect(201);
 
-      const handOff = await decide(server, 'ada', {
+      const handOff = await decide(server, 'alan', {
         decision: 'hand-off',
         rationale: 'All gates met',
         expectedSequence: 1,
@@ -272,7 +274,7 @@ describe.each(databases.eachSupportedId())(
         ]),
       ).toEqual([
         [1, 'start-review', 'readiness-review', 'user:default/ada'],
-        [2, 'hand-off', 'handed-off', 'user:default/ada'],
+        [2, 'hand-off', 'handed-off', 'user:default/alan'],
         [3, 'operate', 'operating', 'user:default/grace'],
       ]);
 
@@ -341,7 +343,7 @@ describe.each(databases.eachSupportedId())(
         'Invalid body: exception.justification: must explain the exception in at least 20 characters',
       );
 
-      const exception = await decide(server, 'ada', {
+      const exception = await decide(server, 'alan', {
         decision: 'hand-off',
         rationale: 'Ship it',
         expectedSequence: 1,
@@ -357,6 +359,173 @@ describe.each(databases.eachSupportedId())(
       expect(
         exception.body.gate.requirements.find((r: any) => r.id === 'rollback'),
       ).toMatchObject({ met: false });
+    });
+
+    /** Start review as Ada, then approve hand-off as Ada (the accountable owner). */
+    async function approvedForHandOff(server: any) {
+      await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Pilot met WAPE',
+        expectedSequence: 0,
+      }).expect(201);
+      await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'hand-off', role: 'accountable' })
+        .expect(201);
+    }
+
+    it('keeps one person from walking a capability through its gates alone (separation of duties)', async () => {
+      const server = await start();
+      await approvedForHandOff(server);
+      // Ada approved; Ada may not also record the hand-off...
+      const alone = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'Mine to ship',
+        expectedSequence: 1,
+      });
+      expect(alone.status).toBe(403);
+      expect(alone.body.error.message).toBe(
+        'Separation of duties: whoever records the decision cannot be its only approver',
+      );
+      // ...nor waive it with an exception.
+      const waived = await decide(server, 'ada', {
+        decision: 'hand-off',
+        rationale: 'Mine to ship',
+        expectedSequence: 1,
+        exception: { justification: 'I am the accountable owner anyway' },
+      });
+      expect(waived.status).toBe(403);
+      // Her readiness page says so before she tries.
+      const mine = await request(server)
+        .get(`${path}/readiness/${ref}`)
+        .set('Authorization', as('ada'));
+      const gate = mine.body.gates.find((g: any) => g.decision === 'hand-off');
+      expect(gate.requirements).toContainEqual(
+        expect.objectContaining({ id: 'separation-of-duties', met: false }),
+      );
+      // Alan records it; Grace (SRE) accepts; Alan may not accept his own hand-off.
+      await decide(server, 'alan', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+      }).expect(201);
+      const selfAccept = await request(server)
+        .post(`${path}/transfer/${ref}/accept`)
+        .set('Authorization', as('alan'));
+      expect(selfAccept.status).toBe(403);
+    });
+
+    it('voids an approval when the accountable owner changes, and says so on the gate', async () => {
+      const server = await start();
+      await approvedForHandOff(server);
+      fixture.writeSpec(
+        readySpec.replace(
+          'raci: { accountable: user:default/ada }',
+          'raci: { accountable: user:default/margaret }',
+        ),
+      );
+      await request(server)
+        .post(`${path}/specs/${ref}/refresh`)
+        .set('Authorization', as('ada'))
+        .expect(200);
+      const readiness = await request(server).get(`${path}/readiness/${ref}`);
+      const gate = readiness.body.gates.find(
+        (g: any) => g.decision === 'hand-off',
+      );
+      expect(
+        gate.requirements.find((r: any) => r.id === 'approval-accountable'),
+      ).toMatchObject({
+        met: false,
+        reason:
+          'Approval void: the accountable owner changed from user:default/ada to user:default/margaret. Approve again.',
+      });
+      const handOff = await decide(server, 'alan', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+        specVersion: 2,
+      });
+      expect(handOff.status).toBe(409);
+      const excepted = await decide(server, 'alan', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+        exception: { justification: 'Margaret agreed in the hallway yesterday' },
+      });
+      expect(excepted.status).toBe(409);
+      expect(excepted.body.error.message).toMatch(
+        /^An exception waives artifacts and checks, never a person's approval/,
+      );
+    });
+
+    it('cancels a pending transfer when a later decision supersedes its hand-off', async () => {
+      const server = await start();
+      await approvedForHandOff(server);
+      await decide(server, 'alan', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+      }).expect(201);
+      await decide(server, 'ada', {
+        decision: 'stop',
+        rationale: 'Budget cut',
+        expectedSequence: 2,
+      }).expect(201);
+      const late = await request(server)
+        .post(`${path}/transfer/${ref}/accept`)
+        .set('Authorization', as('grace'));
+      expect(late.status).toBe(409);
+      const readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.body.transfer.status).toBe('cancelled');
+      const trail = await request(server).get(`${path}/audit?entityRef=component:default/forecast`);
+      expect(trail.body.items.map((e: any) => e.action)).toContain(
+        'transfer:cancel',
+      );
+    });
+
+    it('lets only the reporter of a failing check post its next result', async () => {
+      const server = await start();
+      await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', ci)
+        .send({ name: 'drift-weekly', kind: 'drift', status: 'fail' })
+        .expect(201);
+      const cleared = await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ name: 'drift-weekly', kind: 'drift', status: 'pass' });
+      expect(cleared.status).toBe(403);
+      expect(cleared.body.error.message).toBe(
+        'The failing check drift-weekly was reported by external:ci; only external:ci can post its next result',
+      );
+      await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', ci)
+        .send({ name: 'drift-weekly', kind: 'drift', status: 'pass' })
+        .expect(201);
+    });
+
+    it('keeps the next review within the risk tier’s cadence unless an exception says why', async () => {
+      const server = await start();
+      const far = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Pilot met WAPE',
+        expectedSequence: 0,
+        nextReviewAt: '2099-12-31',
+      });
+      expect(far.status).toBe(400);
+      expect(far.body.error.message).toMatch(
+        /^nextReviewAt: a medium-risk capability is reviewed at least every 90 days \(by \d{4}-\d{2}-\d{2}\); a later date needs an exception with a justification$/,
+      );
+      const past = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Pilot met WAPE',
+        expectedSequence: 0,
+        nextReviewAt: '2020-01-01',
+      });
+      expect(past.status).toBe(400);
+      expect(past.body.error.message).toMatch(/nextReviewAt: must be tomorrow or later/);
     });
 
     it('answers 400 with the field path, 404 and 401 for client mistakes, never 500', async () => {

@@ -8,6 +8,7 @@ import {
   ReadinessSummary,
   EXCEPTION_JUSTIFICATION_MIN_LENGTH,
   REVIEW_CADENCE_DAYS,
+  UNWAIVABLE_REQUIREMENTS,
 } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -46,6 +47,11 @@ export function DecisionDialog(props: {
 
   const gate: GateResult | undefined = gates.find(g => g.decision === decision);
   const needsException = Boolean(gate && !gate.met);
+  // Approvals, separation of duties and the receiving owner's acceptance are
+  // people's; no exception stands in for them.
+  const unwaivable = (gate?.requirements ?? []).filter(
+    r => !r.met && UNWAIVABLE_REQUIREMENTS.includes(r.id),
+  );
   const defaultDays = REVIEW_CADENCE_DAYS[readiness.riskTier ?? 'high'];
 
   const submit = async () => {
@@ -135,7 +141,13 @@ export function DecisionDialog(props: {
           value={nextReviewAt}
           onChange={e => setNextReviewAt(e.target.value)}
         />
-        {needsException && (
+        {unwaivable.length > 0 && (
+          <Alert severity="warning">
+            An exception cannot stand in for people:{' '}
+            {unwaivable.map(r => r.reason).join('; ')}
+          </Alert>
+        )}
+        {needsException && unwaivable.length === 0 && (
           <TextField
             fullWidth
             multiline
@@ -157,6 +169,7 @@ export function DecisionDialog(props: {
           disabled={
             !decision ||
             !rationale.trim() ||
+            unwaivable.length > 0 ||
             (needsException &&
               justification.trim().length <
                 EXCEPTION_JUSTIFICATION_MIN_LENGTH) ||

@@ -148,9 +148,16 @@ describe('ReadinessPanel', () => {
     expect(
       within(dialog).getByText('The gate is not met yet:'),
     ).toBeInTheDocument();
+    // The only unmet requirement is a person's approval: no exception can
+    // stand in for it, so none is offered.
     expect(
-      within(dialog).getByLabelText('Exception justification'),
+      within(dialog).getByText(
+        /An exception cannot stand in for people: Not approved yet/,
+      ),
     ).toBeInTheDocument();
+    expect(
+      within(dialog).queryByLabelText('Exception justification'),
+    ).not.toBeInTheDocument();
     expect(
       within(dialog).getByRole('button', { name: 'Record as exception' }),
     ).toBeDisabled();
