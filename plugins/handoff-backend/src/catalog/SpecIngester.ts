@@ -48,16 +48,16 @@ export class SpecIngester {
   /** Reads one entity's spec now. */
   async ingestEntity(
     entity: Entity,
-    signal?: AbortSignal,
+    options: { signal?: AbortSignal; readBy?: string } = {},
   ): Promise<IngestResult> {
-    const result = await this.readSpec(entity, signal);
+    const result = await this.readSpec(entity, options);
     await this.deps.projection?.projectEntity(entity);
     return result;
   }
 
   private async readSpec(
     entity: Entity,
-    signal?: AbortSignal,
+    { signal, readBy }: { signal?: AbortSignal; readBy?: string },
   ): Promise<IngestResult> {
     const { store, urlReader, integrations } = this.deps;
     const entityRef = stringifyEntityRef(entity);
@@ -95,6 +95,7 @@ export class SpecIngester {
       valid: validation.valid,
       errors: validation.errors,
       sourceLocation,
+      readBy,
       entityState: {
         etag: entity.metadata.etag,
         owner:
@@ -147,7 +148,7 @@ export class SpecIngester {
         if (signal?.aborted) break;
         totals.read += 1;
         try {
-          const result = await this.ingestEntity(entity, signal);
+          const result = await this.ingestEntity(entity, { signal });
           if (result.status === 'created') totals.created += 1;
           if (result.status === 'unreadable') totals.unreadable += 1;
         } catch (error) {

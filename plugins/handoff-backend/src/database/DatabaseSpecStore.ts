@@ -4,6 +4,7 @@ import { writeCapabilityState } from './capabilityState';
 import { SpecRead, SpecReadStatus, SpecStore } from './HandoffStore';
 import {
   SpecVersionRow,
+  appendAuditEntry,
   summaryColumns,
   toIso,
   toSpecSummary,
@@ -45,6 +46,25 @@ export class DatabaseSpecStore implements SpecStore {
             last_seen_at: now,
           };
           await tx('handoff_spec_versions').insert(row);
+          // Every new version is in the audit trail: source, hash, who read it.
+          await appendAuditEntry(tx, {
+            entityRef: read.entityRef,
+            actor: read.readBy ?? 'plugin:handoff',
+            action: 'spec:version',
+            before: latest
+              ? {
+                  version: Number(latest.version),
+                  contentHash: latest.content_hash,
+                }
+              : undefined,
+            after: {
+              version: row.version,
+              contentHash: row.content_hash,
+              sourceLocation: row.source_location,
+              valid: Boolean(row.valid),
+            },
+            at: now,
+          });
           await writeCapabilityState(tx, read.entityRef, now);
           return { version: toSpecVersion(row), created: true };
         });

@@ -8,6 +8,7 @@ import { writeCapabilityState } from './capabilityState';
 import { DecisionRecord, NewDecision, WorkflowStore } from './HandoffStore';
 import {
   AuditRow,
+  appendAuditEntry,
   DecisionRow,
   json,
   toApproval,
@@ -161,13 +162,13 @@ export class DatabaseWorkflowStore implements WorkflowStore {
     after: unknown,
     now: Date,
   ) {
-    await tx('handoff_audit_log').insert({
-      entity_ref: entityRef,
+    await appendAuditEntry(tx, {
+      entityRef,
       actor,
       action,
-      before: json(before),
-      after: json(after),
-      created_at: now,
+      before,
+      after,
+      at: now,
     });
   }
 

@@ -120,6 +120,8 @@ export type SpecRead = {
   errors: SpecError[];
   sourceLocation: string;
   entityState: SpecVersion['entityState'];
+  /** Who or what read it: a user's ref for a refresh, the plugin for the scheduled pass. */
+  readBy?: string;
 };
 
 /** The latest attempt to read an entity's spec. */

@@ -19,43 +19,46 @@ export async function writeCapabilityState(
   entityRef: string,
   now: Date = new Date(),
 ): Promise<void> {
-  const [decision, spec, firstSpec, checks, transfer] = await Promise.all([
-    db('handoff_decisions')
-      .where({ entity_ref: entityRef })
-      .orderBy('sequence', 'desc')
-      .first('to_stage', 'created_at', 'next_review_at'),
-    db('handoff_spec_versions')
-      .where({ entity_ref: entityRef })
-      .orderBy('version', 'desc')
-      .first('version', 'document'),
-    db('handoff_spec_versions')
-      .where({ entity_ref: entityRef })
-      .min('first_seen_at as first_seen')
-      .first(),
-    db('handoff_check_results as c')
-      .where('c.entity_ref', entityRef)
-      .where(
-        'c.id',
-        db('handoff_check_results as l')
-          .max('l.id')
-          .where('l.entity_ref', db.ref('c.entity_ref'))
-          .andWhere('l.name', db.ref('c.name')),
-      )
-      .select('c.status'),
-    db('handoff_transfers')
-      .where({ entity_ref: entityRef })
-      .orderBy('decision_sequence', 'desc')
-      .first('status'),
-  ]);
+  // One query after another: `db` is usually a transaction's one connection.
+  const decision = await db('handoff_decisions')
+    .where({ entity_ref: entityRef })
+    .orderBy('sequence', 'desc')
+    .first('to_stage', 'created_at', 'next_review_at');
+  const spec = await db('handoff_spec_versions')
+    .where({ entity_ref: entityRef })
+    .orderBy('version', 'desc')
+    .first('version', 'document');
+  const firstSpec = await db('handoff_spec_versions')
+    .where({ entity_ref: entityRef })
+    .min('first_seen_at as first_seen')
+    .first();
+  const checks = await db('handoff_check_results as c')
+    .where('c.entity_ref', entityRef)
+    .where(
+      'c.id',
+      db('handoff_check_results as l')
+        .max('l.id')
+        .where('l.entity_ref', db.ref('c.entity_ref'))
+        .andWhere('l.name', db.ref('c.name')),
+    )
+    .select('c.status');
+  const transfer = await db('handoff_transfers')
+    .where({ entity_ref: entityRef })
+    .orderBy('decision_sequence', 'desc')
+    .first('status');
   const document = spec?.document ? JSON.parse(spec.document) : undefined;
   const parsed = spec ? validateHandoffSpecObject(document) : undefined;
   const valid = parsed?.valid ? parsed.spec : undefined;
   // The risk profile decides the tier even when another part of the spec is invalid.
   const risk = riskProfileSchema.safeParse(document?.risk);
-  const missing = valid ? missingArtifacts(valid) : [];
+  // A stopped capability needs no hand-off artifacts and no review.
+  const stopped = decision?.to_stage === 'stopped';
+  const missing = valid && !stopped ? missingArtifacts(valid) : [];
   const operatingOwner = valid?.owners?.operatingOwner;
   let nextReviewAt: Date | null = null;
-  if (decision?.next_review_at) {
+  if (stopped) {
+    nextReviewAt = null;
+  } else if (decision?.next_review_at) {
     nextReviewAt = new Date(decision.next_review_at);
   } else if (!decision && firstSpec?.first_seen) {
     nextReviewAt = firstReviewDate(

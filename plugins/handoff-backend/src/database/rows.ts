@@ -7,6 +7,7 @@ import {
   Stage,
   TransferResponse,
 } from '@handoff/backstage-plugin-handoff-common';
+import { Knex } from 'knex';
 import { DecisionRecord } from './HandoffStore';
 
 /** Rows as the database hands them back, and their API shapes. */
@@ -199,4 +200,26 @@ export function toAuditEntry(row: AuditRow): AuditEntry {
     after: unjson(row.after),
     createdAt: toIso(row.created_at),
   };
+}
+
+/** Appends one row to the audit trail, inside the caller's transaction. */
+export async function appendAuditEntry(
+  tx: Knex,
+  entry: {
+    entityRef: string;
+    actor: string;
+    action: string;
+    before?: unknown;
+    after?: unknown;
+    at: Date;
+  },
+) {
+  await tx('handoff_audit_log').insert({
+    entity_ref: entry.entityRef,
+    actor: entry.actor,
+    action: entry.action,
+    before: json(entry.before),
+    after: json(entry.after),
+    created_at: entry.at,
+  });
 }

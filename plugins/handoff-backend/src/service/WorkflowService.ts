@@ -189,9 +189,10 @@ export class WorkflowService {
       request,
       riskTier(ctx.spec.spec?.risk),
     );
+    const operatingOwner = ctx.spec.spec?.owners?.operatingOwner;
     const transferTo =
-      request.decision === 'hand-off'
-        ? ctx.spec.spec?.owners?.operatingOwner
+      request.decision === 'hand-off' && operatingOwner
+        ? normalizeOwnerRef(operatingOwner)
         : undefined;
     if (request.decision === 'hand-off' && !transferTo) {
       throw new ConflictError(
@@ -205,7 +206,9 @@ export class WorkflowService {
       toStage: TRANSITIONS[request.decision].to,
       actor: caller.ref,
       rationale: request.rationale,
-      nextReviewAt: nextReviewAt.toISOString(),
+      // A stopped capability is not reviewed again.
+      nextReviewAt:
+        request.decision === 'stop' ? undefined : nextReviewAt.toISOString(),
       specVersion: ctx.spec.version?.version,
       gate,
       exceptionJustification: request.exception?.justification,

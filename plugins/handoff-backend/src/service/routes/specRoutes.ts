@@ -82,13 +82,13 @@ export function specRoutes(
   });
 
   router.post('/specs/:kind/:namespace/:name/refresh', async (req, res) => {
-    const { entity, entityRef } = await writeContext(
+    const { entity, entityRef, caller } = await writeContext(
       req,
       undefined,
       handoffSpecRefreshPermission,
     );
     const result = await audited(req, 'spec-refresh', { entityRef }, () =>
-      ingester.ingestEntity(entity),
+      ingester.ingestEntity(entity, { readBy: caller.ref }),
     );
     const body: SpecRefreshResponse =
       result.status === 'unreadable'

@@ -282,6 +282,7 @@ describe.each(databases.eachSupportedId())(
         `${path}/audit?entityRef=component:default/forecast`,
       );
       expect(trail.body.items.map((e: any) => e.action).reverse()).toEqual([
+        'spec:version',
         'decision:start-review',
         'approval:hand-off',
         'check:fail',
@@ -291,6 +292,18 @@ describe.each(databases.eachSupportedId())(
         'transfer:accept',
         'decision:operate',
       ]);
+      // The spec version Ada read is in the trail with its source and hash.
+      expect(
+        trail.body.items.find((e: any) => e.action === 'spec:version'),
+      ).toMatchObject({
+        actor: 'user:default/ada',
+        after: {
+          version: 1,
+          contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          sourceLocation: expect.stringMatching(/^file:.*handoff\.yaml$/),
+          valid: true,
+        },
+      });
       const acceptEntry = trail.body.items.find(
         (e: any) => e.action === 'transfer:accept',
       );
@@ -307,7 +320,7 @@ describe.each(databases.eachSupportedId())(
       expect(csv.headers['content-type']).toMatch(/text\/csv/);
       const lines = csv.text.trim().split('\n');
       expect(lines[0]).toBe('id,createdAt,entityRef,actor,action,before,after');
-      expect(lines).toHaveLength(9);
+      expect(lines).toHaveLength(10);
       expect(lines[1]).toMatch(
         /component:default\/forecast,user:default\/grace,decision:operate,/,
       );
@@ -451,7 +464,9 @@ describe.each(databases.eachSupportedId())(
         decision: 'hand-off',
         rationale: 'Ready',
         expectedSequence: 1,
-        exception: { justification: 'Margaret agreed in the hallway yesterday' },
+        exception: {
+          justification: 'Margaret agreed in the hallway yesterday',
+        },
       });
       expect(excepted.status).toBe(409);
       expect(excepted.body.error.message).toMatch(
@@ -478,7 +493,9 @@ describe.each(databases.eachSupportedId())(
       expect(late.status).toBe(409);
       const readiness = await request(server).get(`${path}/readiness/${ref}`);
       expect(readiness.body.transfer.status).toBe('cancelled');
-      const trail = await request(server).get(`${path}/audit?entityRef=component:default/forecast`);
+      const trail = await request(server).get(
+        `${path}/audit?entityRef=component:default/forecast`,
+      );
       expect(trail.body.items.map((e: any) => e.action)).toContain(
         'transfer:cancel',
       );
@@ -525,7 +542,9 @@ describe.each(databases.eachSupportedId())(
         nextReviewAt: '2020-01-01',
       });
       expect(past.status).toBe(400);
-      expect(past.body.error.message).toMatch(/nextReviewAt: must be tomorrow or later/);
+      expect(past.body.error.message).toMatch(
+        /nextReviewAt: must be tomorrow or later/,
+      );
     });
 
     it('answers 400 with the field path, 404 and 401 for client mistakes, never 500', async () => {

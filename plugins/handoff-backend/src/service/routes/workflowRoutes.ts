@@ -200,7 +200,7 @@ export function workflowRoutes(
       { entityRef },
       async () => {
         await workflow.assertRegistrable(entity);
-        await deps.ingester.ingestEntity(entity);
+        await deps.ingester.ingestEntity(entity, { readBy: caller.ref });
         return workflow.register(entity, caller);
       },
     );
