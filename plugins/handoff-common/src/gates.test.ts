@@ -143,22 +143,32 @@ describe('evaluateGate', () => {
     ).toBe('Approved by user:default/linus');
   });
 
-  it('requires data contracts with drift tolerances when data risk is high', () => {
+  it('requires a drift tolerance (or a reason to be exempt) on every field when data risk is high', () => {
     const spec = example('churn-model');
-    const noDrift: HandoffSpec = {
+    const without = (...names: string[]): HandoffSpec => ({
       ...spec,
       dataContracts: spec.dataContracts!.map(c => ({
         ...c,
         fields: Object.fromEntries(
           Object.entries(c.fields).map(([k, f]) => [
             k,
-            { ...f, driftTolerance: undefined },
+            names.includes(k) ? { ...f, driftTolerance: undefined } : f,
           ]),
         ),
       })),
-    };
+    });
+    // One tolerance missing on one of several fields is enough to fail, by name.
+    expect(unmet(base(without('plan'), { decision: 'start-review' }))).toEqual([
+      'data-contracts: No drift tolerance (or driftExempt reason) on: subscriber-activity.plan',
+    ]);
+    const noDrift = without(
+      'tenure_months',
+      'monthly_spend',
+      'plan',
+      'last_login',
+    );
     expect(unmet(base(noDrift, { decision: 'start-review' }))).toEqual([
-      'data-contracts: No drift tolerance in: subscriber-activity',
+      'data-contracts: No drift tolerance (or driftExempt reason) on: subscriber-activity.tenure_months, subscriber-activity.monthly_spend, subscriber-activity.plan, subscriber-activity.last_login',
     ]);
     expect(
       unmet(

@@ -164,19 +164,22 @@ function reviewArtifacts(spec: HandoffSpec | undefined): GateRequirement[] {
   ];
   if (atLeast(risk?.data, 'medium')) {
     const contracts = spec?.dataContracts ?? [];
-    const withoutDrift = contracts.filter(
-      c => !Object.values(c.fields).some(f => f.driftTolerance),
+    // Every field carries a tolerance, or says why it needs none.
+    const withoutDrift = contracts.flatMap(c =>
+      Object.entries(c.fields)
+        .filter(([, f]) => !f.driftTolerance && !f.driftExempt)
+        .map(([name]) => `${c.name}.${name}`),
     );
     out.push(
       req(
         'data-contracts',
-        `Data contracts with drift tolerances (data risk is ${risk?.data})`,
+        `Data contracts with a drift tolerance on every field (data risk is ${risk?.data})`,
         contracts.length > 0 && withoutDrift.length === 0,
         contracts.length === 0
           ? 'The spec has no data contract'
-          : `No drift tolerance in: ${withoutDrift
-              .map(c => c.name)
-              .join(', ')}`,
+          : `No drift tolerance (or driftExempt reason) on: ${withoutDrift.join(
+              ', ',
+            )}`,
       ),
       req(
         'data-quality',

@@ -112,10 +112,17 @@ export const dataFieldSchema = z
     /** Allowed values, for `type: enum`. */
     values: z.array(text).min(1, 'must list at least one value').optional(),
     driftTolerance: driftToleranceSchema.optional(),
+    /** Why this field needs no drift tolerance (an identifier, say). */
+    driftExempt: text.optional(),
   })
   .refine(f => f.type !== 'enum' || f.values !== undefined, {
     message: 'an enum field must list its allowed values',
     path: ['values'],
+  })
+  .refine(f => !(f.driftTolerance && f.driftExempt), {
+    message:
+      'a field has either a drift tolerance or a reason to be exempt, not both',
+    path: ['driftExempt'],
   });
 
 const fraction = z
