@@ -153,6 +153,8 @@ export const handoffPlugin = createBackendPlugin({
             store,
             ingester,
             portfolio: new PortfolioAudit(await deps.database.getClient()),
+            notifications: deps.notifications,
+            logger,
             workflow: new WorkflowService({
               store,
               catalog: deps.catalog,

@@ -31,8 +31,13 @@ export type ReadinessSummary = {
   gates?: GateResult[];
   /** The ownership transfer of the latest hand-off, if any. */
   transfer?: TransferResponse;
-  /** Checks whose latest result fails: the capability is flagged for review. */
+  /** Checks whose latest result fails. */
   failingChecks?: string[];
+  /**
+   * Drift or schema checks whose latest result fails: a review is required and
+   * every gated decision waits until the reporter posts a passing result.
+   */
+  reviewRequired?: string[];
   /** From the latest valid spec. */
   operatingOwner?: string;
   supportPath?: string;

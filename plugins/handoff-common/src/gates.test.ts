@@ -117,6 +117,7 @@ describe('evaluateGate', () => {
       ),
     ).toEqual([
       'checks: Failing: drift-nightly',
+      'review-required: Review required: drift-nightly failed; a passing result from its reporter clears it',
       'approval-compliance: Not approved yet',
     ]);
     const passing = evaluateGate(

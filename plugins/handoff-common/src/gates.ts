@@ -43,6 +43,7 @@ export type GateInput = {
  * @public
  */
 export const UNWAIVABLE_REQUIREMENTS = [
+  'review-required',
   'approval-accountable',
   'approval-compliance',
   'separation-of-duties',
@@ -287,6 +288,33 @@ function handOffArtifacts(
   return out;
 }
 
+/**
+ * The drift and schema checks whose latest result fails: while there is one,
+ * the capability needs a review and every gated decision waits.
+ *
+ * @public
+ */
+export function reviewRequiredBy(
+  checks: ReadonlyArray<{ name: string; kind: string; status: string }>,
+): string[] {
+  return checks
+    .filter(c => c.status === 'fail' && ['drift', 'schema'].includes(c.kind))
+    .map(c => c.name);
+}
+
+function noBreach(input: GateInput): GateRequirement {
+  const breached = reviewRequiredBy(input.checks);
+  return req(
+    'review-required',
+    'No drift or schema breach waiting for review',
+    breached.length === 0,
+    `Review required: ${breached.join(
+      ', ',
+    )} failed; a passing result from its reporter clears it`,
+    'No breach',
+  );
+}
+
 function checksPass(input: GateInput): GateRequirement {
   const failing = input.checks.filter(c => c.status === 'fail');
   return req(
@@ -412,7 +440,12 @@ export function evaluateGate(input: GateInput): GateResult {
       );
       break;
     case 'start-review':
-      requirements.push(specValid, ...reviewArtifacts(spec), checksPass(input));
+      requirements.push(
+        specValid,
+        ...reviewArtifacts(spec),
+        checksPass(input),
+        noBreach(input),
+      );
       break;
     case 'hand-off':
       requirements.push(
@@ -420,6 +453,7 @@ export function evaluateGate(input: GateInput): GateResult {
         ...reviewArtifacts(spec),
         ...handOffArtifacts(spec, input),
         checksPass(input),
+        noBreach(input),
         ...approvals(spec, input),
       );
       break;
@@ -432,6 +466,7 @@ export function evaluateGate(input: GateInput): GateResult {
           'The ownership transfer is still pending',
         ),
         checksPass(input),
+        noBreach(input),
       );
       break;
     default:

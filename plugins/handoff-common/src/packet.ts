@@ -185,6 +185,13 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
             `Ownership transfer to ${readiness.transfer.toOwner}: ${readiness.transfer.status}`,
           ]
         : []),
+      ...((readiness.reviewRequired ?? []).length
+        ? [
+            `**Review required**: ${readiness.reviewRequired!.join(
+              ', ',
+            )} failed; gated decisions wait for a passing result`,
+          ]
+        : []),
       ...((readiness.failingChecks ?? []).length
         ? [`Failing checks: ${readiness.failingChecks!.join(', ')}`]
         : []),

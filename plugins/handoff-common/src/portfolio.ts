@@ -29,6 +29,7 @@ export const PORTFOLIO_GAPS = [
   'operating-owner-differs',
   'missing-artifacts',
   'failing-checks',
+  'review-required',
   'pending-transfer',
 ] as const;
 
@@ -43,6 +44,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'operating-owner-differs': 'Operating owner differs after hand-off',
   'missing-artifacts': 'Artifacts missing for hand-off',
   'failing-checks': 'Failing checks',
+  'review-required': 'Review required (drift or schema breach)',
   'pending-transfer': 'Hand-off not accepted',
 };
 

@@ -150,10 +150,16 @@ describe.each(databases.eachSupportedId())(
       });
       expect(decision).not.toBe(false);
       const due = new Date('2026-11-01T00:00:00.000Z');
-      // Down to before the lease migration (and the one after it): reminders
-      // as they were stored before leases.
-      await knex.migrate.down({ directory });
-      await knex.migrate.down({ directory });
+      // Down to before the lease migration: reminders as they were stored
+      // before leases.
+      const downToBeforeLeases = async () => {
+        while (
+          await knex.schema.hasColumn('handoff_review_reminders', 'delivered')
+        ) {
+          await knex.migrate.down({ directory });
+        }
+      };
+      await downToBeforeLeases();
       expect(
         await knex.schema.hasColumn('handoff_review_reminders', 'delivered'),
       ).toBe(false);
@@ -183,8 +189,7 @@ describe.each(databases.eachSupportedId())(
         now: new Date('2026-11-25T00:00:00.000Z'),
         leaseMs: 60_000,
       });
-      await knex.migrate.down({ directory });
-      await knex.migrate.down({ directory });
+      await downToBeforeLeases();
       expect(
         (await knex('handoff_review_reminders').select('entity_ref')).map(
           (r: { entity_ref: string }) => r.entity_ref,

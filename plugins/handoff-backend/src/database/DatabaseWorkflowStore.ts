@@ -8,6 +8,7 @@ import { writeCapabilityState } from './capabilityState';
 import { DecisionRecord, NewDecision, WorkflowStore } from './HandoffStore';
 import {
   AuditRow,
+  CheckRow,
   appendAuditEntry,
   DecisionRow,
   json,
@@ -312,6 +313,28 @@ export class DatabaseWorkflowStore implements WorkflowStore {
       .orderBy('c.name')
       .select('c.*');
     return rows.map(toCheck);
+  }
+
+  async latestChecksOf(entityRefs: string[]) {
+    const result = new Map<string, CheckResultResponse[]>();
+    if (entityRefs.length === 0) return result;
+    const rows: CheckRow[] = await this.db('handoff_check_results as c')
+      .whereIn('c.entity_ref', entityRefs)
+      .where(
+        'c.id',
+        this.db('handoff_check_results as l')
+          .max('l.id')
+          .where('l.entity_ref', this.db.ref('c.entity_ref'))
+          .andWhere('l.name', this.db.ref('c.name')),
+      )
+      .orderBy('c.name')
+      .select('c.*');
+    for (const row of rows) {
+      const list = result.get(row.entity_ref) ?? [];
+      list.push(toCheck(row));
+      result.set(row.entity_ref, list);
+    }
+    return result;
   }
 
   async listChecks(entityRef: string, limit: number) {

@@ -64,6 +64,10 @@ export interface WorkflowStore {
   ): Promise<CheckResultResponse>;
   /** The latest result of each named check. */
   latestChecks(entityRef: string): Promise<CheckResultResponse[]>;
+  /** For many entities at once: the latest result of each named check. */
+  latestChecksOf(
+    entityRefs: string[],
+  ): Promise<Map<string, CheckResultResponse[]>>;
   listChecks(entityRef: string, limit: number): Promise<CheckResultResponse[]>;
   listAudit(query: {
     entityRef?: string;

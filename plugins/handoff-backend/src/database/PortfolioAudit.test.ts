@@ -96,7 +96,7 @@ describe.each(databases.eachSupportedId())(
           'medium',
           'valid',
           true,
-          ['failing-checks', 'pending-transfer'],
+          ['failing-checks', 'review-required', 'pending-transfer'],
         ],
       ]);
       const churn = page.items[1];
@@ -211,6 +211,7 @@ describe.each(databases.eachSupportedId())(
           'operating-owner-differs': 1,
           'missing-artifacts': 0,
           'failing-checks': 0,
+          'review-required': 0,
           'pending-transfer': 0,
         },
       });
@@ -246,6 +247,7 @@ describe.each(databases.eachSupportedId())(
           'operating-owner-differs': 1,
           'missing-artifacts': 0,
           'failing-checks': 0,
+          'review-required': 0,
           'pending-transfer': 0,
         },
         invalidSpecs: 0,

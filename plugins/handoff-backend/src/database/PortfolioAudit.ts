@@ -40,6 +40,8 @@ function gapSql(gap: PortfolioGap, now: Date): [string, Knex.RawBinding[]] {
       return ['e.missing_artifact_count > 0', []];
     case 'failing-checks':
       return ['e.failing_checks > 0', []];
+    case 'review-required':
+      return ['e.review_required = ?', [true]];
     case 'pending-transfer':
       return ['e.pending_transfer = ?', [true]];
     default:

@@ -11,6 +11,7 @@ const STATE_COLUMNS = [
   'missing_artifact_count',
   'failing_checks',
   'pending_transfer',
+  'review_required',
 ];
 
 /** SQLite limits the variables of one statement; chunks stay well below. */

@@ -1,5 +1,6 @@
 import {
   firstReviewDate,
+  reviewRequiredBy,
   missingArtifacts,
   normalizeOwnerRef,
   riskProfileSchema,
@@ -41,7 +42,7 @@ export async function writeCapabilityState(
         .where('l.entity_ref', db.ref('c.entity_ref'))
         .andWhere('l.name', db.ref('c.name')),
     )
-    .select('c.status');
+    .select('c.status', 'c.kind', 'c.name');
   const transfer = await db('handoff_transfers')
     .where({ entity_ref: entityRef })
     .orderBy('decision_sequence', 'desc')
@@ -79,6 +80,7 @@ export async function writeCapabilityState(
     missing_artifact_count: missing.length,
     failing_checks: checks.filter((c: any) => c.status === 'fail').length,
     pending_transfer: transfer?.status === 'pending',
+    review_required: !stopped && reviewRequiredBy(checks).length > 0,
     updated_at: now,
   };
   await db('handoff_capability_state')

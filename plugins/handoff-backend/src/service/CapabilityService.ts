@@ -13,6 +13,7 @@ import {
   HandoffPacket,
   SpecDiffResponse,
   diffSpecArtifacts,
+  reviewRequiredBy,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { WorkflowService } from './WorkflowService';
@@ -77,13 +78,17 @@ export class CapabilityService {
           },
       { credentials: await catalogCredentials(auth, credentials) },
     );
-    const latest = await store.latestDecisions(
-      page.items.map(e => stringifyEntityRef(e)),
-    );
+    const refs = page.items.map(e => stringifyEntityRef(e));
+    const latest = await store.latestDecisions(refs);
+    const checks = await store.latestChecksOf(refs);
     return {
-      items: page.items.map(e =>
-        summarizeReadiness(e, latest.get(stringifyEntityRef(e))),
-      ),
+      items: page.items.map(e => {
+        const ref = stringifyEntityRef(e);
+        return {
+          ...summarizeReadiness(e, latest.get(ref)),
+          reviewRequired: reviewRequiredBy(checks.get(ref) ?? []),
+        };
+      }),
       totalItems: page.totalItems,
       ...(page.pageInfo.nextCursor && { nextCursor: page.pageInfo.nextCursor }),
     };

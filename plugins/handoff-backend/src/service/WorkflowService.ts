@@ -9,9 +9,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  ANNOTATION_HANDOFF_STAGE,
   ApprovalRequest,
-  CheckResultRequest,
   DecisionRequest,
   ReadinessSummary,
   TRANSITIONS,
@@ -23,9 +21,8 @@ import {
   actsFor,
   approvalRoleRef,
   daysBetween,
-  documentRiskTier,
+  reviewRequiredBy,
   firstReviewDate,
-  isStage,
   mayAcceptTransfer,
   nextReviewDate,
   normalizeOwnerRef,
@@ -108,13 +105,9 @@ export class WorkflowService {
       stage: ctx.stage,
       nextReviewAt,
       overdue: Boolean(
-        failingChecks.some(name =>
-          ['drift', 'schema'].includes(
-            ctx.checks.find(c => c.name === name)!.kind,
-          ),
-        ) ||
-          (nextReviewAt && new Date(nextReviewAt).getTime() < Date.now()),
+        nextReviewAt && new Date(nextReviewAt).getTime() < Date.now(),
       ),
+      reviewRequired: reviewRequiredBy(ctx.checks),
       sequence: ctx.sequence,
       specVersion: ctx.spec.version?.version,
       specValid: ctx.spec.state === 'valid',
@@ -339,76 +332,5 @@ export class WorkflowService {
       );
     }
     return accepted;
-  }
-
-  /**
-   * Refuses to register an entity that already has a readiness history: a
-   * recorded decision, or a stage it was registered at other than proposed.
-   */
-  async assertRegistrable(entity: Entity) {
-    const entityRef = stringifyEntityRef(entity);
-    const latest = await this.deps.store.latestDecision(entityRef);
-    if (latest) {
-      throw new ConflictError(
-        `${entityRef} already has a readiness history (stage ${latest.toStage}); registering it again would reset it`,
-      );
-    }
-    const annotated = entity.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE];
-    if (isStage(annotated) && annotated !== 'proposed') {
-      throw new ConflictError(
-        `${entityRef} is already a capability at stage ${annotated}; registering it again would reset it`,
-      );
-    }
-  }
-
-  /**
-   * Records a new capability's first state: proposed, with its first review
-   * date from the risk profile of its stored spec (never from the request).
-   */
-  async register(entity: Entity, caller: Caller) {
-    const entityRef = stringifyEntityRef(entity);
-    const spec = await this.contexts.spec(entity);
-    const record = await this.deps.store.appendDecision({
-      entityRef,
-      decision: 'register',
-      toStage: 'proposed',
-      actor: caller.ref,
-      rationale: 'Created from the New capability template',
-      nextReviewAt: nextReviewDate(
-        new Date(),
-        documentRiskTier(spec.version?.document),
-      ).toISOString(),
-      specVersion: spec.version?.version,
-      expectedSequence: 0,
-    });
-    if (!record) {
-      throw new ConflictError(`${entityRef} already has recorded decisions`);
-    }
-    return record;
-  }
-
-  /**
-   * Records a check result. A failing result belongs to its reporter: only the
-   * same reporter may supersede it.
-   */
-  async recordCheck(
-    entity: Entity,
-    caller: Caller,
-    request: CheckResultRequest,
-  ) {
-    const entityRef = stringifyEntityRef(entity);
-    const previous = (await this.deps.store.latestChecks(entityRef)).find(
-      c => c.name === request.name,
-    );
-    if (previous?.status === 'fail' && previous.reporter !== caller.ref) {
-      throw new NotAllowedError(
-        `The failing check ${request.name} was reported by ${previous.reporter}; only ${previous.reporter} can post its next result`,
-      );
-    }
-    return this.deps.store.addCheckResult({
-      entityRef,
-      ...request,
-      reporter: caller.ref,
-    });
   }
 }

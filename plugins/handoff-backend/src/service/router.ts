@@ -2,8 +2,10 @@ import {
   AuditorService,
   AuthService,
   HttpAuthService,
+  LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -11,6 +13,9 @@ import { PortfolioAudit } from '../database/PortfolioAudit';
 import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityService } from './CapabilityService';
+import { CapabilityContexts } from './CapabilityContexts';
+import { CheckService } from './CheckService';
+import { RegistrationService } from './RegistrationService';
 import { httpHelpers } from './http';
 import { auditTrailRoutes } from './routes/auditTrailRoutes';
 import { portfolioRoutes } from './routes/portfolioRoutes';
@@ -28,6 +33,9 @@ export type RouterOptions = {
   ingester: SpecIngester;
   workflow: WorkflowService;
   portfolio: PortfolioAudit;
+  /** Tells owners of a new drift or schema breach. */
+  notifications?: NotificationService;
+  logger?: LoggerService;
 };
 
 /**
@@ -42,11 +50,24 @@ export async function createRouter(
   router.use(express.json());
   const http = httpHelpers(options);
   const capabilities = new CapabilityService(options);
+  const checks = new CheckService(options);
+  const registrations = new RegistrationService({
+    store: options.store,
+    contexts: new CapabilityContexts({
+      ...options,
+      complianceApprovers: [],
+    }),
+  });
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  workflowRoutes(router, http, { ...options, capabilities });
+  workflowRoutes(router, http, {
+    ...options,
+    capabilities,
+    checks,
+    registrations,
+  });
   specRoutes(router, http, { ...options, capabilities });
   portfolioRoutes(router, http, options);
   auditTrailRoutes(router, http, options);

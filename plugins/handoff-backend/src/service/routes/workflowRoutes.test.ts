@@ -7,6 +7,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { handoffPlugin } from '../../plugin';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import fsPromises from 'fs/promises';
 import {
   capabilityFixture,
@@ -194,9 +196,11 @@ describe.each(databases.eachSupportedId())(
       expect(failing.status).toBe(201);
       expect(failing.body.reporter).toBe('external:ci');
       readiness = await request(server).get(`${path}/readiness/${ref}`);
+      // One state: review required, not an overdue review.
       expect(readiness.body).toMatchObject({
         failingChecks: ['drift-weekly'],
-        overdue: true,
+        reviewRequired: ['drift-weekly'],
+        overdue: false,
       });
       // Alan (data-science) records it: Ada approved, and separation of
       // duties keeps the approver from being the only one behind it.
@@ -499,6 +503,66 @@ describe.each(databases.eachSupportedId())(
       expect(trail.body.items.map((e: any) => e.action)).toContain(
         'transfer:cancel',
       );
+    });
+
+    it('treats a drift breach as one state: gated decisions wait, every view shows it, the owner hears once', async () => {
+      const send = jest.fn();
+      const server = await start(undefined, [
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({ send }),
+        }),
+      ]);
+      const post = (status: 'pass' | 'fail') =>
+        request(server)
+          .post(`${path}/checks/${ref}`)
+          .set('Authorization', ci)
+          .send({ name: 'drift-weekly', kind: 'drift', status })
+          .expect(201);
+      await post('fail');
+      await post('fail');
+      // One breach, one notification to the owner.
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(send.mock.calls[0][0]).toMatchObject({
+        recipients: { type: 'entity', entityRef: 'group:default/data-science' },
+        payload: { title: expect.stringMatching(/^Review required: /) },
+      });
+      const readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.body.reviewRequired).toEqual(['drift-weekly']);
+      const list = await request(server).get(`${path}/capabilities`);
+      expect(list.body.items[0].reviewRequired).toEqual(['drift-weekly']);
+      const audit = await request(server).get(
+        `${path}/portfolio?gap=review-required`,
+      );
+      expect(audit.body.items.map((r: any) => r.entityRef)).toEqual([
+        'component:default/forecast',
+      ]);
+      // No exception stands in for the review.
+      const excepted = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Drift is seasonal',
+        expectedSequence: 0,
+        exception: { justification: 'Seasonal drift, known and harmless' },
+      });
+      expect(excepted.status).toBe(409);
+      expect(excepted.body.error.message).toMatch(
+        /Review required: drift-weekly failed/,
+      );
+      // The reporter's passing result clears it everywhere.
+      await post('pass');
+      const cleared = await request(server).get(
+        `${path}/portfolio?gap=review-required`,
+      );
+      expect(cleared.body.items).toEqual([]);
+      await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Drift is back within tolerance',
+        expectedSequence: 0,
+      }).expect(201);
+      // A new breach later is a new notification.
+      await post('fail');
+      expect(send).toHaveBeenCalledTimes(2);
     });
 
     it('lets only the reporter of a failing check post its next result', async () => {

@@ -19,6 +19,8 @@ import { z } from 'zod';
 import { SpecIngester } from '../../catalog/SpecIngester';
 import { HandoffStore } from '../../database/HandoffStore';
 import { CapabilityService } from '../CapabilityService';
+import { CheckService } from '../CheckService';
+import { RegistrationService } from '../RegistrationService';
 import { HttpHelpers, toDecisionResponse } from '../http';
 import { parseInput } from '../parseInput';
 import { WorkflowService } from '../WorkflowService';
@@ -48,6 +50,8 @@ export function workflowRoutes(
     ingester: SpecIngester;
     workflow: WorkflowService;
     capabilities: CapabilityService;
+    checks: CheckService;
+    registrations: RegistrationService;
   },
 ) {
   const { callerOf, entityOf, audited, writeContext, authorizeWrite } = http;
@@ -166,7 +170,7 @@ export function workflowRoutes(
       req,
       'check-result',
       { entityRef, check: body.name, status: body.status },
-      () => workflow.recordCheck(entity, caller, body),
+      () => deps.checks.recordCheck(entity, caller, body),
     );
     res.status(201).json(check);
   });
@@ -199,9 +203,9 @@ export function workflowRoutes(
       'capability-register',
       { entityRef },
       async () => {
-        await workflow.assertRegistrable(entity);
+        await deps.registrations.assertRegistrable(entity);
         await deps.ingester.ingestEntity(entity, { readBy: caller.ref });
-        return workflow.register(entity, caller);
+        return deps.registrations.register(entity, caller);
       },
     );
     res.status(201).json(toDecisionResponse(record));

@@ -20,6 +20,7 @@ const noGaps = {
   'operating-owner-differs': 0,
   'missing-artifacts': 0,
   'failing-checks': 0,
+  'review-required': 0,
   'pending-transfer': 0,
 };
 

@@ -99,6 +99,12 @@ export function HandoffCard(props: { revision?: number }) {
             Hand-off to {value.transfer.toOwner} is not accepted yet.
           </Alert>
         )}
+        {(value.reviewRequired ?? []).length > 0 && (
+          <Alert severity="error" className={classes.alert}>
+            Review required: {value.reviewRequired!.join(', ')} failed. Gated
+            decisions wait for a passing result.
+          </Alert>
+        )}
         {(value.failingChecks ?? []).length > 0 && (
           <Alert severity="warning" className={classes.alert}>
             Failing checks: {value.failingChecks!.join(', ')}

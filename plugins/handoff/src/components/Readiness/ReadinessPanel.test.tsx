@@ -305,6 +305,7 @@ describe('HandoffCard', () => {
                 overdue: true,
                 transfer: { toOwner: 'group:default/sre', status: 'pending' },
                 failingChecks: ['drift-weekly'],
+                reviewRequired: ['drift-weekly'],
               }),
             },
           ],
@@ -327,6 +328,10 @@ describe('HandoffCard', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText('Failing checks: drift-weekly'),
+    ).toBeInTheDocument();
+    // The drift breach is its own state on the card.
+    expect(
+      screen.getByText(/Review required: drift-weekly failed/),
     ).toBeInTheDocument();
   });
 });

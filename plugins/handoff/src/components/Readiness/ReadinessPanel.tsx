@@ -128,10 +128,16 @@ export function ReadinessPanel(props: {
           Hand-off to {transfer.toOwner} is waiting for them to accept it.
         </Alert>
       )}
+      {(readiness.reviewRequired ?? []).length > 0 && (
+        <Alert severity="error" style={{ marginBottom: 16 }}>
+          Review required: {readiness.reviewRequired!.join(', ')} failed. The
+          hand-off and every other gated decision wait until the check&apos;s
+          reporter posts a passing result; no exception stands in for it.
+        </Alert>
+      )}
       {(readiness.failingChecks ?? []).length > 0 && (
         <Alert severity="warning" style={{ marginBottom: 16 }}>
-          Failing checks: {readiness.failingChecks!.join(', ')}. The capability
-          is flagged for review.
+          Failing checks: {readiness.failingChecks!.join(', ')}.
         </Alert>
       )}
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={2}>
