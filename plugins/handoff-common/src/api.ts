@@ -187,6 +187,8 @@ export type CheckResultResponse = {
   details?: string;
   link?: string;
   reporter: string;
+  /** Reported by a person rather than a pipeline: shown as manual. */
+  manual: boolean;
   createdAt: string;
 };
 

@@ -226,12 +226,13 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
     '## Checks',
     packet.checks.length
       ? table(
-          ['Check', 'Kind', 'Result', 'Value', 'When'],
+          ['Check', 'Kind', 'Result', 'Value', 'Reported by', 'When'],
           packet.checks.map(c => [
             c.name,
             c.kind,
             c.status,
             c.value ?? '',
+            c.manual ? `${c.reporter} (manual)` : c.reporter,
             c.createdAt.slice(0, 10),
           ]),
         )

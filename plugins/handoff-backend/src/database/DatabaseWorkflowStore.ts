@@ -269,7 +269,9 @@ export class DatabaseWorkflowStore implements WorkflowStore {
     });
   }
 
-  async addCheckResult(check: Omit<CheckResultResponse, 'id' | 'createdAt'>) {
+  async addCheckResult(
+    check: Omit<CheckResultResponse, 'id' | 'createdAt' | 'manual'>,
+  ) {
     const now = new Date();
     return this.db.transaction(async tx => {
       const row = {

@@ -60,7 +60,7 @@ export interface WorkflowStore {
     acceptedBy: string,
   ): Promise<TransferResponse | false>;
   addCheckResult(
-    check: Omit<CheckResultResponse, 'id' | 'createdAt'>,
+    check: Omit<CheckResultResponse, 'id' | 'createdAt' | 'manual'>,
   ): Promise<CheckResultResponse>;
   /** The latest result of each named check. */
   latestChecks(entityRef: string): Promise<CheckResultResponse[]>;

@@ -150,6 +150,7 @@ export function toCheck(row: CheckRow): CheckResultResponse {
     details: row.details ?? undefined,
     link: row.link ?? undefined,
     reporter: row.reporter,
+    manual: row.reporter.startsWith('user:'),
     createdAt: toIso(row.created_at),
   };
 }

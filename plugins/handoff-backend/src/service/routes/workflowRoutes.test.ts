@@ -585,6 +585,17 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', ci)
         .send({ name: 'drift-weekly', kind: 'drift', status: 'pass' })
         .expect(201);
+      // A person's result is marked manual; a pipeline's is not.
+      const manual = await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ name: 'smoke', kind: 'test', status: 'pass' });
+      expect(manual.body).toMatchObject({ manual: true });
+      const checks = await request(server).get(`${path}/checks/${ref}`);
+      expect(checks.body.latest.map((c: any) => [c.name, c.manual])).toEqual([
+        ['drift-weekly', false],
+        ['smoke', true],
+      ]);
     });
 
     it('keeps the next review within the risk tier’s cadence unless an exception says why', async () => {

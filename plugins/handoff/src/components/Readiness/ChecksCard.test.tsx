@@ -24,7 +24,8 @@ const check = (id: number, link: string) => ({
   status: 'fail',
   details: `run ${id}`,
   link,
-  reporter: 'ci-pipeline',
+  reporter: id === 1 ? 'user:default/ada' : 'ci-pipeline',
+  manual: id === 1,
   createdAt: '2026-11-20T00:00:00.000Z',
 });
 
@@ -46,7 +47,10 @@ describe('ChecksCard', () => {
         </EntityProvider>
       </TestApiProvider>,
     );
-    expect(await screen.findByText('drift-1 (drift)')).toBeInTheDocument();
+    // A person's result is labelled manual.
+    expect(
+      await screen.findByText('drift-1 (drift, manual)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('drift-2 (drift)')).toBeInTheDocument();
     const links = screen.getAllByRole('link', { name: /details/ });
     expect(links).toHaveLength(1);

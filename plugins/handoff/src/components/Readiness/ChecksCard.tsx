@@ -52,7 +52,8 @@ export function ChecksCard(props: { revision: number }) {
             {history.map(c => (
               <TableRow key={c.id}>
                 <TableCell>
-                  {c.name} ({c.kind})
+                  {c.name} ({c.kind}
+                  {c.manual ? ', manual' : ''})
                 </TableCell>
                 <TableCell>
                   {c.status === 'pass' ? (
