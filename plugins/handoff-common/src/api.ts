@@ -144,7 +144,8 @@ export type DecisionResponse = {
   rationale: string;
   specVersion?: number;
   gate?: GateResult;
-  exception?: { justification: string };
+  /** An exception: why, and until when it stands (by default the next review). */
+  exception?: { justification: string; expiresAt?: string };
   nextReviewAt?: string;
   createdAt: string;
 };

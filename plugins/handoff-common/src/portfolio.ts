@@ -30,6 +30,7 @@ export const PORTFOLIO_GAPS = [
   'missing-artifacts',
   'failing-checks',
   'review-required',
+  'exception-expired',
   'pending-transfer',
 ] as const;
 
@@ -45,6 +46,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'missing-artifacts': 'Artifacts missing for hand-off',
   'failing-checks': 'Failing checks',
   'review-required': 'Review required (drift or schema breach)',
+  'exception-expired': 'Exception expired',
   'pending-transfer': 'Hand-off not accepted',
 };
 

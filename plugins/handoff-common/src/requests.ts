@@ -33,6 +33,8 @@ export const decisionRequestSchema = z.strictObject({
           EXCEPTION_JUSTIFICATION_MIN_LENGTH,
           `must explain the exception in at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters`,
         ),
+      /** Until when the exception stands; by default the next review. */
+      expiresAt: z.iso.date().optional(),
     })
     .optional(),
 });

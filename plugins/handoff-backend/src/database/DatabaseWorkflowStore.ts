@@ -78,6 +78,9 @@ export class DatabaseWorkflowStore implements WorkflowStore {
       spec_version: decision.specVersion ?? null,
       gate: json(decision.gate),
       exception_justification: decision.exceptionJustification ?? null,
+      exception_expires_at: decision.exceptionExpiresAt
+        ? new Date(decision.exceptionExpiresAt)
+        : null,
       created_at: now,
     };
     try {

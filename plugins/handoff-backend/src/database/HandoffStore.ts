@@ -23,6 +23,7 @@ export type DecisionRecord = {
   specVersion?: number;
   gate?: GateResult;
   exceptionJustification?: string;
+  exceptionExpiresAt?: string;
   createdAt: string;
 };
 

@@ -212,6 +212,7 @@ describe.each(databases.eachSupportedId())(
           'missing-artifacts': 0,
           'failing-checks': 0,
           'review-required': 0,
+          'exception-expired': 0,
           'pending-transfer': 0,
         },
       });
@@ -248,6 +249,7 @@ describe.each(databases.eachSupportedId())(
           'missing-artifacts': 0,
           'failing-checks': 0,
           'review-required': 0,
+          'exception-expired': 0,
           'pending-transfer': 0,
         },
         invalidSpecs: 0,

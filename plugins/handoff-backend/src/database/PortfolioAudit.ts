@@ -42,6 +42,8 @@ function gapSql(gap: PortfolioGap, now: Date): [string, Knex.RawBinding[]] {
       return ['e.failing_checks > 0', []];
     case 'review-required':
       return ['e.review_required = ?', [true]];
+    case 'exception-expired':
+      return ['e.exception_expires_at < ?', [now]];
     case 'pending-transfer':
       return ['e.pending_transfer = ?', [true]];
     default:

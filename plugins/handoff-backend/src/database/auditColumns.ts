@@ -12,6 +12,7 @@ const STATE_COLUMNS = [
   'failing_checks',
   'pending_transfer',
   'review_required',
+  'exception_expires_at',
 ];
 
 /** SQLite limits the variables of one statement; chunks stay well below. */

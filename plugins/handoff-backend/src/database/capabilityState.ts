@@ -24,7 +24,7 @@ export async function writeCapabilityState(
   const decision = await db('handoff_decisions')
     .where({ entity_ref: entityRef })
     .orderBy('sequence', 'desc')
-    .first('to_stage', 'created_at', 'next_review_at');
+    .first('to_stage', 'created_at', 'next_review_at', 'exception_expires_at');
   const spec = await db('handoff_spec_versions')
     .where({ entity_ref: entityRef })
     .orderBy('version', 'desc')
@@ -81,6 +81,10 @@ export async function writeCapabilityState(
     failing_checks: checks.filter((c: any) => c.status === 'fail').length,
     pending_transfer: transfer?.status === 'pending',
     review_required: !stopped && reviewRequiredBy(checks).length > 0,
+    exception_expires_at:
+      !stopped && decision?.exception_expires_at
+        ? new Date(decision.exception_expires_at)
+        : null,
     updated_at: now,
   };
   await db('handoff_capability_state')

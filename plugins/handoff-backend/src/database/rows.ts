@@ -24,6 +24,7 @@ export type DecisionRow = {
   spec_version?: number | null;
   gate?: string | null;
   exception_justification?: string | null;
+  exception_expires_at?: Date | string | null;
   created_at: Date | string;
 };
 
@@ -100,6 +101,9 @@ export function toRecord(row: DecisionRow): DecisionRecord {
     specVersion: row.spec_version ?? undefined,
     gate: unjson(row.gate),
     exceptionJustification: row.exception_justification ?? undefined,
+    exceptionExpiresAt: row.exception_expires_at
+      ? toIso(row.exception_expires_at)
+      : undefined,
     createdAt: toIso(row.created_at),
   };
 }

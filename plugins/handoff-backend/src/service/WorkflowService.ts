@@ -173,6 +173,12 @@ export class WorkflowService {
           .join('; ')}. Meet it, or record an exception with a justification.`,
       );
     }
+    if (
+      request.exception?.expiresAt &&
+      Date.parse(`${request.exception.expiresAt}T00:00:00Z`) <= Date.now()
+    ) {
+      throw new InputError('exception.expiresAt: must be tomorrow or later');
+    }
     if (gate.met && request.exception) {
       throw new InputError(
         'exception: the gate is met, so there is nothing to make an exception for',
@@ -205,6 +211,13 @@ export class WorkflowService {
       specVersion: ctx.spec.version?.version,
       gate,
       exceptionJustification: request.exception?.justification,
+      // An exception lasts until the date given, else until the next review.
+      exceptionExpiresAt: request.exception
+        ? (request.exception.expiresAt
+            ? new Date(`${request.exception.expiresAt}T00:00:00Z`)
+            : nextReviewAt
+          ).toISOString()
+        : undefined,
       expectedSequence: ctx.sequence,
       transferTo,
     });

@@ -31,11 +31,14 @@ export const entityParams = z.object({
 
 /** A decision as the API shows it. */
 export function toDecisionResponse(record: DecisionRecord): DecisionResponse {
-  const { exceptionJustification, ...rest } = record;
+  const { exceptionJustification, exceptionExpiresAt, ...rest } = record;
   return {
     ...rest,
     ...(exceptionJustification && {
-      exception: { justification: exceptionJustification },
+      exception: {
+        justification: exceptionJustification,
+        ...(exceptionExpiresAt && { expiresAt: exceptionExpiresAt }),
+      },
     }),
   };
 }

@@ -7,6 +7,9 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { handoffPlugin } from '../../plugin';
+import { PortfolioAudit } from '../../database/PortfolioAudit';
+import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
+import { Knex } from 'knex';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import fsPromises from 'fs/promises';
@@ -32,6 +35,7 @@ describe.each(databases.eachSupportedId())(
   'readiness workflow API on %s',
   databaseId => {
     let fixture: ReturnType<typeof capabilityFixture>;
+    let knex: Knex;
     afterEach(() => fixture.cleanup());
 
     async function start(spec?: string, extra: any[] = [], readSpec = true) {
@@ -42,7 +46,7 @@ describe.each(databases.eachSupportedId())(
           fixture.catalog,
           userInfoFactory,
           mockServices.database.factory({
-            knex: await databases.init(databaseId),
+            knex: (knex = await databases.init(databaseId)),
           }),
           mockServices.rootConfig.factory({
             data: {
@@ -370,12 +374,56 @@ describe.each(databases.eachSupportedId())(
         },
       });
       expect(exception.status).toBe(201);
+      // The exception stands until the next review unless told otherwise.
       expect(exception.body.exception).toEqual({
         justification: 'Rollback is a feature flag; runbook follows this week',
+        expiresAt: exception.body.nextReviewAt,
       });
       expect(
         exception.body.gate.requirements.find((r: any) => r.id === 'rollback'),
       ).toMatchObject({ met: false });
+      const notExpired = await request(server).get(
+        `${path}/portfolio?gap=exception-expired`,
+      );
+      expect(notExpired.body.items).toEqual([]);
+    });
+
+    it('shows an exception whose end has passed as the gap "exception expired"', async () => {
+      const server = await start(
+        readySpec.replace(
+          'acceptanceCriteria: [A forecast every Monday]\n',
+          '',
+        ),
+      );
+      const past = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Pilot met WAPE',
+        expectedSequence: 0,
+        exception: {
+          justification: 'Acceptance criteria are agreed in the next sprint',
+          expiresAt: '2020-01-01',
+        },
+      });
+      expect(past.status).toBe(400);
+      expect(past.body.error.message).toMatch(
+        /exception\.expiresAt: must be tomorrow or later/,
+      );
+      await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Pilot met WAPE',
+        expectedSequence: 0,
+        exception: {
+          justification: 'Acceptance criteria are agreed in the next sprint',
+          expiresAt: '2099-01-01',
+        },
+      }).expect(201);
+      const gap = portfolioQuerySchema.parse({ gap: 'exception-expired' });
+      const before = new PortfolioAudit(knex, () => new Date('2098-12-31'));
+      expect((await before.page(gap)).items).toEqual([]);
+      const after = new PortfolioAudit(knex, () => new Date('2099-01-02'));
+      expect((await after.page(gap)).items.map(r => r.entityRef)).toEqual([
+        'component:default/forecast',
+      ]);
     });
 
     /** Start review as Ada, then approve hand-off as Ada (the accountable owner). */

@@ -21,6 +21,7 @@ const noGaps = {
   'missing-artifacts': 0,
   'failing-checks': 0,
   'review-required': 0,
+  'exception-expired': 0,
   'pending-transfer': 0,
 };
 
