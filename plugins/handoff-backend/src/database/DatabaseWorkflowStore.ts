@@ -306,18 +306,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
   }
 
   async latestChecks(entityRef: string) {
-    const rows = await this.db('handoff_check_results as c')
-      .where('c.entity_ref', entityRef)
-      .where(
-        'c.id',
-        this.db('handoff_check_results as l')
-          .max('l.id')
-          .where('l.entity_ref', this.db.ref('c.entity_ref'))
-          .andWhere('l.name', this.db.ref('c.name')),
-      )
-      .orderBy('c.name')
-      .select('c.*');
-    return rows.map(toCheck);
+    return (await this.latestChecksOf([entityRef])).get(entityRef) ?? [];
   }
 
   async latestChecksOf(entityRefs: string[]) {
