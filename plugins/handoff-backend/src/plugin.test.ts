@@ -1,7 +1,9 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { handoffPlugin } from './plugin';
@@ -45,6 +47,27 @@ describe('handoff backend plugin', () => {
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('answers 503 on the health check when its database is gone', async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    const { server } = await startTestBackend({
+      features: [
+        handoffPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.database.factory({ knex }),
+      ],
+    });
+    await knex.destroy();
+    const res = await request(server)
+      .get('/api/handoff/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'unavailable', reason: 'database' });
   });
 
   it('refuses a readiness call without credentials with 401', async () => {

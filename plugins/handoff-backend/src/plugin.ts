@@ -153,6 +153,7 @@ export const handoffPlugin = createBackendPlugin({
             store,
             ingester,
             portfolio: new PortfolioAudit(await deps.database.getClient()),
+            database: await deps.database.getClient(),
             notifications: deps.notifications,
             logger,
             workflow: new WorkflowService({

@@ -8,6 +8,7 @@ import {
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
+import { Knex } from 'knex';
 import Router from 'express-promise-router';
 import { PortfolioAudit } from '../database/PortfolioAudit';
 import { SpecIngester } from '../catalog/SpecIngester';
@@ -33,6 +34,8 @@ export type RouterOptions = {
   ingester: SpecIngester;
   workflow: WorkflowService;
   portfolio: PortfolioAudit;
+  /** The plugin's database, for the health check. */
+  database: Knex;
   /** Tells owners of a new drift or schema breach. */
   notifications?: NotificationService;
   logger?: LoggerService;
@@ -59,8 +62,15 @@ export async function createRouter(
     }),
   });
 
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  // Whether the plugin can serve: its database answers. 503 otherwise, so a
+  // load balancer stops sending it requests.
+  router.get('/health', async (_req, res) => {
+    try {
+      await options.database.raw('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', reason: 'database' });
+    }
   });
   workflowRoutes(router, http, {
     ...options,
