@@ -1,140 +1,24 @@
-import type { Decision } from './lifecycle';
-import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
-import { normalizeOwnerRef } from './ownership';
+import type { HandoffSpec } from './spec';
+import { approvals } from './gateApprovals';
+import { checksPass, noBreach } from './gateChecks';
+import {
+  GateInput,
+  GateRequirement,
+  GateResult,
+  atLeast,
+  req,
+} from './gateTypes';
 
-/**
- * Everything a gate is judged on, gathered by the backend at decision time.
- *
- * @public
- */
-export type GateInput = {
-  decision: Decision;
-  /** The latest spec, when it is valid. */
-  spec?: HandoffSpec;
-  /** Whether the entity has a spec at all and whether the latest is valid. */
-  specState: 'missing' | 'invalid' | 'valid';
-  /** Whether the spec's operating owner and support path name real Group/User entities. */
-  ownersResolve: { operatingOwner: boolean; supportPath: boolean };
-  /** The latest result of each check reported for the entity. */
-  checks: Array<{ name: string; kind: string; status: 'pass' | 'fail' }>;
-  /**
-   * Approvals recorded for this decision at the current stage, each with the
-   * ref its role pointed to when it was given (the accountable owner, or the
-   * compliance approver groups).
-   */
-  approvals: Array<{ role: ApprovalRole; approver: string; roleRef?: string }>;
-  /** Whether the pending ownership transfer has been accepted. */
-  transferAccepted: boolean;
-  /** The groups whose members may give the compliance approval, as configured now. */
-  complianceApprovers?: string[];
-  /**
-   * Who would record the decision (the viewer, on a readiness page). With
-   * separation of duties on, their own approvals do not count for it.
-   */
-  recorder?: string;
-  /** Separation of duties (on unless configured off). */
-  separationOfDuties?: boolean;
-};
+export { REVIEW_CADENCE_DAYS, riskTier } from './gateTypes';
+export type {
+  ApprovalRole,
+  GateInput,
+  GateRequirement,
+  GateResult,
+} from './gateTypes';
+export { UNWAIVABLE_REQUIREMENTS, approvalRoleRef } from './gateApprovals';
+export { reviewRequiredBy } from './gateChecks';
 
-/**
- * Requirements no exception can waive: a person's approval, separation of
- * duties, the receiving owner's acceptance. Exceptions waive artifacts and checks only.
- *
- * @public
- */
-export const UNWAIVABLE_REQUIREMENTS = [
-  'review-required',
-  'approval-accountable',
-  'approval-compliance',
-  'separation-of-duties',
-  'transfer-accepted',
-];
-
-/**
- * What an approval's role points to now: the accountable owner, or the
- * compliance approver groups (normalised, sorted, comma-separated).
- *
- * @public
- */
-export function approvalRoleRef(
-  role: ApprovalRole,
-  spec: HandoffSpec | undefined,
-  complianceApprovers: readonly string[] = [],
-): string | undefined {
-  if (role === 'accountable') {
-    const accountable = spec?.owners?.raci?.accountable;
-    return accountable ? normalizeOwnerRef(accountable) : undefined;
-  }
-  return complianceApprovers.length
-    ? [...complianceApprovers].map(normalizeOwnerRef).sort().join(',')
-    : undefined;
-}
-
-/** @public */
-export type ApprovalRole = 'accountable' | 'compliance';
-
-/**
- * One requirement of a gate, met or not, with the reason in plain words.
- *
- * @public
- */
-export type GateRequirement = {
-  id: string;
-  description: string;
-  met: boolean;
-  reason: string;
-};
-
-/** @public */
-export type GateResult = {
-  decision: Decision;
-  met: boolean;
-  requirements: GateRequirement[];
-};
-
-const LEVELS: RiskLevel[] = ['low', 'medium', 'high'];
-
-/**
- * The overall risk tier: the highest of the four risk dimensions.
- *
- * @public
- */
-export function riskTier(risk: RiskProfile | undefined): RiskLevel {
-  if (!risk) return 'high';
-  return Object.values(risk).reduce<RiskLevel>(
-    (max, level) => (LEVELS.indexOf(level) > LEVELS.indexOf(max) ? level : max),
-    'low',
-  );
-}
-
-/**
- * Days until the next review, from the risk tier: high 30, medium 90, low 180.
- *
- * @public
- */
-export const REVIEW_CADENCE_DAYS: Record<RiskLevel, number> = {
-  high: 30,
-  medium: 90,
-  low: 180,
-};
-
-const atLeast = (level: RiskLevel | undefined, min: RiskLevel) =>
-  level !== undefined && LEVELS.indexOf(level) >= LEVELS.indexOf(min);
-
-const req = (
-  id: string,
-  description: string,
-  met: boolean,
-  unmetReason: string,
-  metReason = 'Done',
-) => ({
-  id,
-  description,
-  met,
-  reason: met ? metReason : unmetReason,
-});
-
-/** Requirements on the spec's artifacts before a readiness review. */
 function reviewArtifacts(spec: HandoffSpec | undefined): GateRequirement[] {
   const risk = spec?.risk;
   const out: GateRequirement[] = [
@@ -282,127 +166,6 @@ function handOffArtifacts(
         `SLOs (operational dependency is ${risk?.operationalDependency})`,
         Boolean(spec?.observability?.slos?.length),
         'The spec defines no SLO',
-      ),
-    );
-  }
-  return out;
-}
-
-/**
- * The drift and schema checks whose latest result fails: while there is one,
- * the capability needs a review and every gated decision waits.
- *
- * @public
- */
-export function reviewRequiredBy(
-  checks: ReadonlyArray<{ name: string; kind: string; status: string }>,
-): string[] {
-  return checks
-    .filter(c => c.status === 'fail' && ['drift', 'schema'].includes(c.kind))
-    .map(c => c.name);
-}
-
-function noBreach(input: GateInput): GateRequirement {
-  const breached = reviewRequiredBy(input.checks);
-  return req(
-    'review-required',
-    'No drift or schema breach waiting for review',
-    breached.length === 0,
-    `Review required: ${breached.join(
-      ', ',
-    )} failed; a passing result from its reporter clears it`,
-    'No breach',
-  );
-}
-
-function checksPass(input: GateInput): GateRequirement {
-  const failing = input.checks.filter(c => c.status === 'fail');
-  return req(
-    'checks',
-    'Latest check results pass',
-    failing.length === 0,
-    `Failing: ${failing.map(c => c.name).join(', ')}`,
-    input.checks.length
-      ? `${input.checks.length} checks pass`
-      : 'No check has reported a failure',
-  );
-}
-
-function approvals(
-  spec: HandoffSpec | undefined,
-  input: GateInput,
-): GateRequirement[] {
-  const recorder = input.recorder && normalizeOwnerRef(input.recorder);
-  const sod = input.separationOfDuties !== false;
-  const roles: ApprovalRole[] =
-    spec?.risk.compliance === 'high'
-      ? ['accountable', 'compliance']
-      : ['accountable'];
-  /** The approval of a role that still holds, or why the recorded one does not. */
-  const judge = (role: ApprovalRole) => {
-    const now = approvalRoleRef(role, spec, input.complianceApprovers);
-    const given = input.approvals.filter(a => a.role === role);
-    const valid = given.find(a => a.roleRef && a.roleRef === now);
-    const voided = given.find(a => a.roleRef !== now);
-    return { now, valid, voided };
-  };
-  const voidReason = (role: ApprovalRole, was?: string, now?: string) =>
-    role === 'accountable'
-      ? `Approval void: the accountable owner changed from ${
-          was ?? 'someone not recorded'
-        } to ${now ?? 'nobody'}. Approve again.`
-      : `Approval void: the compliance approvers changed from ${
-          was ?? 'groups not recorded'
-        } to ${now ?? 'none'}. Approve again.`;
-  const out: GateRequirement[] = [];
-  const judged = roles.map(role => ({ role, ...judge(role) }));
-  for (const { role, now, valid, voided } of judged) {
-    const description =
-      role === 'accountable'
-        ? `Approval by the accountable owner${now ? ` (${now})` : ''}`
-        : 'Approval by a compliance approver (compliance risk is high)';
-    let reason = 'Not approved yet';
-    if (role === 'accountable' && !now) {
-      reason = 'The spec names no accountable owner (owners.raci.accountable)';
-    } else if (!valid && voided) {
-      reason = voidReason(role, voided.roleRef, now);
-    }
-    out.push(
-      req(
-        `approval-${role}`,
-        description,
-        Boolean(valid),
-        reason,
-        `Approved by ${valid?.approver}`,
-      ),
-    );
-  }
-  if (sod) {
-    const approvers = judged
-      .map(j => j.valid?.approver)
-      .filter((a): a is string => Boolean(a))
-      .map(normalizeOwnerRef);
-    const problems: string[] = [];
-    if (recorder && approvers.length && approvers.every(a => a === recorder)) {
-      problems.push('whoever records the decision cannot be its only approver');
-    }
-    if (roles.length > 1 && approvers.length > 1) {
-      if (new Set(approvers).size < approvers.length) {
-        problems.push(
-          'the accountable and the compliance approvals must come from two different people',
-        );
-      }
-      if (recorder && approvers.includes(recorder)) {
-        problems.push('neither approver may be the person recording it');
-      }
-    }
-    out.push(
-      req(
-        'separation-of-duties',
-        'Separation of duties: approved by someone other than whoever records the decision',
-        problems.length === 0,
-        `Separation of duties: ${problems.join('; ')}`,
-        'Approved by others than the recorder',
       ),
     );
   }

@@ -1,0 +1,102 @@
+import type { Decision } from './lifecycle';
+import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
+
+/**
+ * Everything a gate is judged on, gathered by the backend at decision time.
+ *
+ * @public
+ */
+export type GateInput = {
+  decision: Decision;
+  /** The latest spec, when it is valid. */
+  spec?: HandoffSpec;
+  /** Whether the entity has a spec at all and whether the latest is valid. */
+  specState: 'missing' | 'invalid' | 'valid';
+  /** Whether the spec's operating owner and support path name real Group/User entities. */
+  ownersResolve: { operatingOwner: boolean; supportPath: boolean };
+  /** The latest result of each check reported for the entity. */
+  checks: Array<{ name: string; kind: string; status: 'pass' | 'fail' }>;
+  /**
+   * Approvals recorded for this decision at the current stage, each with the
+   * ref its role pointed to when it was given (the accountable owner, or the
+   * compliance approver groups).
+   */
+  approvals: Array<{ role: ApprovalRole; approver: string; roleRef?: string }>;
+  /** Whether the pending ownership transfer has been accepted. */
+  transferAccepted: boolean;
+  /** The groups whose members may give the compliance approval, as configured now. */
+  complianceApprovers?: string[];
+  /**
+   * Who would record the decision (the viewer, on a readiness page). With
+   * separation of duties on, their own approvals do not count for it.
+   */
+  recorder?: string;
+  /** Separation of duties (on unless configured off). */
+  separationOfDuties?: boolean;
+};
+
+export type ApprovalRole = 'accountable' | 'compliance';
+
+/**
+ * One requirement of a gate, met or not, with the reason in plain words.
+ *
+ * @public
+ */
+export type GateRequirement = {
+  id: string;
+  description: string;
+  met: boolean;
+  reason: string;
+};
+
+/** @public */
+export type GateResult = {
+  decision: Decision;
+  met: boolean;
+  requirements: GateRequirement[];
+};
+
+const LEVELS: RiskLevel[] = ['low', 'medium', 'high'];
+
+/**
+ * The overall risk tier: the highest of the four risk dimensions.
+ *
+ * @public
+ */
+export function riskTier(risk: RiskProfile | undefined): RiskLevel {
+  if (!risk) return 'high';
+  return Object.values(risk).reduce<RiskLevel>(
+    (max, level) => (LEVELS.indexOf(level) > LEVELS.indexOf(max) ? level : max),
+    'low',
+  );
+}
+
+/**
+ * Days until the next review, from the risk tier: high 30, medium 90, low 180.
+ *
+ * @public
+ */
+export const REVIEW_CADENCE_DAYS: Record<RiskLevel, number> = {
+  high: 30,
+  medium: 90,
+  low: 180,
+};
+
+export const atLeast = (level: RiskLevel | undefined, min: RiskLevel) =>
+  level !== undefined && LEVELS.indexOf(level) >= LEVELS.indexOf(min);
+
+/** A requirement, met or not, with the reason in plain words (internal to the gates). */
+export const req = (
+  id: string,
+  description: string,
+  met: boolean,
+  unmetReason: string,
+  metReason = 'Done',
+) => ({
+  id,
+  description,
+  met,
+  reason: met ? metReason : unmetReason,
+});
+
+/** Requirements on the spec's artifacts before a readiness review. */
