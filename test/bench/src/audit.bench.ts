@@ -34,14 +34,12 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
 // The benchmark measures the plugin's internal parts directly.
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { PortfolioAudit } from '@handoff/backstage-plugin-handoff-backend/src/database/PortfolioAudit';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { EntityProjection } from '@handoff/backstage-plugin-handoff-backend/src/catalog/EntityProjection';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { DatabaseHandoffStore } from '@handoff/backstage-plugin-handoff-backend/src/database/DatabaseHandoffStore';
-// eslint-disable-next-line @backstage/no-forbidden-package-imports
-import { DatabaseProjectionStore } from '@handoff/backstage-plugin-handoff-backend/src/database/ProjectionStore';
+import {
+  DatabaseHandoffStore,
+  DatabaseProjectionStore,
+  EntityProjection,
+  PortfolioAudit,
+} from '@handoff/backstage-plugin-handoff-backend/testUtils';
 import fs from 'fs';
 import { Knex } from 'knex';
 import path from 'path';

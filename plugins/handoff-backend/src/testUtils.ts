@@ -1,0 +1,10 @@
+/**
+ * The audit engine's parts, for benchmarks and for tests outside this package
+ * that measure them against a real database. Not part of the plugin's API.
+ *
+ * @packageDocumentation
+ */
+export { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
+export { DatabaseProjectionStore } from './database/ProjectionStore';
+export { PortfolioAudit } from './database/PortfolioAudit';
+export { EntityProjection } from './catalog/EntityProjection';
