@@ -57,19 +57,24 @@ export class DatabaseProjectionStore implements ProjectionStore {
       synced_at: syncedAt,
     }));
     const refs = rows.map(r => r.entity_ref);
-    // Batches keep each statement under SQLite's variable limit.
-    for (let i = 0; i < rows.length; i += 50) {
-      await this.db('handoff_entities')
-        .insert(rows.slice(i, i + 50))
-        .onConflict('entity_ref')
-        .merge(Object.keys(rows[0]));
-    }
-    await copyStateToProjection(this.db, refs);
-    await resolveOwners(this.db, {
-      entities: refs,
-      owners: rows
-        .filter(r => r.kind === 'group' || r.kind === 'user')
-        .map(r => r.entity_ref),
+    // The row, its handoff state and its owners are written in one
+    // transaction: no reader (and no crash half-way) ever sees the registration
+    // default in place of a decided stage.
+    await this.db.transaction(async tx => {
+      // Batches keep each statement under SQLite's variable limit.
+      for (let i = 0; i < rows.length; i += 50) {
+        await tx('handoff_entities')
+          .insert(rows.slice(i, i + 50))
+          .onConflict('entity_ref')
+          .merge(Object.keys(rows[0]));
+      }
+      await copyStateToProjection(tx, refs);
+      await resolveOwners(tx, {
+        entities: refs,
+        owners: rows
+          .filter(r => r.kind === 'group' || r.kind === 'user')
+          .map(r => r.entity_ref),
+      });
     });
   }
 
