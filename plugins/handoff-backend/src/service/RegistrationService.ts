@@ -6,16 +6,14 @@ import {
   isStage,
   nextReviewDate,
 } from '@handoff/backstage-plugin-handoff-common';
-import { WorkflowStore } from '../database/HandoffStore';
-import { CapabilityContexts } from './CapabilityContexts';
+import { SpecStore, WorkflowStore } from '../database/HandoffStore';
 import { Caller } from './WorkflowService';
 
 /** A new capability's first state, recorded once, by the user who created it. */
 export class RegistrationService {
   constructor(
     private readonly deps: {
-      store: WorkflowStore;
-      contexts: CapabilityContexts;
+      store: WorkflowStore & SpecStore;
     },
   ) {}
 
@@ -45,7 +43,7 @@ export class RegistrationService {
    */
   async register(entity: Entity, caller: Caller) {
     const entityRef = stringifyEntityRef(entity);
-    const spec = await this.deps.contexts.spec(entity);
+    const spec = await this.deps.store.latestSpec(entityRef);
     const record = await this.deps.store.appendDecision({
       entityRef,
       decision: 'register',
@@ -54,9 +52,9 @@ export class RegistrationService {
       rationale: 'Created from the New capability template',
       nextReviewAt: nextReviewDate(
         new Date(),
-        documentRiskTier(spec.version?.document),
+        documentRiskTier(spec?.document),
       ).toISOString(),
-      specVersion: spec.version?.version,
+      specVersion: spec?.version,
       expectedSequence: 0,
     });
     if (!record) {

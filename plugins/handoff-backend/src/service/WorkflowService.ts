@@ -20,7 +20,6 @@ import {
   UNWAIVABLE_REQUIREMENTS,
   actsFor,
   approvalRoleRef,
-  daysBetween,
   reviewRequiredBy,
   firstReviewDate,
   mayAcceptTransfer,
@@ -237,7 +236,7 @@ export class WorkflowService {
     const latest = nextReviewDate(new Date(), tier);
     if (!request.nextReviewAt) return latest;
     const chosen = new Date(`${request.nextReviewAt}T00:00:00Z`);
-    if (daysBetween(new Date(), chosen) < 0 || chosen.getTime() <= Date.now()) {
+    if (chosen.getTime() <= Date.now()) {
       throw new InputError('nextReviewAt: must be tomorrow or later');
     }
     if (chosen.getTime() > latest.getTime() && !request.exception) {

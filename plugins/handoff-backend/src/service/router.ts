@@ -14,7 +14,6 @@ import { PortfolioAudit } from '../database/PortfolioAudit';
 import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityService } from './CapabilityService';
-import { CapabilityContexts } from './CapabilityContexts';
 import { CheckService } from './CheckService';
 import { RegistrationService } from './RegistrationService';
 import { httpHelpers } from './http';
@@ -54,13 +53,7 @@ export async function createRouter(
   const http = httpHelpers(options);
   const capabilities = new CapabilityService(options);
   const checks = new CheckService(options);
-  const registrations = new RegistrationService({
-    store: options.store,
-    contexts: new CapabilityContexts({
-      ...options,
-      complianceApprovers: [],
-    }),
-  });
+  const registrations = new RegistrationService(options);
 
   // Whether the plugin can serve: its database answers. 503 otherwise, so a
   // load balancer stops sending it requests.
