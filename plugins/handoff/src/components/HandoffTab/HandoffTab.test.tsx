@@ -181,6 +181,24 @@ describe('SpecCard', () => {
     expect(screen.getByRole('button', { name: 'Read now' })).toBeEnabled();
   });
 
+  it('asks again for a spec not read yet until the backend has read it, then tells the tab', async () => {
+    const getSpec = jest
+      .fn()
+      .mockResolvedValueOnce({
+        entityRef: 'component:default/churn-model',
+        specLocation: './handoff.yaml',
+      })
+      .mockResolvedValue(specResponse(example('churn-model')));
+    const onChange = jest.fn();
+    await renderWith({ getSpec }, <SpecCard onChange={onChange} />);
+    expect(await screen.findByText(/Not read yet/)).toBeInTheDocument();
+    expect(
+      await screen.findByText('The spec is valid', {}, { timeout: 8_000 }),
+    ).toBeInTheDocument();
+    expect(getSpec).toHaveBeenCalledTimes(2);
+    expect(onChange).toHaveBeenCalledTimes(1);
+  }, 15_000);
+
   it('reads the spec again on request and says what happened', async () => {
     const getSpec = jest
       .fn()

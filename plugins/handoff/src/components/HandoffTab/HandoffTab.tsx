@@ -30,10 +30,10 @@ export function HandoffTab() {
         <ChecksCard revision={revision} />
       </Grid>
       <Grid item xs={12}>
-        <SpecCard />
+        <SpecCard revision={revision} onChange={changed} />
       </Grid>
       <Grid item xs={12}>
-        <SpecVersionsCard />
+        <SpecVersionsCard revision={revision} />
       </Grid>
     </Grid>
   );

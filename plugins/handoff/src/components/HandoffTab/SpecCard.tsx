@@ -11,7 +11,7 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { ANNOTATION_HANDOFF_SPEC } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useEntityRef, useEntitySpec } from '../../hooks/useEntitySpec';
 import { SpecView } from '../SpecView';
 import { errorMessage } from '../errorMessage';
@@ -46,8 +46,26 @@ function SpecStatus(props: {
 }
 
 /** The entity's latest handoff spec, rendered for reading, with its validation result. */
-export function SpecCard() {
-  const { value, loading, error, retry } = useEntitySpec();
+export function SpecCard(
+  props: {
+    revision?: number;
+    /** Told when a new read of the spec was stored, so other cards reload. */
+    onChange?: () => void;
+  } = {},
+) {
+  const { value, loading, error, retry } = useEntitySpec(props.revision);
+  const { onChange } = props;
+  // The first read (by the scheduled pass or a refresh) changes what the
+  // other cards show too: the versions, the gates.
+  const readAt = value?.readAt;
+  const sawUnread = useRef(false);
+  useEffect(() => {
+    if (value && !readAt) sawUnread.current = true;
+    if (readAt && sawUnread.current) {
+      sawUnread.current = false;
+      onChange?.();
+    }
+  }, [readAt, value, onChange]);
   const { ref, api } = useEntityRef();
   const alertApi = useApi(alertApiRef);
   const [refreshing, setRefreshing] = useState(false);
@@ -65,7 +83,8 @@ export function SpecCard() {
         severity: result.status === 'unreadable' ? 'warning' : 'success',
         display: 'transient',
       });
-      retry();
+      if (onChange) onChange();
+      else retry();
     } catch (e) {
       alertApi.post({ message: errorMessage(e), severity: 'error' });
     } finally {
@@ -73,7 +92,7 @@ export function SpecCard() {
     }
   };
 
-  if (loading) return <Progress />;
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value?.specLocation) {
     return (

@@ -42,8 +42,8 @@ function DiffSummary(props: { diff: SpecDiffResponse }) {
 }
 
 /** Every stored version of the spec, and which artifacts changed between two of them. */
-export function SpecVersionsCard() {
-  const { value, loading, error } = useSpecVersions();
+export function SpecVersionsCard(props: { revision?: number } = {}) {
+  const { value, loading, error } = useSpecVersions(props.revision);
   const { ref, api } = useEntityRef();
   const [selected, setSelected] = useState<number[]>([]);
   const [diff, setDiff] = useState<SpecDiffResponse>();
