@@ -1,6 +1,7 @@
 import type { ApprovalRole, GateResult } from './gates';
 import type { SpecError, SpecArtifactChange } from './spec';
 import type { Stage } from './lifecycle';
+import type { ReviewReadout } from './requests';
 
 /**
  * Where a capability stands, as served by `GET /readiness/:kind/:namespace/:name`.
@@ -22,6 +23,8 @@ export type ReadinessSummary = {
   nextReviewAt?: string;
   /** Whether the next review date has passed. */
   overdue?: boolean;
+  /** The latest periodic review: when, by whom, its decision number. */
+  lastReview?: { sequence: number; at: string; by: string };
   /** The sequence of the latest decision (0 for none): send it back with a decision. */
   sequence?: number;
   /** The latest spec version, whose validity gates are judged on. */
@@ -130,6 +133,28 @@ export type SpecRefreshResponse = {
 };
 
 /**
+ * One review cycle, as served by `GET /cycles/:kind/:namespace/:name`
+ * (newest first): the review's readout, and which artifacts of the spec
+ * changed since the previous review (or since the decision that started its
+ * operation), the previous version being the requirements for the next.
+ *
+ * @public
+ */
+export type ReviewCycle = {
+  sequence: number;
+  reviewedAt: string;
+  reviewedBy: string;
+  rationale: string;
+  readout: ReviewReadout;
+  nextReviewAt?: string;
+  /** The spec version this review judged. */
+  specVersion?: number;
+  /** The spec version the previous cycle judged. */
+  sinceSpecVersion?: number;
+  changes: SpecArtifactChange[];
+};
+
+/**
  * One recorded decision, as the API returns it.
  *
  * @public
@@ -147,6 +172,8 @@ export type DecisionResponse = {
   /** An exception: why, and until when it stands (by default the next review). */
   exception?: { justification: string; expiresAt?: string };
   nextReviewAt?: string;
+  /** A review's readout. */
+  readout?: ReviewReadout;
   createdAt: string;
 };
 
@@ -190,6 +217,8 @@ export type CheckResultResponse = {
   reporter: string;
   /** Reported by a person rather than a pipeline: shown as manual. */
   manual: boolean;
+  /** A failing drift or schema result judged by a recorded review (that decision's number). */
+  reviewedIn?: number;
   createdAt: string;
 };
 

@@ -14,6 +14,7 @@ export const UNWAIVABLE_REQUIREMENTS = [
   'approval-compliance',
   'separation-of-duties',
   'transfer-accepted',
+  'owner-reviews',
 ];
 
 /**

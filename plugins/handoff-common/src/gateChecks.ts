@@ -7,10 +7,21 @@ import { GateInput, GateRequirement, req } from './gateTypes';
  * @public
  */
 export function reviewRequiredBy(
-  checks: ReadonlyArray<{ name: string; kind: string; status: string }>,
+  checks: ReadonlyArray<{
+    name: string;
+    kind: string;
+    status: string;
+    /** The governance review (decision sequence) that judged this failing result. */
+    reviewedIn?: number;
+  }>,
 ): string[] {
   return checks
-    .filter(c => c.status === 'fail' && ['drift', 'schema'].includes(c.kind))
+    .filter(
+      c =>
+        c.status === 'fail' &&
+        ['drift', 'schema'].includes(c.kind) &&
+        !c.reviewedIn,
+    )
     .map(c => c.name);
 }
 
@@ -22,7 +33,7 @@ export function noBreach(input: GateInput): GateRequirement {
     breached.length === 0,
     `Review required: ${breached.join(
       ', ',
-    )} failed; a passing result from its reporter clears it`,
+    )} failed; a passing result from its reporter or a recorded review clears it`,
     'No breach',
   );
 }

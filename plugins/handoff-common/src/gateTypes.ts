@@ -1,4 +1,4 @@
-import type { Decision } from './lifecycle';
+import type { Decision, Stage } from './lifecycle';
 import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
 
 /**
@@ -8,6 +8,10 @@ import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
  */
 export type GateInput = {
   decision: Decision;
+  /** The stage the decision is taken from (operate asks different things from a readiness review than after a hand-off). */
+  fromStage?: Stage;
+  /** The entity's catalog owner (spec.owner), normalised. */
+  catalogOwner?: string;
   /** The latest spec, when it is valid. */
   spec?: HandoffSpec;
   /** Whether the entity has a spec at all and whether the latest is valid. */
@@ -15,7 +19,13 @@ export type GateInput = {
   /** Whether the spec's operating owner and support path name real Group/User entities. */
   ownersResolve: { operatingOwner: boolean; supportPath: boolean };
   /** The latest result of each check reported for the entity. */
-  checks: Array<{ name: string; kind: string; status: 'pass' | 'fail' }>;
+  checks: Array<{
+    name: string;
+    kind: string;
+    status: 'pass' | 'fail';
+    /** A failing drift or schema result a recorded review judged (its decision number). */
+    reviewedIn?: number;
+  }>;
   /**
    * Approvals recorded for this decision at the current stage, each with the
    * ref its role pointed to when it was given (the accountable owner, or the
@@ -31,6 +41,8 @@ export type GateInput = {
    * separation of duties on, their own approvals do not count for it.
    */
   recorder?: string;
+  /** The recorder's user ref and the groups they belong to. */
+  recorderOwnership?: string[];
   /** Separation of duties (on unless configured off). */
   separationOfDuties?: boolean;
 };

@@ -117,7 +117,7 @@ describe('evaluateGate', () => {
       ),
     ).toEqual([
       'checks: Failing: drift-nightly',
-      'review-required: Review required: drift-nightly failed; a passing result from its reporter clears it',
+      'review-required: Review required: drift-nightly failed; a passing result from its reporter or a recorded review clears it',
       'approval-compliance: Not approved yet',
     ]);
     const passing = evaluateGate(
@@ -344,5 +344,115 @@ describe('approvals bound to who is accountable now, and separation of duties', 
       gate({ recorder: 'user:default/margaret', separationOfDuties: false })
         .met,
     ).toBe(true);
+  });
+
+  it("asks a medium or high tier readiness review for the pilot's evidence, naming what lacks", () => {
+    const sample = example('churn-model');
+    expect(unmet(base(sample, { decision: 'start-review' }))).toEqual([]);
+    const { pilot: _pilot, ...withoutPilot } = sample;
+    expect(unmet(base(withoutPilot, { decision: 'start-review' }))).toEqual([
+      "pilot-evidence: The spec's pilot section lacks who validated it (pilot.validatedBy), usage figures (pilot.usage), a link to the feedback (pilot.feedback)",
+    ]);
+    expect(
+      unmet(
+        base(
+          { ...sample, pilot: { validatedBy: sample.pilot!.validatedBy } },
+          { decision: 'start-review' },
+        ),
+      ),
+    ).toEqual([
+      "pilot-evidence: The spec's pilot section lacks usage figures (pilot.usage), a link to the feedback (pilot.feedback)",
+    ]);
+    const low = example('recommendation-api');
+    expect(
+      evaluateGate(base(low, { decision: 'start-review' })).requirements.map(
+        r => r.id,
+      ),
+    ).not.toContain('pilot-evidence');
+  });
+
+  it('lets the building team operate from a readiness review only when it is the operating owner, with the hand-off artifacts and approvals', () => {
+    const sample = example('support-assistant');
+    const approved = {
+      approvals: [
+        {
+          role: 'accountable' as const,
+          approver: 'user:default/grace',
+          roleRef: 'user:default/grace',
+        },
+      ],
+      recorder: 'user:default/ada',
+    };
+    const withAccountable = {
+      ...sample,
+      owners: { ...sample.owners, raci: { accountable: 'user:default/grace' } },
+    };
+    const operate = (patch: Partial<GateInput>) =>
+      base(withAccountable, {
+        decision: 'operate',
+        fromStage: 'readiness-review',
+        ...approved,
+        ...patch,
+      });
+    // The same artifacts and approvals as a hand-off, and the builder operates it.
+    const handOff = unmet(
+      base(withAccountable, { decision: 'hand-off', ...approved }),
+    );
+    expect(handOff.length).toBeGreaterThan(0);
+    expect(
+      unmet(operate({ catalogOwner: 'group:default/customer-support' })),
+    ).toEqual(handOff);
+    expect(unmet(operate({ catalogOwner: 'group:default/payments' }))).toEqual([
+      ...handOff,
+      'operated-by-builder: The operating owner group:default/customer-support is not the catalog owner group:default/payments: hand it off instead',
+    ]);
+    expect(
+      unmet(
+        operate({
+          catalogOwner: 'group:default/customer-support',
+          approvals: [],
+        }),
+      ),
+    ).toEqual([...handOff, 'approval-accountable: Not approved yet']);
+    // After a hand-off, operate asks for the transfer, not the artifacts again.
+    expect(
+      unmet(base(sample, { decision: 'operate', fromStage: 'handed-off' })),
+    ).toEqual(['transfer-accepted: The ownership transfer is still pending']);
+  });
+
+  it('lets only the operating or catalog owner record a review', () => {
+    const sample = example('fraud-scoring');
+    const review = (ownership: string[]) =>
+      unmet(
+        base(sample, {
+          decision: 'review',
+          fromStage: 'operating',
+          catalogOwner: 'group:default/risk-and-compliance',
+          recorderOwnership: ownership,
+        }),
+      );
+    expect(
+      review(['user:default/margaret', 'group:default/risk-and-compliance']),
+    ).toEqual([]);
+    expect(review(['user:default/ada', 'group:default/data-science'])).toEqual([
+      'owner-reviews: Only group:default/risk-and-compliance (or a member) can record a review and confirm ownership',
+    ]);
+  });
+
+  it('lets a recorded review clear a drift breach but not a failing check', () => {
+    const sample = example('fraud-scoring');
+    const checks = [
+      {
+        name: 'drift-nightly',
+        kind: 'drift',
+        status: 'fail' as const,
+        reviewedIn: 9,
+      },
+    ];
+    const ids = unmet(base(sample, { decision: 'hand-off', checks })).map(
+      r => r.split(':')[0],
+    );
+    expect(ids).toContain('checks');
+    expect(ids).not.toContain('review-required');
   });
 });

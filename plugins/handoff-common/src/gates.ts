@@ -1,3 +1,4 @@
+import { actsFor, normalizeOwnerRef } from './ownership';
 import type { HandoffSpec } from './spec';
 import { approvals } from './gateApprovals';
 import { checksPass, noBreach } from './gateChecks';
@@ -7,6 +8,7 @@ import {
   GateResult,
   atLeast,
   req,
+  riskTier,
 } from './gateTypes';
 
 export { REVIEW_CADENCE_DAYS, riskTier } from './gateTypes';
@@ -113,6 +115,27 @@ function reviewArtifacts(spec: HandoffSpec | undefined): GateRequirement[] {
   return out;
 }
 
+/** What the pilot showed, which a readiness review judges (medium and high tier). */
+function pilotEvidence(spec: HandoffSpec | undefined): GateRequirement[] {
+  if (!spec || riskTier(spec.risk) === 'low') return [];
+  const pilot = spec.pilot;
+  const lacking = [
+    !pilot?.validatedBy?.length && 'who validated it (pilot.validatedBy)',
+    !pilot?.usage?.length && 'usage figures (pilot.usage)',
+    !pilot?.feedback?.length && 'a link to the feedback (pilot.feedback)',
+  ].filter((l): l is string => Boolean(l));
+  return [
+    req(
+      'pilot-evidence',
+      `The pilot's evidence: who validated it, usage and feedback (${riskTier(
+        spec.risk,
+      )} risk)`,
+      lacking.length === 0,
+      `The spec's pilot section lacks ${lacking.join(', ')}`,
+    ),
+  ];
+}
+
 /** Requirements before hand-off, on top of the review's. */
 function handOffArtifacts(
   spec: HandoffSpec | undefined,
@@ -172,6 +195,53 @@ function handOffArtifacts(
   return out;
 }
 
+/** Operating without a transfer: only the catalog owner may be the operating owner. */
+function builderOperates(
+  spec: HandoffSpec | undefined,
+  input: GateInput,
+): GateRequirement {
+  const operating = spec?.owners?.operatingOwner;
+  const same =
+    Boolean(operating && input.catalogOwner) &&
+    normalizeOwnerRef(operating!) === normalizeOwnerRef(input.catalogOwner!);
+  return req(
+    'operated-by-builder',
+    'The operating owner is the catalog owner (no hand-off to another team)',
+    same,
+    operating
+      ? `The operating owner ${normalizeOwnerRef(
+          operating,
+        )} is not the catalog owner ${
+          input.catalogOwner ?? '(none)'
+        }: hand it off instead`
+      : 'The spec names no operating owner',
+  );
+}
+
+/** A periodic review is recorded by the owner, who confirms they still own it. */
+function ownerReviews(
+  spec: HandoffSpec | undefined,
+  input: GateInput,
+): GateRequirement {
+  const owners = [
+    ...new Set(
+      [spec?.owners?.operatingOwner, input.catalogOwner]
+        .filter((o): o is string => Boolean(o))
+        .map(normalizeOwnerRef),
+    ),
+  ];
+  const mine = input.recorderOwnership ?? [];
+  return req(
+    'owner-reviews',
+    'Recorded by the operating owner or the catalog owner (or a member)',
+    owners.some(o => actsFor(o, mine)),
+    `Only ${
+      owners.join(' or ') || 'the owner'
+    } (or a member) can record a review and confirm ownership`,
+    'Recorded by the owner',
+  );
+}
+
 /**
  * What must hold before a decision, judged from the spec's risk profile:
  * higher risk asks for more artifacts and approvals. Each requirement comes
@@ -205,6 +275,7 @@ export function evaluateGate(input: GateInput): GateResult {
     case 'start-review':
       requirements.push(
         specValid,
+        ...pilotEvidence(spec),
         ...reviewArtifacts(spec),
         checksPass(input),
         noBreach(input),
@@ -221,6 +292,20 @@ export function evaluateGate(input: GateInput): GateResult {
       );
       break;
     case 'operate':
+      if (input.fromStage === 'readiness-review') {
+        // The team that built it operates it: everything a hand-off needs,
+        // and the operating owner is the team that owns it in the catalog.
+        requirements.push(
+          specValid,
+          ...reviewArtifacts(spec),
+          ...handOffArtifacts(spec, input),
+          builderOperates(spec, input),
+          checksPass(input),
+          noBreach(input),
+          ...approvals(spec, input),
+        );
+        break;
+      }
       requirements.push(
         req(
           'transfer-accepted',
@@ -231,6 +316,9 @@ export function evaluateGate(input: GateInput): GateResult {
         checksPass(input),
         noBreach(input),
       );
+      break;
+    case 'review':
+      requirements.push(ownerReviews(spec, input));
       break;
     default:
       // harden, reframe and stop are honest outcomes: always allowed.

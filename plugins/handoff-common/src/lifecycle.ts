@@ -52,6 +52,7 @@ export const DECISIONS = [
   'harden',
   'hand-off',
   'operate',
+  'review',
   'reframe',
   'stop',
 ] as const;
@@ -66,6 +67,7 @@ export const DECISION_TITLES: Record<Decision, string> = {
   harden: 'Harden further',
   'hand-off': 'Hand off',
   operate: 'Operate',
+  review: 'Record a review',
   reframe: 'Reframe',
   stop: 'Stop',
 };
@@ -80,19 +82,51 @@ const ACTIVE: Stage[] = [
 ];
 
 /**
- * Each decision: the stages it may be taken from, and the stage it leads to.
+ * Each decision: the stages it may be taken from, and the stage it leads to
+ * (`unchanged` for a periodic review, which keeps the stage).
+ *
+ * - operate from readiness review: the team that built it operates it, no transfer;
+ * - harden from operating: a review found something to fix;
+ * - review after hand-off: each cycle of use is reviewed and its readout recorded.
  *
  * @public
  */
-export const TRANSITIONS: Record<Decision, { from: Stage[]; to: Stage }> = {
+export const TRANSITIONS: Record<
+  Decision,
+  { from: Stage[]; to: Stage | 'unchanged' }
+> = {
   'start-pilot': { from: ['proposed', 'reframed'], to: 'pilot' },
   'start-review': { from: ['pilot', 'hardening'], to: 'readiness-review' },
-  harden: { from: ['readiness-review'], to: 'hardening' },
+  harden: { from: ['readiness-review', 'operating'], to: 'hardening' },
   'hand-off': { from: ['readiness-review', 'hardening'], to: 'handed-off' },
-  operate: { from: ['handed-off'], to: 'operating' },
+  operate: { from: ['readiness-review', 'handed-off'], to: 'operating' },
+  review: { from: ['handed-off', 'operating'], to: 'unchanged' },
   reframe: { from: ACTIVE, to: 'reframed' },
   stop: { from: [...ACTIVE, 'reframed'], to: 'stopped' },
 };
+
+/**
+ * The stage a decision taken in `from` leads to.
+ *
+ * @public
+ */
+export function stageAfter(decision: Decision, from: Stage): Stage {
+  const to = TRANSITIONS[decision].to;
+  return to === 'unchanged' ? from : to;
+}
+
+/**
+ * The decisions that clear an overdue review: the others keep a passed
+ * review date, so moving a capability on never counts as reviewing it.
+ *
+ * @public
+ */
+export const REVIEWING_DECISIONS: readonly Decision[] = [
+  'review',
+  'harden',
+  'reframe',
+  'stop',
+];
 
 /**
  * The decisions that may be taken in a stage.

@@ -2,8 +2,10 @@ import type {
   CheckResultResponse,
   DecisionResponse,
   ReadinessSummary,
+  ReviewCycle,
   SpecVersion,
 } from './api';
+import { REVIEW_CADENCE_DAYS } from './gateTypes';
 import { DECISION_TITLES, Decision, STAGE_TITLES } from './lifecycle';
 import {
   SPEC_ARTIFACTS,
@@ -23,6 +25,8 @@ export type HandoffPacket = {
   spec?: SpecVersion;
   decisions: DecisionResponse[];
   checks: CheckResultResponse[];
+  /** Every periodic review, newest first. */
+  cycles: ReviewCycle[];
 };
 
 type Doc = Record<string, any>;
@@ -143,6 +147,24 @@ const artifactMarkdown: Record<SpecArtifact, (v: any) => string> = {
         ([k, refs]) => `${k}: ${[refs].flat().join(', ')}`,
       ),
     ]),
+  pilot: v =>
+    list([
+      ...(v.validatedBy ?? []).map((u: Doc) =>
+        [`Validated by ${u.who}`, u.date && `on ${u.date}`, u.finding]
+          .filter(Boolean)
+          .join(', '),
+      ),
+      ...(v.usage ?? []).map(
+        (u: Doc) => `Usage: ${u.metric} ${u.value} ${u.unit} per ${u.period}`,
+      ),
+      ...(v.feedback ?? []).map((l: Doc) => `Feedback: [${l.title}](${l.url})`),
+      ...(v.exceptionLogs ?? []).map(
+        (l: Doc) => `Exception log: [${l.title}](${l.url})`,
+      ),
+      ...(v.knownConstraints ?? []).map(
+        (c: string) => `Known constraint: ${c}`,
+      ),
+    ]),
 };
 
 function specSections(doc: Doc): string[] {
@@ -150,6 +172,126 @@ function specSections(doc: Doc): string[] {
     .map(a => [SPEC_ARTIFACT_TITLES[a], artifactMarkdown[a](doc[a])] as const)
     .filter(([, body]) => Boolean(body))
     .map(([title, body]) => `### ${title}\n\n${body}`);
+}
+
+const usageText = (usage: ReviewCycle['readout']['usage']) =>
+  'link' in usage
+    ? `[usage](${usage.link})`
+    : `${usage.value} ${usage.unit} ${usage.period}`;
+
+/**
+ * The operating playbook the method asks a hand-off to produce: how the
+ * capability is used, reviewed and changed, its support path and escalation,
+ * and its known risks, drawn from the spec, the history and the cycles.
+ */
+function playbook(packet: HandoffPacket): string[] {
+  const { readiness } = packet;
+  const doc: Doc = packet.spec?.document ?? {};
+  const owners: Doc = doc.owners ?? {};
+  const latest = packet.cycles[0];
+  const tier = readiness.riskTier;
+  const risk: Doc = doc.risk ?? {};
+  const risks = [
+    ...Object.entries(risk).map(
+      ([dimension, level]) => `Risk: ${dimension} ${level}`,
+    ),
+    ...(doc.model?.failureModes ?? []).map(
+      (f: Doc) => `Failure mode: ${f.mode}; mitigation: ${f.mitigation}`,
+    ),
+    ...(doc.pilot?.knownConstraints ?? []).map(
+      (c: string) => `Known constraint: ${c}`,
+    ),
+    ...(doc.regulatoryConstraints ?? []).map(
+      (r: Doc) => `Regulation: ${r.regulation}: ${r.requirement}`,
+    ),
+    ...(readiness.failingChecks ?? []).map(c => `Failing check: ${c}`),
+    ...(latest
+      ? [`Friction at the last review: ${latest.readout.friction}`]
+      : []),
+  ];
+  return [
+    '## Operating playbook',
+    '### How it is used',
+    list([
+      `Purpose: ${doc.intent?.problem ?? 'not described'}`,
+      ...(latest
+        ? [`Usage at the last review: ${usageText(latest.readout.usage)}`]
+        : (doc.pilot?.usage ?? []).map(
+            (u: Doc) =>
+              `Usage in the pilot: ${u.metric} ${u.value} ${u.unit} per ${u.period}`,
+          )),
+      ...(doc.observability?.dashboards ?? []).map(
+        (d: Doc) => `Dashboard: [${d.title}](${d.url})`,
+      ),
+    ]),
+    '### How it is reviewed',
+    list([
+      tier
+        ? `Reviewed at least every ${REVIEW_CADENCE_DAYS[tier]} days (${tier} risk), by its owner, who records usage, friction, incidents and the next change`
+        : 'Reviewed by its owner on the date below',
+      `Next review: ${readiness.nextReviewAt?.slice(0, 10) ?? 'not scheduled'}${
+        readiness.overdue ? ' (overdue)' : ''
+      }`,
+      `Last review: ${
+        readiness.lastReview
+          ? `${readiness.lastReview.at.slice(0, 10)} by ${
+              readiness.lastReview.by
+            }`
+          : 'none yet'
+      }`,
+    ]),
+    '### How it is changed',
+    list([
+      'Every change to the spec is kept as a new version, with who or what read it',
+      'A review that finds something to fix records "Harden further", which takes it back through a readiness review',
+      ...(latest ? [`Next change planned: ${latest.readout.nextChange}`] : []),
+      `Rollback: ${doc.deployment?.rollback?.procedure ?? 'not described yet'}`,
+    ]),
+    '### Support and escalation',
+    list([
+      `Support path: ${owners.supportPath ?? 'not named'}`,
+      `Operating owner: ${owners.operatingOwner ?? 'not named'}`,
+      `Accountable: ${owners.raci?.accountable ?? 'not named'}`,
+      ...(doc.observability?.alerts ?? []).map(
+        (a: Doc) => `Alert: [${a.title}](${a.url})`,
+      ),
+    ]),
+    '### Known risks',
+    risks.length ? list(risks) : 'None recorded.',
+    '### Review cycles',
+    packet.cycles.length
+      ? table(
+          [
+            '#',
+            'When',
+            'Who',
+            'Usage',
+            'Friction',
+            'Incidents',
+            'Next change',
+            'Spec changed',
+            'Next review',
+          ],
+          packet.cycles.map(c => [
+            c.sequence,
+            c.reviewedAt.slice(0, 10),
+            c.reviewedBy,
+            usageText(c.readout.usage),
+            c.readout.friction,
+            c.readout.incidents,
+            c.readout.nextChange,
+            c.changes.length
+              ? c.changes
+                  .map(
+                    ch => `${SPEC_ARTIFACT_TITLES[ch.artifact]} ${ch.change}`,
+                  )
+                  .join(', ')
+              : 'nothing',
+            c.nextReviewAt?.slice(0, 10) ?? '',
+          ]),
+        )
+      : 'No review recorded yet.',
+  ];
 }
 
 /**
@@ -196,6 +338,7 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
         ? [`Failing checks: ${readiness.failingChecks!.join(', ')}`]
         : []),
     ]),
+    ...playbook(packet),
     '## Gates',
     ...(readiness.gates ?? []).map(
       g =>

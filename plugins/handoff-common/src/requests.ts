@@ -9,35 +9,93 @@ import { httpUrlSchema } from './spec/schema';
  */
 export const EXCEPTION_JUSTIFICATION_MIN_LENGTH = 20;
 
+const said = (what: string) =>
+  z.string().trim().min(1, `must say ${what}`).max(10_000);
+
+/**
+ * The readout of a periodic review: what a cycle of use showed, and what the
+ * next cycle will change.
+ *
+ * @public
+ */
+export const reviewReadoutSchema = z.strictObject({
+  /** Usage since the last review: a figure with its unit and period, or a link to it. */
+  usage: z.union([
+    z.strictObject({
+      value: z.number().nonnegative('must be zero or more'),
+      unit: said('the unit, like predictions or active users'),
+      period: said('the period, like per week'),
+    }),
+    z.strictObject({
+      link: httpUrlSchema(
+        'must be an http or https link, like https://grafana.example.com/d/usage',
+      ),
+    }),
+  ]),
+  /** Known friction: what users or operators struggle with. */
+  friction: said('what friction users or operators met (or "none")'),
+  /** Incidents and exceptions since the last review. */
+  incidents: said('which incidents and exceptions happened (or "none")'),
+  /** The owner confirms they still own and run it. */
+  ownerConfirmed: z.literal(true, {
+    message: 'the owner must confirm they still own it',
+  }),
+  /** What the next cycle will change: the previous version is the requirements for the next. */
+  nextChange: said('what the next cycle will change'),
+});
+
+/** @public */
+export type ReviewReadout = z.infer<typeof reviewReadoutSchema>;
+
 /**
  * Body of `POST /decisions/:kind/:namespace/:name`.
  *
  * @public
  */
-export const decisionRequestSchema = z.strictObject({
-  decision: z.enum(DECISIONS),
-  rationale: z.string().trim().min(1, 'must say why').max(10_000),
-  /** The sequence of the latest decision the caller saw (0 when there was none). */
-  expectedSequence: z.number().int().min(0),
-  /** The spec version the decision judged; must be the latest. */
-  specVersion: z.number().int().positive().optional(),
-  /** Defaults from the risk tier: high 30 days, medium 90, low 180. */
-  nextReviewAt: z.iso.date().optional(),
-  /** Overrides an unmet gate; recorded as an exception. */
-  exception: z
-    .strictObject({
-      justification: z
-        .string()
-        .trim()
-        .min(
-          EXCEPTION_JUSTIFICATION_MIN_LENGTH,
-          `must explain the exception in at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters`,
-        ),
-      /** Until when the exception stands; by default the next review. */
-      expiresAt: z.iso.date().optional(),
-    })
-    .optional(),
-});
+export const decisionRequestSchema = z
+  .strictObject({
+    decision: z.enum(DECISIONS),
+    rationale: z.string().trim().min(1, 'must say why').max(10_000),
+    /** The sequence of the latest decision the caller saw (0 when there was none). */
+    expectedSequence: z.number().int().min(0),
+    /** The spec version the decision judged; must be the latest. */
+    specVersion: z.number().int().positive().optional(),
+    /** Defaults from the risk tier: high 30 days, medium 90, low 180. */
+    nextReviewAt: z.iso.date().optional(),
+    /** Overrides an unmet gate; recorded as an exception. */
+    exception: z
+      .strictObject({
+        justification: z
+          .string()
+          .trim()
+          .min(
+            EXCEPTION_JUSTIFICATION_MIN_LENGTH,
+            `must explain the exception in at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters`,
+          ),
+        /** Until when the exception stands; by default the next review. */
+        expiresAt: z.iso.date().optional(),
+      })
+      .optional(),
+    /** A review's readout; required for `review`, and only for it. */
+    readout: reviewReadoutSchema.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.decision === 'review' && !body.readout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['readout'],
+        message:
+          'a review needs its readout: usage, friction, incidents, the owner confirming ownership and what the next cycle changes',
+      });
+    }
+    if (body.decision !== 'review' && body.readout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['readout'],
+        message: 'only a review carries a readout',
+      });
+    }
+  });
 
 /** @public */
 export type DecisionRequest = z.infer<typeof decisionRequestSchema>;

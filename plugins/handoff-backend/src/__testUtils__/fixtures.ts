@@ -37,6 +37,10 @@ owners:
   operatingOwner: group:default/sre
   supportPath: group:default/sre
   raci: { accountable: user:default/ada }
+pilot:
+  validatedBy: [{ who: group:default/sre, finding: Planners used it for 4 weeks }]
+  usage: [{ metric: Forecasts, value: 120, unit: stores, period: week }]
+  feedback: [{ title: Planner notes, url: https://wiki.example.com/forecast }]
 `;
 
 const entity = (kind: string, name: string, extra: object = {}) => ({

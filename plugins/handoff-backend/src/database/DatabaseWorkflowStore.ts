@@ -81,6 +81,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
       exception_expires_at: decision.exceptionExpiresAt
         ? new Date(decision.exceptionExpiresAt)
         : null,
+      readout: json(decision.readout),
       created_at: now,
     };
     try {
@@ -104,12 +105,18 @@ export class DatabaseWorkflowStore implements WorkflowStore {
           record,
           now,
         );
+        if (decision.decision === 'review') {
+          await this.markReviewed(tx, decision.entityRef, row.sequence);
+        }
         // A transfer belongs to the hand-off that created it: any later
-        // decision cancels one still pending.
-        const pending = await tx<TransferRow>('handoff_transfers').where({
-          entity_ref: decision.entityRef,
-          status: 'pending',
-        });
+        // decision that moves the stage cancels one still pending.
+        const pending =
+          decision.decision === 'review'
+            ? []
+            : await tx<TransferRow>('handoff_transfers').where({
+                entity_ref: decision.entityRef,
+                status: 'pending',
+              });
         for (const open of pending) {
           await tx('handoff_transfers')
             .where({
@@ -154,6 +161,28 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         return false;
       }
       throw error;
+    }
+  }
+
+  /** A review judges the failing drift and schema results standing when it is recorded. */
+  private async markReviewed(tx: Knex, entityRef: string, sequence: number) {
+    const judged = await tx('handoff_check_results as c')
+      .where('c.entity_ref', entityRef)
+      .whereIn('c.kind', ['drift', 'schema'])
+      .where('c.status', 'fail')
+      .whereNull('c.reviewed_in')
+      .where(
+        'c.id',
+        tx('handoff_check_results as l')
+          .max('l.id')
+          .where('l.entity_ref', tx.ref('c.entity_ref'))
+          .andWhere('l.name', tx.ref('c.name')),
+      )
+      .pluck('c.id');
+    if (judged.length) {
+      await tx('handoff_check_results')
+        .whereIn('id', judged)
+        .update({ reviewed_in: sequence });
     }
   }
 

@@ -1,6 +1,7 @@
 import {
   ApprovalResponse,
   AuditEntry,
+  ReviewReadout,
   CheckResultResponse,
   GateResult,
   SpecError,
@@ -24,6 +25,8 @@ export type DecisionRecord = {
   gate?: GateResult;
   exceptionJustification?: string;
   exceptionExpiresAt?: string;
+  /** A review's readout. */
+  readout?: ReviewReadout;
   createdAt: string;
 };
 
@@ -43,6 +46,8 @@ export interface WorkflowStore {
   /**
    * Appends a decision, its audit entry and (for a hand-off) the pending transfer,
    * all or nothing; resolves false, writing nothing, when `expectedSequence` is stale.
+   * A stage-changing decision cancels a pending transfer; a review marks the
+   * failing drift and schema results it judged.
    */
   appendDecision(decision: NewDecision): Promise<DecisionRecord | false>;
   /** Resolves false when the same role already approved this transition at this stage. */

@@ -42,7 +42,7 @@ export async function writeCapabilityState(
         .where('l.entity_ref', db.ref('c.entity_ref'))
         .andWhere('l.name', db.ref('c.name')),
     )
-    .select('c.status', 'c.kind', 'c.name');
+    .select('c.status', 'c.kind', 'c.name', 'c.reviewed_in as reviewedIn');
   const transfer = await db('handoff_transfers')
     .where({ entity_ref: entityRef })
     .orderBy('decision_sequence', 'desc')

@@ -25,6 +25,7 @@ export type DecisionRow = {
   gate?: string | null;
   exception_justification?: string | null;
   exception_expires_at?: Date | string | null;
+  readout?: string | null;
   created_at: Date | string;
 };
 
@@ -104,6 +105,7 @@ export function toRecord(row: DecisionRow): DecisionRecord {
     exceptionExpiresAt: row.exception_expires_at
       ? toIso(row.exception_expires_at)
       : undefined,
+    readout: unjson(row.readout),
     createdAt: toIso(row.created_at),
   };
 }
@@ -140,6 +142,7 @@ export type CheckRow = {
   details?: string | null;
   link?: string | null;
   reporter: string;
+  reviewed_in?: number | null;
   created_at: Date | string;
 };
 
@@ -155,6 +158,7 @@ export function toCheck(row: CheckRow): CheckResultResponse {
     link: row.link ?? undefined,
     reporter: row.reporter,
     manual: row.reporter.startsWith('user:'),
+    ...(row.reviewed_in && { reviewedIn: Number(row.reviewed_in) }),
     createdAt: toIso(row.created_at),
   };
 }

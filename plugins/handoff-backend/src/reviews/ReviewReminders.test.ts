@@ -97,6 +97,49 @@ describe.each(databases.eachSupportedId())(
       expect(await reminders.sendDue(new Date('2026-12-02T00:00:00Z'))).toBe(1);
     });
 
+    it('stops reminding an operating capability once its owner records a review', async () => {
+      const { store } = await seed();
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      await store.appendDecision({
+        entityRef: 'component:default/churn-model',
+        decision: 'operate',
+        fromStage: 'readiness-review',
+        toStage: 'operating',
+        actor: 'user:default/alan',
+        rationale: 'We run it',
+        // Moving on keeps the passed date (WorkflowService carries it).
+        nextReviewAt: '2026-11-01T00:00:00.000Z',
+        expectedSequence: 1,
+      });
+      expect(await reminders.sendDue(new Date('2026-11-20T00:00:00Z'))).toBe(1);
+      await store.appendDecision({
+        entityRef: 'component:default/churn-model',
+        decision: 'review',
+        fromStage: 'operating',
+        toStage: 'operating',
+        actor: 'user:default/alan',
+        rationale: 'Quarterly review',
+        nextReviewAt: '2027-02-01T00:00:00.000Z',
+        readout: {
+          usage: { link: 'https://grafana.example.com/d/churn' },
+          friction: 'none',
+          incidents: 'none',
+          ownerConfirmed: true,
+          nextChange: 'Reason codes',
+        },
+        expectedSequence: 2,
+      });
+      for (const day of ['2026-11-21', '2026-12-15', '2027-01-31']) {
+        expect(await reminders.sendDue(new Date(`${day}T00:00:00Z`))).toBe(0);
+      }
+      expect(send).toHaveBeenCalledTimes(1);
+      // The readout is kept with the decision.
+      expect(
+        (await store.latestDecision('component:default/churn-model'))?.readout,
+      ).toMatchObject({ nextChange: 'Reason codes' });
+    });
+
     it('reminds a capability nobody decided on one cadence after its spec was first seen', async () => {
       const knex = await databases.init(databaseId);
       const store = await DatabaseHandoffStore.create({

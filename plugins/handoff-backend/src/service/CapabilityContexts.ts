@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   Entity,
+  RELATION_OWNED_BY,
   isGroupEntity,
   isUserEntity,
   stringifyEntityRef,
@@ -92,12 +93,15 @@ export class CapabilityContexts {
     return { operatingOwner: exists(refs[0]), supportPath: exists(refs[1]) };
   }
 
-  /** Everything a gate needs, for every decision the stage allows. */
-  /** `recorder`: who would record a decision (the caller), for separation of duties. */
+  /**
+   * Everything a gate needs, for every decision the stage allows. `recorder`:
+   * who would record a decision (the caller) and the groups they belong to,
+   * for separation of duties and the owner's review.
+   */
   async load(
     entity: Entity,
     credentials: BackstageCredentials,
-    recorder?: string,
+    recorder?: { ref: string; ownership: string[] },
   ) {
     const { entityRef, latest, sequence, stage } = await this.stage(entity);
     const spec = await this.spec(entity);
@@ -107,22 +111,26 @@ export class CapabilityContexts {
       this.deps.store.latestTransfer(entityRef),
       this.ownersResolve(spec.spec, credentials),
     ]);
+    const owner =
+      entity.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
+      (typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined);
     const gateInput = (decision: Decision): GateInput => ({
       decision,
+      fromStage: stage,
+      catalogOwner: owner ? normalizeOwnerRef(owner) : undefined,
       spec: spec.spec,
       specState: spec.state,
       ownersResolve,
       checks,
       approvals: approvals.filter(a => a.decision === decision),
       complianceApprovers: this.deps.complianceApprovers,
-      recorder,
+      recorder: recorder?.ref,
+      recorderOwnership: recorder ? [recorder.ref, ...recorder.ownership] : [],
       separationOfDuties: this.deps.separationOfDuties !== false,
-      transferAccepted: Boolean(
-        transfer &&
-          latest?.decision === 'hand-off' &&
-          transfer.decisionSequence === sequence &&
-          transfer.status === 'accepted',
-      ),
+      // In handed-off, the latest transfer is its hand-off's: any decision
+      // that left the stage since cancelled a pending one, reviews keep it.
+      transferAccepted:
+        stage === 'handed-off' && transfer?.status === 'accepted',
     });
     return {
       entityRef,

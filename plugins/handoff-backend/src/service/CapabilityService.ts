@@ -11,6 +11,7 @@ import {
   ANNOTATION_HANDOFF_STAGE,
   CapabilityListResponse,
   HandoffPacket,
+  ReviewCycle,
   SpecDiffResponse,
   diffSpecArtifacts,
   reviewRequiredBy,
@@ -107,7 +108,41 @@ export class CapabilityService {
       spec: await store.latestSpec(entityRef),
       decisions: (await store.listDecisions(entityRef)).map(toDecisionResponse),
       checks: await store.listChecks(entityRef, 1000),
+      cycles: await this.cycles(entityRef),
     };
+  }
+
+  /**
+   * Every periodic review, newest first, with the artifacts of the spec that
+   * changed since the cycle before (or since the hand-off or operate decision
+   * that started its operation).
+   */
+  async cycles(entityRef: string): Promise<ReviewCycle[]> {
+    const { store } = this.deps;
+    const cycles: ReviewCycle[] = [];
+    let since: number | undefined;
+    for (const d of await store.listDecisions(entityRef)) {
+      if (d.decision === 'review' && d.readout) {
+        cycles.push({
+          sequence: d.sequence,
+          reviewedAt: d.createdAt,
+          reviewedBy: d.actor,
+          rationale: d.rationale,
+          readout: d.readout,
+          nextReviewAt: d.nextReviewAt,
+          specVersion: d.specVersion,
+          sinceSpecVersion: since,
+          changes:
+            since && d.specVersion && since !== d.specVersion
+              ? (await this.diff(entityRef, since, d.specVersion)).changes
+              : [],
+        });
+      }
+      if (['review', 'hand-off', 'operate'].includes(d.decision)) {
+        since = d.specVersion ?? since;
+      }
+    }
+    return cycles.reverse();
   }
 
   /** Which artifacts changed between two stored versions of an entity's spec. */

@@ -12,7 +12,8 @@ import {
   ApprovalRequest,
   DecisionRequest,
   ReadinessSummary,
-  TRANSITIONS,
+  REVIEWING_DECISIONS,
+  stageAfter,
   allowedDecisions,
   evaluateGate,
   REVIEW_CADENCE_DAYS,
@@ -81,21 +82,14 @@ export class WorkflowService {
   ): Promise<ReadinessSummary> {
     // The gates are shown as they would judge the viewer recording a decision.
     const viewer = this.deps.auth.isPrincipal(credentials, 'user')
-      ? credentials.principal.userEntityRef
+      ? await this.callerOf(credentials)
       : undefined;
     const ctx = await this.contexts.load(entity, credentials, viewer);
     const base = summarizeReadiness(entity, ctx.latest);
-    const firstSpec = ctx.spec.version
-      ? await this.deps.store.getSpecVersion(ctx.entityRef, 1)
-      : undefined;
-    const nextReviewAt =
-      base.nextReviewAt ??
-      (firstSpec
-        ? firstReviewDate(
-            firstSpec.firstSeenAt,
-            ctx.spec.version?.document,
-          ).toISOString()
-        : undefined);
+    const nextReviewAt = await this.scheduledReview(ctx);
+    const lastReview = (await this.deps.store.listDecisions(ctx.entityRef))
+      .reverse()
+      .find(d => d.decision === 'review');
     const failingChecks = ctx.checks
       .filter(c => c.status === 'fail')
       .map(c => c.name);
@@ -106,6 +100,11 @@ export class WorkflowService {
       overdue: Boolean(
         nextReviewAt && new Date(nextReviewAt).getTime() < Date.now(),
       ),
+      lastReview: lastReview && {
+        sequence: lastReview.sequence,
+        at: lastReview.createdAt,
+        by: lastReview.actor,
+      },
       reviewRequired: reviewRequiredBy(ctx.checks),
       sequence: ctx.sequence,
       specVersion: ctx.spec.version?.version,
@@ -121,13 +120,27 @@ export class WorkflowService {
     };
   }
 
+  /** When the capability is due for review: its latest decision's date, else one cadence after its spec was first seen. */
+  private async scheduledReview(ctx: {
+    entityRef: string;
+    latest?: { nextReviewAt?: string };
+    spec: { version?: { document?: Record<string, unknown> } };
+  }): Promise<string | undefined> {
+    if (ctx.latest) return ctx.latest.nextReviewAt;
+    const firstSpec = ctx.spec.version
+      ? await this.deps.store.getSpecVersion(ctx.entityRef, 1)
+      : undefined;
+    return firstSpec
+      ? firstReviewDate(
+          firstSpec.firstSeenAt,
+          ctx.spec.version?.document,
+        ).toISOString()
+      : undefined;
+  }
+
   /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
   async decide(entity: Entity, caller: Caller, request: DecisionRequest) {
-    const ctx = await this.contexts.load(
-      entity,
-      caller.credentials,
-      caller.ref,
-    );
+    const ctx = await this.contexts.load(entity, caller.credentials, caller);
     if (request.expectedSequence !== ctx.sequence) {
       throw new ConflictError(
         `The capability changed since you looked: the latest decision is number ${ctx.sequence}, not ${request.expectedSequence}. Reload and decide again.`,
@@ -153,8 +166,10 @@ export class WorkflowService {
     }
     const gate = evaluateGate(ctx.gateInput(request.decision));
     const unmet = gate.requirements.filter(r => !r.met);
-    const sod = unmet.find(r => r.id === 'separation-of-duties');
-    if (sod) throw new NotAllowedError(sod.reason);
+    const notYours = unmet.find(r =>
+      ['separation-of-duties', 'owner-reviews'].includes(r.id),
+    );
+    if (notYours) throw new NotAllowedError(notYours.reason);
     const unwaivable = unmet.filter(r =>
       UNWAIVABLE_REQUIREMENTS.includes(r.id),
     );
@@ -183,10 +198,17 @@ export class WorkflowService {
         'exception: the gate is met, so there is nothing to make an exception for',
       );
     }
-    const nextReviewAt = this.nextReview(
-      request,
-      riskTier(ctx.spec.spec?.risk),
-    );
+    let nextReviewAt = this.nextReview(request, riskTier(ctx.spec.spec?.risk));
+    // Only a review, harden, reframe or stop clears an overdue review: moving
+    // a capability on keeps the date that has passed.
+    const scheduled = await this.scheduledReview(ctx);
+    if (
+      !REVIEWING_DECISIONS.includes(request.decision) &&
+      scheduled &&
+      Date.parse(scheduled) < Date.now()
+    ) {
+      nextReviewAt = new Date(scheduled);
+    }
     const operatingOwner = ctx.spec.spec?.owners?.operatingOwner;
     const transferTo =
       request.decision === 'hand-off' && operatingOwner
@@ -201,7 +223,7 @@ export class WorkflowService {
       entityRef: ctx.entityRef,
       decision: request.decision,
       fromStage: ctx.stage,
-      toStage: TRANSITIONS[request.decision].to,
+      toStage: stageAfter(request.decision, ctx.stage),
       actor: caller.ref,
       rationale: request.rationale,
       // A stopped capability is not reviewed again.
@@ -219,6 +241,7 @@ export class WorkflowService {
         : undefined,
       expectedSequence: ctx.sequence,
       transferTo,
+      readout: request.readout,
     });
     if (!record) {
       throw new ConflictError(
@@ -311,18 +334,20 @@ export class WorkflowService {
     if (!transfer || transfer.status !== 'pending') {
       throw new ConflictError(`${entityRef} has no pending ownership transfer`);
     }
-    const latest = await this.deps.store.latestDecision(entityRef);
-    if (
-      latest?.decision !== 'hand-off' ||
-      latest.sequence !== transfer.decisionSequence
-    ) {
+    // Any decision that moved the stage since the hand-off cancelled its
+    // transfer; reviews in handed-off keep it.
+    const handOff = (await this.deps.store.listDecisions(entityRef)).find(
+      d => d.sequence === transfer.decisionSequence,
+    );
+    const { stage } = await this.contexts.stage(entity);
+    if (handOff?.decision !== 'hand-off' || stage !== 'handed-off') {
       throw new ConflictError(
         `${entityRef} has no pending ownership transfer for its latest hand-off`,
       );
     }
     if (
       this.deps.separationOfDuties !== false &&
-      normalizeOwnerRef(latest.actor) === normalizeOwnerRef(caller.ref)
+      normalizeOwnerRef(handOff.actor) === normalizeOwnerRef(caller.ref)
     ) {
       throw new NotAllowedError(
         'Separation of duties: whoever recorded the hand-off cannot accept it on the receiving side',

@@ -20,6 +20,7 @@ export const SPEC_ARTIFACTS = [
   'deployment',
   'observability',
   'owners',
+  'pilot',
 ] as const satisfies ReadonlyArray<keyof HandoffSpec>;
 
 /**
@@ -44,6 +45,7 @@ export const SPEC_ARTIFACT_TITLES: Record<
   deployment: 'Deployment checklist and rollback',
   observability: 'Observability',
   owners: 'Owners',
+  pilot: 'Pilot evidence',
 };
 
 /** @public */

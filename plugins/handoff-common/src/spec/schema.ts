@@ -257,6 +257,40 @@ export const ownersSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * What the pilot showed: the input a readiness review judges.
+ */
+export const pilotEvidenceSchema = z.strictObject({
+  /** The users (or their teams) who tried the pilot and validated it. */
+  validatedBy: z
+    .array(
+      z.strictObject({
+        who: text,
+        /** What they validated, in their words. */
+        finding: text.optional(),
+        date: z.iso.date('must be a date like 2026-05-01').optional(),
+      }),
+    )
+    .optional(),
+  /** Usage figures, each a number with its unit and period. */
+  usage: z
+    .array(
+      z.strictObject({
+        metric: text,
+        value: z.number().nonnegative('must be zero or more'),
+        unit: text,
+        period: text,
+      }),
+    )
+    .optional(),
+  /** Where the users' feedback is kept. */
+  feedback: z.array(link).optional(),
+  /** Where the pilot's exceptions and incidents are logged. */
+  exceptionLogs: z.array(link).optional(),
+  /** What the pilot showed it cannot do (yet). */
+  knownConstraints: z.array(text).optional(),
+});
+
 export const handoffSpecSchema = z.strictObject({
   apiVersion: z.literal(HANDOFF_SPEC_API_VERSION, {
     message: `must be ${HANDOFF_SPEC_API_VERSION}`,
@@ -282,6 +316,7 @@ export const handoffSpecSchema = z.strictObject({
   deployment: deploymentSchema.optional(),
   observability: observabilitySchema.optional(),
   owners: ownersSchema.optional(),
+  pilot: pilotEvidenceSchema.optional(),
 });
 
 export type HandoffSpec = z.infer<typeof handoffSpecSchema>;
@@ -289,3 +324,4 @@ export type RiskLevel = z.infer<typeof riskLevelSchema>;
 export type RiskProfile = z.infer<typeof riskProfileSchema>;
 export type DataContract = z.infer<typeof dataContractSchema>;
 export type DataField = z.infer<typeof dataFieldSchema>;
+export type PilotEvidence = z.infer<typeof pilotEvidenceSchema>;

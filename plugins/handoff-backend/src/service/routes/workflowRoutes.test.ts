@@ -145,13 +145,13 @@ describe.each(databases.eachSupportedId())(
 
       // An illegal transition names the allowed ones.
       const illegal = await decide(server, 'ada', {
-        decision: 'operate',
+        decision: 'start-pilot',
         rationale: 'x',
         expectedSequence: 1,
       });
       expect(illegal.status).toBe(409);
       expect(illegal.body.error.message).toBe(
-        'Cannot operate from readiness-review; allowed: harden, hand-off, reframe, stop',
+        'Cannot start-pilot from readiness-review; allowed: harden, hand-off, operate, reframe, stop',
       );
 
       // The hand-off gate lacks the accountable approval.

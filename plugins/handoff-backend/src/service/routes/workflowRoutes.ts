@@ -85,6 +85,11 @@ export function workflowRoutes(
     }
   });
 
+  router.get('/cycles/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    res.json({ items: await capabilities.cycles(stringifyEntityRef(entity)) });
+  });
+
   router.get('/decisions/:kind/:namespace/:name', async (req, res) => {
     const entity = await entityOf(req, await callerOf(req));
     const history = await store.listDecisions(stringifyEntityRef(entity));

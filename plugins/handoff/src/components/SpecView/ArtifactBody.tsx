@@ -260,6 +260,57 @@ export function ArtifactBody(props: {
         />
       );
     }
+    case 'pilot':
+      return (
+        <>
+          {asArray(doc.validatedBy).length > 0 && (
+            <SimpleTable
+              label="Validated by"
+              head={['Validated by', 'When', 'Finding']}
+              rows={asArray(doc.validatedBy).map(raw => {
+                const v = asObject(raw);
+                return [
+                  <Ref value={v.who} />,
+                  asText(v.date),
+                  asText(v.finding),
+                ];
+              })}
+            />
+          )}
+          {asArray(doc.usage).length > 0 && (
+            <SimpleTable
+              label="Pilot usage"
+              head={['Usage', 'Figure', 'Period']}
+              rows={asArray(doc.usage).map(raw => {
+                const u = asObject(raw);
+                return [
+                  asText(u.metric),
+                  `${asText(u.value)} ${asText(u.unit)}`,
+                  asText(u.period),
+                ];
+              })}
+            />
+          )}
+          {asArray(doc.feedback).length > 0 && (
+            <>
+              <Typography variant="subtitle2">Feedback</Typography>
+              <Links items={asArray(doc.feedback)} />
+            </>
+          )}
+          {asArray(doc.exceptionLogs).length > 0 && (
+            <>
+              <Typography variant="subtitle2">Exception logs</Typography>
+              <Links items={asArray(doc.exceptionLogs)} />
+            </>
+          )}
+          {asArray(doc.knownConstraints).length > 0 && (
+            <>
+              <Typography variant="subtitle2">Known constraints</Typography>
+              <Bullets items={asArray(doc.knownConstraints)} />
+            </>
+          )}
+        </>
+      );
     default:
       return null;
   }

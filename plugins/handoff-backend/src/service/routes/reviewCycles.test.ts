@@ -1,0 +1,339 @@
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { handoffPlugin } from '../../plugin';
+import {
+  capabilityFixture,
+  readySpec,
+  userInfoFactory,
+} from '../../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+const path = '/api/handoff';
+const ref = 'component/default/forecast';
+const entityRef = 'component:default/forecast';
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+const ci = mockCredentials.service.header({
+  onBehalfOf: mockCredentials.service('external:ci'),
+} as any);
+
+/** The building team (data-science, the catalog owner) operates it itself. */
+const builderSpec = readySpec.replace(
+  /operatingOwner: group:default\/sre/,
+  'operatingOwner: group:default/data-science',
+);
+
+const readout = {
+  usage: { value: 1200, unit: 'forecasts', period: 'per week' },
+  friction: 'Planners re-key the forecast into the ordering tool',
+  incidents: 'none',
+  ownerConfirmed: true,
+  nextChange: 'Export straight into the ordering tool',
+};
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'review cycles on %s',
+  databaseId => {
+    let fixture: ReturnType<typeof capabilityFixture>;
+    let knex: Knex;
+    afterEach(() => fixture.cleanup());
+
+    async function start() {
+      fixture = capabilityFixture(builderSpec);
+      const { server } = await startTestBackend({
+        features: [
+          handoffPlugin,
+          fixture.catalog,
+          userInfoFactory,
+          mockServices.database.factory({
+            knex: (knex = await databases.init(databaseId)),
+          }),
+        ],
+      });
+      await request(server)
+        .post(`${path}/specs/${ref}/refresh`)
+        .set('Authorization', as('ada'))
+        .expect(200);
+      return server;
+    }
+
+    const decide = (server: any, user: string, body: object) =>
+      request(server)
+        .post(`${path}/decisions/${ref}`)
+        .set('Authorization', as(user))
+        .send(body);
+    const readiness = async (server: any) =>
+      (await request(server).get(`${path}/readiness/${ref}`)).body;
+    /** Moves the review date of the latest decision into the past, as time passing would. */
+    const letReviewLapse = async () => {
+      const latest = await knex('handoff_decisions')
+        .where({ entity_ref: entityRef })
+        .max('sequence as s')
+        .first();
+      await knex('handoff_decisions')
+        .where({ entity_ref: entityRef, sequence: latest!.s })
+        .update({ next_review_at: new Date(Date.now() - 86_400_000) });
+    };
+
+    it('walks pilot → readiness review → operate → review → review, setting and clearing the overdue flag', async () => {
+      const server = await start();
+      await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'The pilot met its WAPE target',
+        expectedSequence: 0,
+      }).expect(201);
+
+      // A review is only possible after hand-off or in operation.
+      const early = await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'x',
+        expectedSequence: 1,
+        readout,
+      });
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toBe(
+        'Cannot review from readiness-review; allowed: harden, hand-off, operate, reframe, stop',
+      );
+
+      // The building team operates it: approved by the accountable owner,
+      // recorded by a colleague (separation of duties), no transfer.
+      await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'operate', role: 'accountable' })
+        .expect(201);
+      await letReviewLapse();
+      expect((await readiness(server)).overdue).toBe(true);
+      const operate = await decide(server, 'alan', {
+        decision: 'operate',
+        rationale: 'We built it and we run it',
+        expectedSequence: 1,
+      });
+      expect(operate.status).toBe(201);
+      expect(operate.body).toMatchObject({
+        fromStage: 'readiness-review',
+        toStage: 'operating',
+        gate: { met: true },
+      });
+      // Moving on is not reviewing: the passed review date stays.
+      let state = await readiness(server);
+      expect(state).toMatchObject({ stage: 'operating', overdue: true });
+      expect(state.transfer).toBeUndefined();
+      expect(state.gates.map((g: any) => g.decision)).toEqual([
+        'harden',
+        'review',
+        'reframe',
+        'stop',
+      ]);
+
+      // The review needs its readout, field by field.
+      const bare = await decide(server, 'alan', {
+        decision: 'review',
+        rationale: 'Quarterly review',
+        expectedSequence: 2,
+      });
+      expect(bare.status).toBe(400);
+      expect(bare.body.error.message).toMatch(
+        /readout: a review needs its readout/,
+      );
+      const unconfirmed = await decide(server, 'alan', {
+        decision: 'review',
+        rationale: 'Quarterly review',
+        expectedSequence: 2,
+        readout: { ...readout, ownerConfirmed: false, friction: ' ' },
+      });
+      expect(unconfirmed.status).toBe(400);
+      expect(unconfirmed.body.error.message).toMatch(/readout\.friction: /);
+      expect(unconfirmed.body.error.message).toMatch(
+        /readout\.ownerConfirmed: the owner must confirm they still own it/,
+      );
+      // Someone who neither operates nor owns it cannot review it.
+      const stranger = await decide(server, 'grace', {
+        decision: 'review',
+        rationale: 'Looks fine to me',
+        expectedSequence: 2,
+        readout,
+      });
+      expect(stranger.status).toBe(403);
+      expect(stranger.body.error.message).toMatch(
+        /Only group:default\/data-science \(or a member\) can record a review/,
+      );
+
+      const first = await decide(server, 'alan', {
+        decision: 'review',
+        rationale: 'Quarterly review: in steady use',
+        expectedSequence: 2,
+        readout,
+      });
+      expect(first.status).toBe(201);
+      expect(first.body).toMatchObject({
+        decision: 'review',
+        fromStage: 'operating',
+        toStage: 'operating',
+        specVersion: 1,
+        readout,
+      });
+      state = await readiness(server);
+      expect(state).toMatchObject({
+        stage: 'operating',
+        overdue: false,
+        lastReview: { sequence: 3, by: 'user:default/alan' },
+      });
+      const days = (Date.parse(state.nextReviewAt) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(90);
+
+      // The spec changes in the next cycle; the second review shows what changed.
+      fixture.writeSpec(
+        builderSpec.replace(
+          'acceptanceCriteria: [A forecast every Monday]',
+          'acceptanceCriteria: [A forecast every Monday, Exported to the ordering tool]',
+        ),
+      );
+      await request(server)
+        .post(`${path}/specs/${ref}/refresh`)
+        .set('Authorization', as('ada'))
+        .expect(200);
+      await letReviewLapse();
+      expect((await readiness(server)).overdue).toBe(true);
+      const beyond = await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'Second review',
+        expectedSequence: 3,
+        readout,
+        nextReviewAt: '2099-01-01',
+      });
+      expect(beyond.status).toBe(400);
+      expect(beyond.body.error.message).toMatch(/^nextReviewAt: /);
+      await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'Second review: export shipped',
+        expectedSequence: 3,
+        readout: { ...readout, friction: 'none', incidents: 'One late run' },
+      }).expect(201);
+      expect((await readiness(server)).overdue).toBe(false);
+
+      const cycles = await request(server)
+        .get(`${path}/cycles/${ref}`)
+        .expect(200);
+      expect(
+        cycles.body.items.map((c: any) => [
+          c.sequence,
+          c.reviewedBy,
+          c.sinceSpecVersion,
+          c.specVersion,
+          c.changes,
+        ]),
+      ).toEqual([
+        [
+          4,
+          'user:default/ada',
+          1,
+          2,
+          [{ artifact: 'acceptanceCriteria', change: 'changed' }],
+        ],
+        [3, 'user:default/alan', 1, 1, []],
+      ]);
+      // The packet carries the playbook with both cycles.
+      const packet = await request(server)
+        .get(`${path}/packet/${ref}?format=markdown`)
+        .expect(200);
+      expect(packet.text).toContain('## Operating playbook');
+      expect(packet.text).toMatch(
+        /\| 4 \| \d{4}-\d\d-\d\d \| user:default\/ada \| 1200 forecasts per week \| none \| One late run \|/,
+      );
+      // Each review is in the audit trail.
+      const trail = await request(server)
+        .get(`${path}/audit?entityRef=${entityRef}`)
+        .expect(200);
+      expect(
+        trail.body.items.filter((e: any) => e.action === 'decision:review'),
+      ).toHaveLength(2);
+
+      // A review that finds something to fix takes it back to hardening.
+      await decide(server, 'ada', {
+        decision: 'harden',
+        rationale: 'Review found the export brittle',
+        expectedSequence: 4,
+      }).expect(201);
+      expect((await readiness(server)).stage).toBe('hardening');
+    });
+
+    it('lets a recorded review clear a drift breach, keeps a pending transfer through it, and a new breach needs a new review', async () => {
+      fixture = capabilityFixture(readySpec, 'readiness-review');
+      const { server } = await startTestBackend({
+        features: [
+          handoffPlugin,
+          fixture.catalog,
+          userInfoFactory,
+          mockServices.database.factory({
+            knex: (knex = await databases.init(databaseId)),
+          }),
+        ],
+      });
+      await request(server)
+        .post(`${path}/specs/${ref}/refresh`)
+        .set('Authorization', as('ada'))
+        .expect(200);
+      // Handed off to SRE, who has not accepted yet.
+      await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'hand-off', role: 'accountable' })
+        .expect(201);
+      await decide(server, 'alan', {
+        decision: 'hand-off',
+        rationale: 'Ready for SRE',
+        expectedSequence: 0,
+      }).expect(201);
+      const fail = () =>
+        request(server)
+          .post(`${path}/checks/${ref}`)
+          .set('Authorization', ci)
+          .send({ name: 'drift-weekly', kind: 'drift', status: 'fail' })
+          .expect(201);
+      await fail();
+      expect((await readiness(server)).reviewRequired).toEqual([
+        'drift-weekly',
+      ]);
+      await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'Governance review: the drift is the holiday season',
+        expectedSequence: 1,
+        readout: { ...readout, incidents: 'drift-weekly failed on 12 Dec' },
+      }).expect(201);
+      let state = await readiness(server);
+      expect(state.reviewRequired).toEqual([]);
+      // The failing check still fails (waivable only by an exception) and is
+      // marked as reviewed.
+      expect(state.failingChecks).toEqual(['drift-weekly']);
+      const checks = await request(server).get(`${path}/checks/${ref}`);
+      expect(checks.body.latest[0]).toMatchObject({
+        status: 'fail',
+        reviewedIn: 2,
+      });
+      // The review kept the hand-off's transfer: SRE accepts it now.
+      expect(state.transfer).toMatchObject({ status: 'pending' });
+      await request(server)
+        .post(`${path}/transfer/${ref}/accept`)
+        .set('Authorization', as('grace'))
+        .expect(200);
+      const audit = await request(server).get(
+        `${path}/portfolio?gap=review-required`,
+      );
+      expect(audit.body.items).toEqual([]);
+      // The next failing result is a new breach.
+      await fail();
+      state = await readiness(server);
+      expect(state.reviewRequired).toEqual(['drift-weekly']);
+    });
+  },
+);
