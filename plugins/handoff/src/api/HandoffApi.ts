@@ -10,6 +10,7 @@ import {
   TransferResponse,
   EntitySpecResponse,
   ReadinessSummary,
+  ReviewCycle,
   SpecDiffResponse,
   SpecRefreshResponse,
   SpecVersionSummary,
@@ -45,6 +46,8 @@ export interface HandoffApi {
   listDecisions(
     entityRef: CompoundEntityRef,
   ): Promise<{ items: DecisionResponse[] }>;
+  /** Every periodic review, newest first, with what changed in the spec since the one before. */
+  listCycles(entityRef: CompoundEntityRef): Promise<{ items: ReviewCycle[] }>;
   decide(
     entityRef: CompoundEntityRef,
     request: DecisionRequest,

@@ -70,6 +70,10 @@ export class HandoffClient implements HandoffApi {
     );
   }
 
+  listCycles(ref: CompoundEntityRef) {
+    return this.request<Result<'listCycles'>>(`/cycles/${entityPath(ref)}`);
+  }
+
   decide(ref: CompoundEntityRef, body: Parameters<HandoffApi['decide']>[1]) {
     return this.post<Result<'decide'>>(`/decisions/${entityPath(ref)}`, body);
   }

@@ -85,6 +85,14 @@ export function HandoffCard(props: { revision?: number }) {
             'Catalog owner': refOrText(value.owner, 'No owner'),
             'Operating owner': refOrText(value.operatingOwner, 'Not named yet'),
             'Support path': refOrText(value.supportPath, 'Not named yet'),
+            ...(value.lastReview && {
+              'Last review': (
+                <>
+                  {new Date(value.lastReview.at).toLocaleDateString()} by{' '}
+                  <EntityRefLink entityRef={value.lastReview.by} />
+                </>
+              ),
+            }),
             'Next review': <NextReview value={value} />,
             ...(gate && { 'Next gate': gate }),
             'Handoff spec': value.specLocation
@@ -102,7 +110,7 @@ export function HandoffCard(props: { revision?: number }) {
         {(value.reviewRequired ?? []).length > 0 && (
           <Alert severity="error" className={classes.alert}>
             Review required: {value.reviewRequired!.join(', ')} failed. Gated
-            decisions wait for a passing result.
+            decisions wait for a passing result or a recorded review.
           </Alert>
         )}
         {(value.failingChecks ?? []).length > 0 && (

@@ -1,13 +1,19 @@
 import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
 import { HandoffCard } from '../HandoffCard';
-import { ChecksCard, DecisionTimeline, ReadinessSection } from '../Readiness';
+import {
+  ChecksCard,
+  CyclesCard,
+  DecisionTimeline,
+  ReadinessSection,
+} from '../Readiness';
 import { SpecCard } from './SpecCard';
 import { SpecVersionsCard } from './SpecVersionsCard';
 
 /**
  * The Handoff tab of an entity page: where it stands and what its gates lack,
- * the decisions so far, its checks, its spec and the spec's history.
+ * the decisions so far, its checks, its review cycles, its spec and the
+ * spec's history.
  *
  * @public
  */
@@ -28,6 +34,9 @@ export function HandoffTab() {
       </Grid>
       <Grid item xs={12} md={6}>
         <ChecksCard revision={revision} />
+      </Grid>
+      <Grid item xs={12}>
+        <CyclesCard revision={revision} />
       </Grid>
       <Grid item xs={12}>
         <SpecCard revision={revision} onChange={changed} />

@@ -37,7 +37,8 @@ export function DecisionDialog(props: {
   const { readiness } = props;
   const { entity } = useEntity();
   const api = useApi(handoffApiRef);
-  const gates = readiness.gates ?? [];
+  // A review has its own dialog, with its readout.
+  const gates = (readiness.gates ?? []).filter(g => g.decision !== 'review');
   const [decision, setDecision] = useState<Decision | ''>('');
   const [rationale, setRationale] = useState('');
   const [nextReviewAt, setNextReviewAt] = useState('');

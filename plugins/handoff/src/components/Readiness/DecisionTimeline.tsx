@@ -46,6 +46,7 @@ export function DecisionTimeline(props: { revision: number }) {
                       {DECISION_TITLES[d.decision as Decision] ?? d.decision}
                     </strong>
                     {d.fromStage &&
+                      d.fromStage !== d.toStage &&
                       ` (${STAGE_TITLES[d.fromStage]} → ${
                         STAGE_TITLES[d.toStage]
                       })`}
@@ -66,6 +67,7 @@ export function DecisionTimeline(props: { revision: number }) {
                     {d.exception && (
                       <> — exception: {d.exception.justification}</>
                     )}
+                    {d.readout && <> — next cycle: {d.readout.nextChange}</>}
                     {d.specVersion !== undefined &&
                       ` (spec version ${d.specVersion})`}
                   </>

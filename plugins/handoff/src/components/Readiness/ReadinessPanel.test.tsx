@@ -74,6 +74,7 @@ function renderPanel(
   api: Partial<HandoffApi>,
   allowed = true,
   onChange = jest.fn(),
+  shownReadiness = readiness,
 ) {
   // Permission answers are cached per resource, so a denied user looks at another entity.
   const shown = allowed
@@ -108,7 +109,7 @@ function renderPanel(
       ]}
     >
       <EntityProvider entity={shown}>
-        <ReadinessPanel readiness={readiness} onChange={onChange} />
+        <ReadinessPanel readiness={shownReadiness} onChange={onChange} />
       </EntityProvider>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
@@ -252,6 +253,119 @@ describe('ReadinessPanel', () => {
   });
 });
 
+const operating: ReadinessSummary = {
+  ...readiness,
+  stage: 'operating',
+  sequence: 4,
+  specVersion: 3,
+  riskTier: 'high',
+  gates: [
+    { decision: 'harden', met: true, requirements: [] },
+    {
+      decision: 'review',
+      met: true,
+      requirements: [
+        {
+          id: 'owner-reviews',
+          description: 'Recorded by the operating owner or the catalog owner',
+          met: true,
+          reason: 'Recorded by the owner',
+        },
+      ],
+    },
+    { decision: 'reframe', met: true, requirements: [] },
+    { decision: 'stop', met: true, requirements: [] },
+  ],
+};
+
+describe('Recording a review', () => {
+  async function fillReview(dialog: HTMLElement) {
+    const type = (label: string | RegExp, value: string) =>
+      fireEvent.change(within(dialog).getByLabelText(label), {
+        target: { value },
+      });
+    type('How many', '1200');
+    type('Of what', 'forecasts');
+    type('Per', 'week');
+    type('Known friction', 'Planners re-key the forecast');
+    type(/Incidents and exceptions/, 'none');
+    type('What the next cycle will change', 'Export to the ordering tool');
+    type('Conclusion', 'In steady use');
+  }
+
+  it("sends the readout, shows the server's words on a refusal and keeps every field", async () => {
+    const decide = jest
+      .fn()
+      .mockRejectedValueOnce(
+        await conflict(
+          'Only group:default/data-science (or a member) can record a review and confirm ownership',
+          403,
+          'NotAllowedError',
+        ),
+      )
+      .mockResolvedValueOnce({});
+    const onChange = jest.fn();
+    await renderPanel({ decide }, true, onChange, operating);
+    // A review has its own action; the decision dialog no longer lists it.
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Record review' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Record a review',
+    });
+    await fillReview(dialog);
+    const submit = within(dialog).getByRole('button', {
+      name: 'Record review',
+    });
+    // Nothing is sent before the owner confirms they still own it.
+    expect(submit).toBeDisabled();
+    fireEvent.click(
+      within(dialog).getByLabelText('We still own this capability and run it'),
+    );
+    fireEvent.click(submit);
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'Only group:default/data-science (or a member) can record a review',
+    );
+    expect(within(dialog).getByLabelText('Known friction')).toHaveValue(
+      'Planners re-key the forecast',
+    );
+    expect(within(dialog).getByLabelText('How many')).toHaveValue(1200);
+    expect(onChange).not.toHaveBeenCalled();
+    expect(decide).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'forecast' },
+      {
+        decision: 'review',
+        rationale: 'In steady use',
+        expectedSequence: 4,
+        specVersion: 3,
+        readout: {
+          usage: { value: 1200, unit: 'forecasts', period: 'week' },
+          friction: 'Planners re-key the forecast',
+          incidents: 'none',
+          ownerConfirmed: true,
+          nextChange: 'Export to the ordering tool',
+        },
+      },
+    );
+    fireEvent.click(submit);
+    await waitFor(() => expect(onChange).toHaveBeenCalled());
+  });
+
+  it('keeps the review out of the decision dialog', async () => {
+    await renderPanel({}, true, jest.fn(), operating);
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Record a decision' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.mouseDown(
+      within(dialog).getByRole('button', { name: /Decision/ }),
+    );
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['Harden further', 'Reframe', 'Stop']);
+  });
+});
+
 describe('ReadinessPanel refusals', () => {
   it("shows the server's 403 for an approval by someone not entitled", async () => {
     const approve = jest
@@ -306,6 +420,11 @@ describe('HandoffCard', () => {
                 transfer: { toOwner: 'group:default/sre', status: 'pending' },
                 failingChecks: ['drift-weekly'],
                 reviewRequired: ['drift-weekly'],
+                lastReview: {
+                  sequence: 3,
+                  at: '2026-08-01T00:00:00.000Z',
+                  by: 'user:default/alan',
+                },
               }),
             },
           ],
@@ -329,6 +448,8 @@ describe('HandoffCard', () => {
     expect(
       screen.getByText('Failing checks: drift-weekly'),
     ).toBeInTheDocument();
+    // The last review and who recorded it.
+    expect(screen.getByText(/^Last review$/i)).toBeInTheDocument();
     // The drift breach is its own state on the card.
     expect(
       screen.getByText(/Review required: drift-weekly failed/),

@@ -32,6 +32,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { DecisionDialog } from './DecisionDialog';
+import { ReviewDialog } from './ReviewDialog';
 import { GateChecklist } from './GateChecklist';
 import { PacketDownload } from './PacketDownload';
 import { StageStepper } from './StageStepper';
@@ -71,6 +72,9 @@ export function ReadinessPanel(props: {
   const alertApi = useApi(alertApiRef);
   const identityApi = useApi(identityApiRef);
   const [dialogOpen, setDialogOpen] = useState(false);
+  const [reviewOpen, setReviewOpen] = useState(false);
+  const reviewable = (readiness.gates ?? []).some(g => g.decision === 'review');
+  const decidable = (readiness.gates ?? []).some(g => g.decision !== 'review');
   const [actionError, setActionError] = useState<string>();
 
   const canDecide = usePermission({
@@ -132,7 +136,8 @@ export function ReadinessPanel(props: {
         <Alert severity="error" style={{ marginBottom: 16 }}>
           Review required: {readiness.reviewRequired!.join(', ')} failed. The
           hand-off and every other gated decision wait until the check&apos;s
-          reporter posts a passing result; no exception stands in for it.
+          reporter posts a passing result or the owner records a review; no
+          exception stands in for it.
         </Alert>
       )}
       {(readiness.failingChecks ?? []).length > 0 && (
@@ -141,9 +146,18 @@ export function ReadinessPanel(props: {
         </Alert>
       )}
       <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} mb={2}>
-        {canDecide.allowed && (readiness.gates ?? []).length > 0 && (
+        {canDecide.allowed && reviewable && (
           <Button
             variant="contained"
+            color="primary"
+            onClick={() => setReviewOpen(true)}
+          >
+            Record review
+          </Button>
+        )}
+        {canDecide.allowed && decidable && (
+          <Button
+            variant={reviewable ? 'outlined' : 'contained'}
             color="primary"
             onClick={() => setDialogOpen(true)}
           >
@@ -208,6 +222,21 @@ export function ReadinessPanel(props: {
         <Typography variant="body2">
           No further decision is possible: the capability is stopped.
         </Typography>
+      )}
+      {reviewOpen && (
+        <ReviewDialog
+          readiness={readiness}
+          onClose={() => setReviewOpen(false)}
+          onReviewed={() => {
+            setReviewOpen(false);
+            alertApi.post({
+              message: 'Review recorded.',
+              severity: 'success',
+              display: 'transient',
+            });
+            onChange();
+          }}
+        />
       )}
       {dialogOpen && (
         <DecisionDialog

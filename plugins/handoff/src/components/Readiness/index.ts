@@ -2,3 +2,4 @@ export { ReadinessSection, ReadinessPanel } from './ReadinessPanel';
 export { DecisionTimeline } from './DecisionTimeline';
 export { ChecksCard } from './ChecksCard';
 export { DecisionDialog } from './DecisionDialog';
+export { CyclesCard } from './CyclesCard';
