@@ -1,17 +1,8 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page
-      .getByRole('navigation', { name: 'sidebar nav' })
-      .getByRole('link', { name: 'Handoff', exact: true }),
-  ).toBeVisible();
-}
+import { signInAsGuest } from './signIn';
 
 test('a newcomer signs in, finds a capability and sees its handoff card', async ({
   page,

@@ -11,6 +11,9 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // auth: the guest provider for local use (https://backstage.io/docs/auth/guest/provider)
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Development only: sign in as any person of the example organisation
+// (auth.providers.example-users), to try separation of duties with two people.
+backend.add(import('./exampleUsers'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
