@@ -320,11 +320,13 @@ test('a platform engineer finds every capability whose owner is missing or whose
   await page.getByRole('option', { name: /Review overdue/ }).click();
   await page.keyboard.press('Escape');
   await expect(page).toHaveURL(/gap=owner-unresolved%2Coverdue/);
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(3);
   await expect(rows.filter({ hasText: 'Recommendation API' })).toContainText(
     'group:default/growth-team (not in the catalog)',
   );
   await expect(rows.filter({ hasText: 'Legacy reporting' })).toHaveCount(1);
+  // Registered with a review date that has passed (handoff.dev/next-review).
+  await expect(rows.filter({ hasText: 'Fraud scoring' })).toHaveCount(1);
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download CSV' }).click();
@@ -336,6 +338,7 @@ test('a platform engineer finds every capability whose owner is missing or whose
     .split('\n');
   expect(lines[0]).toMatch(/^entityRef,kind,title,owner,ownerResolves,stage/);
   expect(lines.slice(1).map(l => l.split(',')[0])).toEqual([
+    'component:default/fraud-scoring',
     'component:default/legacy-reporting',
     'component:default/recommendation-api',
   ]);

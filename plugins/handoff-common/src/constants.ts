@@ -13,3 +13,13 @@ export const ANNOTATION_HANDOFF_SPEC = 'handoff.dev/spec';
  * @public
  */
 export const ANNOTATION_HANDOFF_STAGE = 'handoff.dev/stage';
+
+/**
+ * Annotation giving the next review date (`2026-10-15`) a capability already
+ * had when it joined Handoff, before any decision is recorded here. It can only
+ * bring the first review forward, never push it past one cadence after the
+ * spec was first seen.
+ *
+ * @public
+ */
+export const ANNOTATION_HANDOFF_NEXT_REVIEW = 'handoff.dev/next-review';

@@ -43,6 +43,26 @@ export function firstReviewDate(
 }
 
 /**
+ * The first review of a capability nobody decided on yet, when it was
+ * registered with a review date of its own (the `handoff.dev/next-review`
+ * annotation): the earlier of the two. An annotation that is not a date is
+ * ignored.
+ *
+ * @public
+ */
+export function registeredReviewDate(
+  first: Date | undefined,
+  annotation: unknown,
+): Date | undefined {
+  const registered =
+    typeof annotation === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(annotation)
+      ? new Date(`${annotation}T00:00:00Z`)
+      : undefined;
+  if (!registered || Number.isNaN(registered.getTime())) return first;
+  return first && first.getTime() < registered.getTime() ? first : registered;
+}
+
+/**
  * Whole days from `from` to `to` (negative when `to` is earlier).
  *
  * @public

@@ -1,6 +1,11 @@
 import { stageOf } from './lifecycle';
 import { actsFor, mayAcceptTransfer, normalizeOwnerRef } from './ownership';
-import { daysBetween, firstReviewDate, nextReviewDate } from './review';
+import {
+  daysBetween,
+  firstReviewDate,
+  nextReviewDate,
+  registeredReviewDate,
+} from './review';
 
 describe('the one room of each rule', () => {
   it('decides the stage from the latest decision, else the registration annotation, else proposed', () => {
@@ -26,6 +31,21 @@ describe('the one room of each rule', () => {
       '2026-01-31T00:00:00.000Z',
     );
     expect(daysBetween(from, new Date('2026-01-11T12:00:00Z'))).toBe(10);
+  });
+
+  it('lets a registered review date bring the first review forward, never push it out', () => {
+    const first = new Date('2026-12-01T00:00:00Z');
+    expect(registeredReviewDate(first, '2026-10-15')?.toISOString()).toBe(
+      '2026-10-15T00:00:00.000Z',
+    );
+    expect(registeredReviewDate(first, '2099-01-01')).toBe(first);
+    for (const odd of ['next week', '2026-13-45', '', 42, undefined]) {
+      expect(registeredReviewDate(first, odd)).toBe(first);
+    }
+    // With no spec (no first cadence) the registered date stands alone.
+    expect(registeredReviewDate(undefined, '2026-10-15')?.toISOString()).toBe(
+      '2026-10-15T00:00:00.000Z',
+    );
   });
 
   it('compares owner refs as the catalog does: kind and namespace defaults, any case', () => {

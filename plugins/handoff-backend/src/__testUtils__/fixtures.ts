@@ -52,7 +52,11 @@ const entity = (kind: string, name: string, extra: object = {}) => ({
 });
 
 /** A temp folder with a capability's catalog-info location and its handoff.yaml. */
-export function capabilityFixture(spec = readySpec, stage = 'pilot') {
+export function capabilityFixture(
+  spec = readySpec,
+  stage = 'pilot',
+  annotations: Record<string, string> = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-workflow-'));
   fs.writeFileSync(path.join(dir, 'handoff.yaml'), spec);
   const capability = {
@@ -68,6 +72,7 @@ export function capabilityFixture(spec = readySpec, stage = 'pilot') {
         )}`,
         'handoff.dev/spec': './handoff.yaml',
         'handoff.dev/stage': stage,
+        ...annotations,
       },
     },
     spec: {

@@ -8,7 +8,9 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_HANDOFF_SPEC,
+  ANNOTATION_HANDOFF_NEXT_REVIEW,
   ANNOTATION_HANDOFF_STAGE,
+  registeredReviewDate,
   AUDITED_KINDS,
   isStage,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -95,6 +97,10 @@ export class EntityProjection {
           ? undefined
           : text(annotations[ANNOTATION_HANDOFF_SPEC], 2000),
       registeredStage: isStage(stage) ? stage : undefined,
+      registeredNextReview: registeredReviewDate(
+        undefined,
+        annotations[ANNOTATION_HANDOFF_NEXT_REVIEW],
+      ),
     };
   }
 

@@ -34,6 +34,12 @@ export class DatabaseReminderStore implements ReminderStore {
       )
       .select('v.entity_ref', 'v.document')
       .select(
+        this.db('handoff_entities as e')
+          .where('e.entity_ref', this.db.raw('LOWER(v.entity_ref)'))
+          .select('e.registered_next_review')
+          .as('registered_next_review'),
+      )
+      .select(
         this.db('handoff_spec_versions as f')
           .min('f.first_seen_at')
           .where('f.entity_ref', this.db.ref('v.entity_ref'))
@@ -44,10 +50,14 @@ export class DatabaseReminderStore implements ReminderStore {
         entity_ref: string;
         first_seen: Date | string;
         document: string | null;
+        registered_next_review: Date | string | null;
       }) => ({
         entityRef: row.entity_ref,
         firstSeenAt: toIso(row.first_seen),
         document: unjson(row.document),
+        ...(row.registered_next_review && {
+          registeredNextReview: toIso(row.registered_next_review),
+        }),
       }),
     );
   }

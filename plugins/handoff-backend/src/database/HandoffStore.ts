@@ -95,6 +95,8 @@ export interface ReminderStore {
       entityRef: string;
       firstSeenAt: string;
       document?: Record<string, unknown>;
+      /** The next review it was registered with (`handoff.dev/next-review`). */
+      registeredNextReview?: string;
     }>
   >;
   /**

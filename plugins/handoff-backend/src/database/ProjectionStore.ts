@@ -14,6 +14,8 @@ export type ProjectedEntity = {
   parentRef?: string;
   specLocation?: string;
   registeredStage?: string;
+  /** The `handoff.dev/next-review` date it was registered with. */
+  registeredNextReview?: Date;
 };
 
 /** The catalog projection the audit reads. */
@@ -51,6 +53,7 @@ export class DatabaseProjectionStore implements ProjectionStore {
       parent_ref: e.parentRef ?? null,
       spec_location: e.specLocation ?? null,
       registered_stage: e.registeredStage ?? null,
+      registered_next_review: e.registeredNextReview ?? null,
       // Entities with handoff state get theirs from copyStateToProjection below.
       stage: e.registeredStage ?? 'proposed',
       search_text: `${e.entityRef} ${e.title ?? ''}`.toLocaleLowerCase('en-US'),

@@ -3,7 +3,6 @@ import { Knex } from 'knex';
 /** The handoff state columns the projection copies from `handoff_capability_state`. */
 const STATE_COLUMNS = [
   'stage_since',
-  'next_review_at',
   'risk_tier',
   'spec_version',
   'operating_owner',
@@ -27,7 +26,9 @@ async function inChunks(
 
 /**
  * Copies the handoff state of these entities onto their projection rows
- * (stage: the latest decision's, else the registration annotation's).
+ * (stage: the latest decision's, else the registration annotation's; next
+ * review: the latest decision's, else the earlier of the first cadence and the
+ * registered date, as `registeredReviewDate` in handoff-common).
  */
 export async function copyStateToProjection(db: Knex, refs: string[]) {
   await inChunks(refs, async chunk => {
@@ -36,6 +37,13 @@ export async function copyStateToProjection(db: Knex, refs: string[]) {
       `UPDATE handoff_entities SET
          stage = COALESCE(s.decided_stage, handoff_entities.registered_stage, 'proposed'),
          spec_state = COALESCE(s.spec_state, 'missing'),
+         next_review_at = CASE
+           WHEN s.decided_stage IS NULL
+             AND handoff_entities.registered_next_review IS NOT NULL
+             AND (s.next_review_at IS NULL
+               OR handoff_entities.registered_next_review < s.next_review_at)
+           THEN handoff_entities.registered_next_review
+           ELSE s.next_review_at END,
          ${STATE_COLUMNS.map(c => `${c} = s.${c}`).join(',\n         ')}
        FROM handoff_capability_state s
        WHERE s.entity_ref = handoff_entities.entity_ref

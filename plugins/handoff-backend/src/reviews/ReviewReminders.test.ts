@@ -3,6 +3,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import knexFactory from 'knex';
 import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
 import { HandoffStore } from '../database/HandoffStore';
+import { DatabaseProjectionStore } from '../database/ProjectionStore';
 import { ReviewReminders } from './ReviewReminders';
 
 jest.setTimeout(60_000);
@@ -173,6 +174,44 @@ describe.each(databases.eachSupportedId())(
       expect(await reminders.sendDue(new Date('2026-11-30T00:00:00Z'))).toBe(0);
       expect(send.mock.calls[0][0].payload.description).toContain(
         'due on 2026-10-30',
+      );
+    });
+
+    it('reminds on the review date a capability was registered with when it is earlier', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseHandoffStore.create({ database });
+      await store.recordSpec(
+        {
+          entityRef: 'component:default/churn-model',
+          content: 'v1',
+          contentHash: 'h1',
+          document: {},
+          valid: false,
+          errors: [],
+          sourceLocation: 'file:/x',
+          entityState: {},
+        },
+        new Date('2026-08-01T00:00:00Z'),
+      );
+      const projection = await DatabaseProjectionStore.create({ database });
+      await projection.upsert(
+        [
+          {
+            entityRef: 'component:default/churn-model',
+            kind: 'component',
+            registeredNextReview: new Date('2026-08-15T00:00:00Z'),
+          },
+        ],
+        new Date(),
+      );
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      // No risk profile: high tier, first cadence 2026-08-31; registered earlier.
+      expect(await reminders.sendDue(new Date('2026-08-14T00:00:00Z'))).toBe(0);
+      expect(await reminders.sendDue(new Date('2026-08-16T00:00:00Z'))).toBe(1);
+      expect(send.mock.calls[0][0].payload.description).toContain(
+        'due on 2026-08-15',
       );
     });
 

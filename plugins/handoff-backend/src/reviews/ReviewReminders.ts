@@ -5,6 +5,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   daysBetween,
   firstReviewDate,
+  registeredReviewDate,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { randomUUID } from 'crypto';
@@ -39,7 +40,10 @@ export class ReviewReminders {
     const undecided = (await store.undecidedSpecs())
       .map(s => ({
         entityRef: s.entityRef,
-        dueAt: firstReviewDate(s.firstSeenAt, s.document),
+        dueAt: registeredReviewDate(
+          firstReviewDate(s.firstSeenAt, s.document),
+          s.registeredNextReview?.slice(0, 10),
+        )!,
       }))
       .filter(s => s.dueAt.getTime() < now.getTime());
     let sent = 0;

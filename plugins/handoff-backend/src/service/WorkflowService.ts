@@ -11,8 +11,10 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ApprovalRequest,
   DecisionRequest,
+  ANNOTATION_HANDOFF_NEXT_REVIEW,
   ReadinessSummary,
   REVIEWING_DECISIONS,
+  registeredReviewDate,
   stageAfter,
   allowedDecisions,
   evaluateGate,
@@ -86,7 +88,7 @@ export class WorkflowService {
       : undefined;
     const ctx = await this.contexts.load(entity, credentials, viewer);
     const base = summarizeReadiness(entity, ctx.latest);
-    const nextReviewAt = await this.scheduledReview(ctx);
+    const nextReviewAt = await this.scheduledReview(ctx, entity);
     const lastReview = (await this.deps.store.listDecisions(ctx.entityRef))
       .reverse()
       .find(d => d.decision === 'review');
@@ -120,22 +122,28 @@ export class WorkflowService {
     };
   }
 
-  /** When the capability is due for review: its latest decision's date, else one cadence after its spec was first seen. */
-  private async scheduledReview(ctx: {
-    entityRef: string;
-    latest?: { nextReviewAt?: string };
-    spec: { version?: { document?: Record<string, unknown> } };
-  }): Promise<string | undefined> {
+  /**
+   * When the capability is due for review: its latest decision's date, else
+   * one cadence after its spec was first seen, or the registered date when
+   * that is earlier.
+   */
+  private async scheduledReview(
+    ctx: {
+      entityRef: string;
+      latest?: { nextReviewAt?: string };
+      spec: { version?: { document?: Record<string, unknown> } };
+    },
+    entity: Entity,
+  ): Promise<string | undefined> {
     if (ctx.latest) return ctx.latest.nextReviewAt;
     const firstSpec = ctx.spec.version
       ? await this.deps.store.getSpecVersion(ctx.entityRef, 1)
       : undefined;
-    return firstSpec
-      ? firstReviewDate(
-          firstSpec.firstSeenAt,
-          ctx.spec.version?.document,
-        ).toISOString()
-      : undefined;
+    return registeredReviewDate(
+      firstSpec &&
+        firstReviewDate(firstSpec.firstSeenAt, ctx.spec.version?.document),
+      entity.metadata.annotations?.[ANNOTATION_HANDOFF_NEXT_REVIEW],
+    )?.toISOString();
   }
 
   /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
@@ -201,7 +209,7 @@ export class WorkflowService {
     let nextReviewAt = this.nextReview(request, riskTier(ctx.spec.spec?.risk));
     // Only a review, harden, reframe or stop clears an overdue review: moving
     // a capability on keeps the date that has passed.
-    const scheduled = await this.scheduledReview(ctx);
+    const scheduled = await this.scheduledReview(ctx, entity);
     if (
       !REVIEWING_DECISIONS.includes(request.decision) &&
       scheduled &&

@@ -335,5 +335,55 @@ describe.each(databases.eachSupportedId())(
       state = await readiness(server);
       expect(state.reviewRequired).toEqual(['drift-weekly']);
     });
+
+    it('shows a capability registered with a past review date as overdue everywhere until a review, and never lets the annotation push a review out', async () => {
+      const register = async (nextReview: string) => {
+        fixture = capabilityFixture(readySpec, 'operating', {
+          'handoff.dev/next-review': nextReview,
+        });
+        const { server } = await startTestBackend({
+          features: [
+            handoffPlugin,
+            fixture.catalog,
+            userInfoFactory,
+            mockServices.database.factory({
+              knex: (knex = await databases.init(databaseId)),
+            }),
+          ],
+        });
+        await request(server)
+          .post(`${path}/specs/${ref}/refresh`)
+          .set('Authorization', as('ada'))
+          .expect(200);
+        return server;
+      };
+      const server = await register('2026-10-15');
+      let state = await readiness(server);
+      expect(state).toMatchObject({
+        nextReviewAt: '2026-10-15T00:00:00.000Z',
+        overdue: true,
+      });
+      let audit = await request(server).get(`${path}/portfolio?gap=overdue`);
+      expect(audit.body.items.map((r: any) => r.entityRef)).toEqual([
+        entityRef,
+      ]);
+      await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'First review in Handoff',
+        expectedSequence: 0,
+        readout,
+      }).expect(201);
+      state = await readiness(server);
+      expect(state.overdue).toBe(false);
+      audit = await request(server).get(`${path}/portfolio?gap=overdue`);
+      expect(audit.body.items).toEqual([]);
+      fixture.cleanup();
+
+      // A date past the first cadence (90 days, medium risk) is not believed.
+      const later = await register('2099-01-01');
+      state = await readiness(later);
+      const days = (Date.parse(state.nextReviewAt) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(90);
+    });
   },
 );
