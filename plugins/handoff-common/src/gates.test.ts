@@ -200,7 +200,6 @@ describe('evaluateGate', () => {
         }),
       ),
     ).toEqual([
-      'nfr: The spec lists no non-functional requirements',
       'operating-owner: group:default/sre is not a Group or User in the catalog',
     ]);
   });

@@ -42,7 +42,13 @@ export const EXAMPLE_PEOPLE = [
     name: 'linus',
     title: 'Linus Pauling',
     groups: 'payments, customer-support',
-    does: 'Owns the invoice export and the support assistant.',
+    does: 'Accountable for the invoice export and the support assistant.',
+  },
+  {
+    name: 'mary',
+    title: 'Mary Jackson',
+    groups: 'payments, customer-support',
+    does: 'Runs the invoice export and records its reviews.',
   },
 ];
 

@@ -1,0 +1,196 @@
+import { Browser, expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import path from 'path';
+import { signInAs, signInAsGuest } from './signIn';
+
+/*
+ * The example portal with its history (examples/history/seedHistory.ts, which
+ * scripts/start.sh runs on every start), and the flows that need more than one
+ * person. These capabilities are not the ones portal.spec.ts decides on.
+ */
+
+const seed = () =>
+  execFileSync(
+    process.execPath,
+    [
+      path.resolve(__dirname, '../../examples/history/seedHistory.ts'),
+      '--base-url',
+      'http://localhost:7017',
+    ],
+    { encoding: 'utf8' },
+  );
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  seed();
+});
+
+const tab = (name: string) => `/catalog/default/component/${name}/handoff`;
+
+/** A fresh browser context signed in as someone else. */
+async function as(browser: Browser, who: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signInAs(page, who);
+  return page;
+}
+
+test('a newcomer opens the example portal and sees a lived-in history: decisions, an exception, a failing then passing check, a review cycle, an overdue review, a pending transfer', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  await page.goto(tab('invoice-export'));
+  const timeline = page.getByRole('list', { name: 'Decision timeline' });
+  await expect(timeline.getByText('Record a review')).toBeVisible();
+  await expect(timeline.getByText('Exception', { exact: true })).toBeVisible();
+  await expect(
+    timeline.getByText(/Finance confirms the totals on the first live run/),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Totals differ from billing by 12.40 EUR on 3 invoices'),
+  ).toBeVisible();
+  await expect(
+    page.getByText('Totals match billing to the cent'),
+  ).toBeVisible();
+  const cycles = page
+    .getByRole('table')
+    .filter({ hasText: 'Next cycle changes' });
+  await expect(cycles.getByText('42000 invoices per month')).toBeVisible();
+  await expect(
+    cycles.getByText('Export credit notes in the same batch'),
+  ).toBeVisible();
+  await cycles.scrollIntoViewIfNeeded();
+  await page.screenshot({
+    path: 'test-results/screenshots/handoff-tab-cycles.png',
+    fullPage: true,
+  });
+
+  await page.goto(tab('demand-forecast'));
+  await expect(
+    page.getByText(
+      'Hand-off to group:default/sre is waiting for them to accept it.',
+    ),
+  ).toBeVisible();
+
+  await page.goto(tab('fraud-scoring'));
+  await expect(page.getByText(/overdue by \d+ days/).first()).toBeVisible();
+
+  // A restart runs the history again: it adds nothing.
+  const session = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const headers = {
+    Authorization: `Bearer ${(await session.json()).backstageIdentity.token}`,
+  };
+  const before = await page.request.get(
+    '/api/handoff/decisions/component/default/invoice-export',
+    { headers },
+  );
+  expect(before.status()).toBe(200);
+  expect(seed()).toMatch(
+    /invoice-export: has a history already[\s\S]*demand-forecast: has a history already[\s\S]*support-assistant: has a history already/,
+  );
+  const after = await page.request.get(
+    '/api/handoff/decisions/component/default/invoice-export',
+    { headers },
+  );
+  expect((await after.json()).items).toHaveLength(
+    (await before.json()).items.length,
+  );
+});
+
+test('an owner records a review in the browser and sees the next review date and the cycle row', async ({
+  browser,
+}) => {
+  const page = await as(browser, 'Mary Jackson');
+  await page.goto(tab('invoice-export'));
+  await page.getByRole('button', { name: 'Record review' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Record a review' });
+  await dialog.getByLabel('How many').fill('44000');
+  await dialog.getByLabel('Of what').fill('invoices');
+  await dialog.getByLabel('Per').fill('month');
+  await dialog.getByLabel('Known friction').fill('none since credit notes');
+  await dialog
+    .getByLabel('Incidents and exceptions since the last review')
+    .fill('One late run on 2 November');
+  await dialog
+    .getByLabel('What the next cycle will change')
+    .fill('Alert when a run is later than 08:00');
+  await dialog.getByLabel('Conclusion').fill('Second monthly review');
+  const submit = dialog.getByRole('button', { name: 'Record review' });
+  await expect(submit).toBeDisabled();
+  await dialog.getByLabel('We still own this capability and run it').check();
+  await submit.click();
+  await expect(page.getByText('Review recorded.')).toBeVisible();
+  await expect(dialog).toBeHidden();
+
+  const cycles = page
+    .getByRole('table')
+    .filter({ hasText: 'Next cycle changes' });
+  await expect(cycles.getByText('One late run on 2 November')).toBeVisible();
+  await expect(cycles.locator('tbody tr')).toHaveCount(2);
+  // Medium risk: the next review is 90 days out, shown on the card.
+  const next = new Date(Date.now() + 90 * 86_400_000);
+  const shown = await page.evaluate(
+    iso => new Date(iso).toLocaleDateString(),
+    next.toISOString(),
+  );
+  await expect(page.getByText(shown).first()).toBeVisible();
+  await expect(page.getByText(/overdue/)).toHaveCount(0);
+});
+
+test('separation of duties in the browser: the approver cannot record the hand-off, its recorder cannot accept it, a colleague can', async ({
+  browser,
+}) => {
+  // Linus is accountable for the support assistant and in its team.
+  const linus = await as(browser, 'Linus Pauling');
+  await linus.goto(tab('support-assistant'));
+  await linus
+    .getByRole('button', { name: 'Approve “Hand off” as accountable owner' })
+    .click();
+  await expect(linus.getByText('Approved hand off.')).toBeVisible();
+  await linus.getByRole('button', { name: 'Record a decision' }).click();
+  let dialog = linus.getByRole('dialog');
+  await dialog.getByRole('button', { name: /Decision/ }).click();
+  await linus.getByRole('option', { name: 'Hand off (gate not met)' }).click();
+  await expect(
+    dialog.getByText(
+      /An exception cannot stand in for people: Separation of duties: whoever records the decision cannot be its only approver/,
+    ),
+  ).toBeVisible();
+  await expect(
+    dialog.getByRole('button', { name: 'Record as exception' }),
+  ).toBeDisabled();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  // Mary, his colleague, records it (an exception for the missing artifacts).
+  const mary = await as(browser, 'Mary Jackson');
+  await mary.goto(tab('support-assistant'));
+  await mary.getByRole('button', { name: 'Record a decision' }).click();
+  dialog = mary.getByRole('dialog');
+  await dialog.getByRole('button', { name: /Decision/ }).click();
+  await mary.getByRole('option', { name: 'Hand off (gate not met)' }).click();
+  await dialog.getByLabel('Rationale').fill('Agents are ready to run it');
+  await dialog
+    .getByLabel('Exception justification')
+    .fill('Runbook, dashboards and SLOs are written in the first two weeks');
+  await dialog.getByRole('button', { name: 'Record as exception' }).click();
+  await expect(mary.getByText('Decision recorded.')).toBeVisible();
+
+  // The recorder may not accept her own hand-off; the server says why.
+  await mary.getByRole('button', { name: 'Accept the hand-off' }).click();
+  await expect(
+    mary.getByRole('alert').filter({
+      hasText:
+        'Separation of duties: whoever recorded the hand-off cannot accept it on the receiving side',
+    }),
+  ).toBeVisible();
+
+  await linus.reload();
+  await linus.getByRole('button', { name: 'Accept the hand-off' }).click();
+  await expect(linus.getByText('You accepted the hand-off.')).toBeVisible();
+  await expect(linus.getByText(/is waiting for them to accept it/)).toHaveCount(
+    0,
+  );
+});
