@@ -43,6 +43,31 @@ describe('handoff-spec validate', () => {
     ]);
   });
 
+  it("checks the pilot's evidence like every other section", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-cli-'));
+    const file = path.join(dir, 'handoff.yaml');
+    fs.writeFileSync(
+      file,
+      `${fs.readFileSync(good, 'utf8').replace(/\npilot:[\s\S]*$/, '')}
+pilot:
+  usage:
+    - { metric: Scored, value: -3, unit: subscribers, period: week }
+  feedback:
+    - { title: Notes, url: 'file:///etc/passwd' }
+  validatedBy:
+    - { who: retention team, date: last week }
+`,
+    );
+    const { code, out } = await run(['validate', file]);
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `${file}: invalid, 3 errors`,
+      '  pilot.validatedBy[0].date: must be a date like 2026-05-01 (line 110, column 36)',
+      '  pilot.usage[0].value: must be zero or more (line 106, column 32)',
+      '  pilot.feedback[0].url: must be an http or https URL, like https://grafana.example.com/d/abc (line 108, column 28)',
+    ]);
+  });
+
   it('exits with 2 for a file it cannot read or a wrong command', async () => {
     const missing = await run(['validate', '/nonexistent/handoff.yaml']);
     expect(missing.code).toBe(2);
