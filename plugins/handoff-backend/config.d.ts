@@ -16,6 +16,13 @@ export interface Config {
      * recorder; whoever records a hand-off cannot accept it.
      */
     separationOfDuties?: boolean;
+    /**
+     * A gate policy file (YAML, relative to the backend's working directory):
+     * what each decision needs per risk tier, and the review cadence. Without
+     * it, the shipped proportional default applies. An invalid file stops the
+     * backend at start.
+     */
+    policy?: string;
     scaffolder?: {
       /**
        * Where handoff:publish:local writes new capabilities (relative to the

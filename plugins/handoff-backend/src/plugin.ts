@@ -16,6 +16,7 @@ import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
+import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { WorkflowService } from './service/WorkflowService';
 
 /**
@@ -46,8 +47,16 @@ export const handoffPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, scheduler, httpRouter } = deps;
         deps.permissionsRegistry.addPermissions(handoffPermissions);
+        // An invalid policy throws here: the backend does not start on it.
+        const gatePolicy = loadGatePolicy(config);
+        logger.info(
+          `Gate policy ${gatePolicy.hash} (${
+            gatePolicy.source ?? 'the default'
+          }, ${gatePolicy.policy.rules.length} rules)`,
+        );
         const store = await DatabaseHandoffStore.create({
           database: deps.database,
+          policy: gatePolicy.policy,
         });
         const projection = new EntityProjection({
           catalog: deps.catalog,
@@ -101,6 +110,7 @@ export const handoffPlugin = createBackendPlugin({
           auth: deps.auth,
           notifications: deps.notifications,
           logger,
+          cadenceDays: gatePolicy.policy.reviewCadenceDays,
         });
         const reminderConfig = config.getOptionalConfig(
           'handoff.reviews.schedule',
@@ -166,6 +176,7 @@ export const handoffPlugin = createBackendPlugin({
                 [],
               separationOfDuties:
                 config.getOptionalBoolean('handoff.separationOfDuties') ?? true,
+              gatePolicy,
             }),
           }),
         );

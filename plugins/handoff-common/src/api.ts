@@ -45,6 +45,8 @@ export type ReadinessSummary = {
   operatingOwner?: string;
   supportPath?: string;
   riskTier?: 'low' | 'medium' | 'high';
+  /** The longest time to the next review for its risk tier, under the gate policy. */
+  reviewWithinDays?: number;
 };
 
 /**

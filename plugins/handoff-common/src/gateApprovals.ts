@@ -3,23 +3,9 @@ import type { HandoffSpec } from './spec';
 import { ApprovalRole, GateInput, GateRequirement, req } from './gateTypes';
 
 /**
- * Requirements no exception can waive: a person's approval, separation of
- * duties, the receiving owner's acceptance. Exceptions waive artifacts and checks only.
- *
- * @public
- */
-export const UNWAIVABLE_REQUIREMENTS = [
-  'review-required',
-  'approval-accountable',
-  'approval-compliance',
-  'separation-of-duties',
-  'transfer-accepted',
-  'owner-reviews',
-];
-
-/**
- * What an approval's role points to now: the accountable owner, or the
- * compliance approver groups (normalised, sorted, comma-separated).
+ * What an approval's role points to now: the accountable owner, the
+ * compliance approver groups (normalised, sorted, comma-separated), or the
+ * named group itself.
  *
  * @public
  */
@@ -32,91 +18,99 @@ export function approvalRoleRef(
     const accountable = spec?.owners?.raci?.accountable;
     return accountable ? normalizeOwnerRef(accountable) : undefined;
   }
-  return complianceApprovers.length
-    ? [...complianceApprovers].map(normalizeOwnerRef).sort().join(',')
-    : undefined;
+  if (role === 'compliance') {
+    return complianceApprovers.length
+      ? [...complianceApprovers].map(normalizeOwnerRef).sort().join(',')
+      : undefined;
+  }
+  return normalizeOwnerRef(role);
 }
 
-/** @public */
+const voidReason = (role: ApprovalRole, was?: string, now?: string) => {
+  if (role === 'accountable') {
+    return `Approval void: the accountable owner changed from ${
+      was ?? 'someone not recorded'
+    } to ${now ?? 'nobody'}. Approve again.`;
+  }
+  return `Approval void: the compliance approvers changed from ${
+    was ?? 'groups not recorded'
+  } to ${now ?? 'none'}. Approve again.`;
+};
 
-/** The approvals a decision needs, judged against who holds each role now, and separation of duties. */
-export function approvals(
-  spec: HandoffSpec | undefined,
+/**
+ * One approval a policy rule asks for, judged against who holds the role now:
+ * an approval given while the role pointed elsewhere is void.
+ */
+export function approval(
+  id: string,
+  description: string,
+  role: ApprovalRole,
   input: GateInput,
-): GateRequirement[] {
-  const recorder = input.recorder && normalizeOwnerRef(input.recorder);
-  const sod = input.separationOfDuties !== false;
-  const roles: ApprovalRole[] =
-    spec?.risk.compliance === 'high'
-      ? ['accountable', 'compliance']
-      : ['accountable'];
-  /** The approval of a role that still holds, or why the recorded one does not. */
-  const judge = (role: ApprovalRole) => {
-    const now = approvalRoleRef(role, spec, input.complianceApprovers);
-    const given = input.approvals.filter(a => a.role === role);
-    const valid = given.find(a => a.roleRef && a.roleRef === now);
-    const voided = given.find(a => a.roleRef !== now);
-    return { now, valid, voided };
+): GateRequirement & { approver?: string } {
+  const now = approvalRoleRef(role, input.spec, input.complianceApprovers);
+  const given = input.approvals.filter(
+    a => normalizeRole(a.role) === normalizeRole(role),
+  );
+  const valid = given.find(a => a.roleRef && a.roleRef === now);
+  const voided = given.find(a => a.roleRef !== now);
+  let reason = 'Not approved yet';
+  if (role === 'accountable' && !now) {
+    reason = 'The spec names no accountable owner (owners.raci.accountable)';
+  } else if (!valid && voided) {
+    reason = voidReason(role, voided.roleRef, now);
+  }
+  return {
+    ...req(
+      id,
+      role === 'accountable' && now ? `${description} (${now})` : description,
+      Boolean(valid),
+      reason,
+      `Approved by ${valid?.approver}`,
+      false,
+    ),
+    approval: { role },
+    approver: valid?.approver,
   };
-  const voidReason = (role: ApprovalRole, was?: string, now?: string) =>
-    role === 'accountable'
-      ? `Approval void: the accountable owner changed from ${
-          was ?? 'someone not recorded'
-        } to ${now ?? 'nobody'}. Approve again.`
-      : `Approval void: the compliance approvers changed from ${
-          was ?? 'groups not recorded'
-        } to ${now ?? 'none'}. Approve again.`;
-  const out: GateRequirement[] = [];
-  const judged = roles.map(role => ({ role, ...judge(role) }));
-  for (const { role, now, valid, voided } of judged) {
-    const description =
-      role === 'accountable'
-        ? `Approval by the accountable owner${now ? ` (${now})` : ''}`
-        : 'Approval by a compliance approver (compliance risk is high)';
-    let reason = 'Not approved yet';
-    if (role === 'accountable' && !now) {
-      reason = 'The spec names no accountable owner (owners.raci.accountable)';
-    } else if (!valid && voided) {
-      reason = voidReason(role, voided.roleRef, now);
-    }
-    out.push(
-      req(
-        `approval-${role}`,
-        description,
-        Boolean(valid),
-        reason,
-        `Approved by ${valid?.approver}`,
-      ),
-    );
+}
+
+/** Approval roles compare as refs when they name a group. */
+export const normalizeRole = (role: ApprovalRole): string =>
+  role === 'accountable' || role === 'compliance'
+    ? role
+    : normalizeOwnerRef(role);
+
+/**
+ * Separation of duties over the approvals a gate asks for: whoever records
+ * the decision is never its only approver, and two or more required
+ * approvals come from as many different people, none of them the recorder.
+ */
+export function separationOfDuties(
+  approvals: ReadonlyArray<{ approver?: string }>,
+  input: GateInput,
+): GateRequirement {
+  const recorder = input.recorder && normalizeOwnerRef(input.recorder);
+  const approvers = approvals
+    .map(a => a.approver)
+    .filter((a): a is string => Boolean(a))
+    .map(normalizeOwnerRef);
+  const problems: string[] = [];
+  if (recorder && approvers.length && approvers.every(a => a === recorder)) {
+    problems.push('whoever records the decision cannot be its only approver');
   }
-  if (sod) {
-    const approvers = judged
-      .map(j => j.valid?.approver)
-      .filter((a): a is string => Boolean(a))
-      .map(normalizeOwnerRef);
-    const problems: string[] = [];
-    if (recorder && approvers.length && approvers.every(a => a === recorder)) {
-      problems.push('whoever records the decision cannot be its only approver');
+  if (approvals.length > 1 && approvers.length > 1) {
+    if (new Set(approvers).size < approvers.length) {
+      problems.push('its approvals must come from different people');
     }
-    if (roles.length > 1 && approvers.length > 1) {
-      if (new Set(approvers).size < approvers.length) {
-        problems.push(
-          'the accountable and the compliance approvals must come from two different people',
-        );
-      }
-      if (recorder && approvers.includes(recorder)) {
-        problems.push('neither approver may be the person recording it');
-      }
+    if (recorder && approvers.includes(recorder)) {
+      problems.push('neither approver may be the person recording it');
     }
-    out.push(
-      req(
-        'separation-of-duties',
-        'Separation of duties: approved by someone other than whoever records the decision',
-        problems.length === 0,
-        `Separation of duties: ${problems.join('; ')}`,
-        'Approved by others than the recorder',
-      ),
-    );
   }
-  return out;
+  return req(
+    'separation-of-duties',
+    'Separation of duties: approved by someone other than whoever records the decision',
+    problems.length === 0,
+    `Separation of duties: ${problems.join('; ')}`,
+    'Approved by others than the recorder',
+    false,
+  );
 }

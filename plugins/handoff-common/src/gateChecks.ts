@@ -25,6 +25,7 @@ export function reviewRequiredBy(
     .map(c => c.name);
 }
 
+/** No drift or schema breach waits for review: every policy has this rule. */
 export function noBreach(input: GateInput): GateRequirement {
   const breached = reviewRequiredBy(input.checks);
   return req(
@@ -35,18 +36,26 @@ export function noBreach(input: GateInput): GateRequirement {
       ', ',
     )} failed; a passing result from its reporter or a recorded review clears it`,
     'No breach',
+    false,
   );
 }
 
-export function checksPass(input: GateInput): GateRequirement {
-  const failing = input.checks.filter(c => c.status === 'fail');
+/** The latest result of every check (of some kinds) passes. */
+export function checksPass(
+  id: string,
+  description: string,
+  input: GateInput,
+  kinds?: readonly string[],
+): GateRequirement {
+  const judged = input.checks.filter(c => !kinds || kinds.includes(c.kind));
+  const failing = judged.filter(c => c.status === 'fail');
   return req(
-    'checks',
-    'Latest check results pass',
+    id,
+    description,
     failing.length === 0,
     `Failing: ${failing.map(c => c.name).join(', ')}`,
-    input.checks.length
-      ? `${input.checks.length} checks pass`
+    judged.length
+      ? `${judged.length} checks pass`
       : 'No check has reported a failure',
   );
 }

@@ -47,7 +47,13 @@ export type GateInput = {
   separationOfDuties?: boolean;
 };
 
-export type ApprovalRole = 'accountable' | 'compliance';
+/**
+ * Whose approval: the accountable owner, a compliance approver, or a member of
+ * a named group (its entity ref, as the policy names it).
+ *
+ * @public
+ */
+export type ApprovalRole = 'accountable' | 'compliance' | (string & {});
 
 /**
  * One requirement of a gate, met or not, with the reason in plain words.
@@ -55,10 +61,19 @@ export type ApprovalRole = 'accountable' | 'compliance';
  * @public
  */
 export type GateRequirement = {
+  /** The policy rule's id, or one of the rules every policy has (spec-valid, review-required, separation-of-duties, operated-by-builder, owner-reviews). */
   id: string;
   description: string;
   met: boolean;
   reason: string;
+  /**
+   * Whether an exception may stand in for it: artifacts, owners and checks
+   * yes; a person's approval, separation of duties, the receiving owner's
+   * acceptance, a pending review or the owner's own review never.
+   */
+  waivable?: boolean;
+  /** For an approval: whose. */
+  approval?: { role: ApprovalRole };
 };
 
 /** @public */
@@ -66,6 +81,8 @@ export type GateResult = {
   decision: Decision;
   met: boolean;
   requirements: GateRequirement[];
+  /** The gate policy that judged it: a hash of its content. */
+  policy?: { hash: string };
 };
 
 const LEVELS: RiskLevel[] = ['low', 'medium', 'high'];
@@ -104,11 +121,11 @@ export const req = (
   met: boolean,
   unmetReason: string,
   metReason = 'Done',
-) => ({
+  waivable = true,
+): GateRequirement => ({
   id,
   description,
   met,
   reason: met ? metReason : unmetReason,
+  waivable,
 });
-
-/** Requirements on the spec's artifacts before a readiness review. */

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import { evaluateGate, GateInput, riskTier } from './gates';
+import { DEFAULT_GATE_POLICY, GatePolicy } from './policy';
 import { HandoffSpec, validateHandoffSpec } from './spec';
 
 const example = (name: string): HandoffSpec => {
@@ -69,145 +70,216 @@ describe('riskTier and cadence', () => {
   });
 });
 
-describe('evaluateGate', () => {
-  it('lets a low-risk capability start its review with few artifacts', () => {
-    const spec = example('invoice-export');
-    expect(unmet(base(spec, { decision: 'start-review' }))).toEqual([]);
-  });
+/** A spec carrying every artifact, at one risk level on every dimension. */
+const complete = (level: 'low' | 'medium' | 'high'): HandoffSpec => ({
+  ...example('fraud-scoring'),
+  risk: {
+    data: level,
+    customerImpact: level,
+    compliance: level,
+    operationalDependency: level,
+  },
+});
 
-  it('asks a low-risk capability for hand-off artifacts and the accountable approval only', () => {
-    const spec = example('invoice-export');
-    expect(unmet(base(spec))).toEqual([
-      'deployment-checklist: Not done: Finance confirms the totals',
-      'approval-accountable: Not approved yet',
-    ]);
-  });
+const ids = (input: GateInput) =>
+  evaluateGate(input).requirements.map(r => r.id);
 
-  it('asks a medium-risk capability for data contracts, NFRs and SLOs', () => {
-    const spec = example('support-assistant');
-    expect(unmet(base(spec, { decision: 'start-review' }))).toEqual([
-      'model-evaluation: The model has no evaluation metric',
-      'nfr: The spec lists no non-functional requirements',
-    ]);
-    expect(unmet(base(spec))).toEqual([
-      'model-evaluation: The model has no evaluation metric',
-      'nfr: The spec lists no non-functional requirements',
-      'deployment-checklist: The spec has no deployment checklist',
-      'rollback: The spec describes no rollback procedure',
-      'dashboards: The spec links no dashboard',
-      'slos: The spec defines no SLO',
-      'approval-accountable: Not approved yet',
-    ]);
-  });
+describe('the default gate policy', () => {
+  const rows: Array<
+    [string, GateInput['decision'], string | undefined, string[]]
+  > = [
+    ['low', 'start-pilot', undefined, ['spec-valid', 'pilot-success-criteria']],
+    [
+      'low',
+      'start-review',
+      undefined,
+      ['spec-valid', 'intent', 'acceptance-criteria', 'review-required'],
+    ],
+    [
+      'low',
+      'hand-off',
+      undefined,
+      [
+        'spec-valid',
+        'intent',
+        'acceptance-criteria',
+        'rollback',
+        'operating-owner',
+        'review-required',
+      ],
+    ],
+    [
+      'low',
+      'operate',
+      'readiness-review',
+      [
+        'spec-valid',
+        'operated-by-builder',
+        'intent',
+        'acceptance-criteria',
+        'rollback',
+        'operating-owner',
+        'review-required',
+      ],
+    ],
+    ['low', 'operate', 'handed-off', ['transfer-accepted', 'review-required']],
+    ['low', 'review', 'operating', ['owner-reviews']],
+    [
+      'medium',
+      'start-review',
+      undefined,
+      [
+        'spec-valid',
+        'intent',
+        'acceptance-criteria',
+        'success-criteria',
+        'test-plan',
+        'pilot-evidence',
+        'data-contracts',
+        'data-quality',
+        'review-required',
+      ],
+    ],
+    [
+      'medium',
+      'hand-off',
+      undefined,
+      [
+        'spec-valid',
+        'intent',
+        'acceptance-criteria',
+        'rollback',
+        'operating-owner',
+        'success-criteria',
+        'test-plan',
+        'data-contracts',
+        'data-quality',
+        'slos',
+        'approval-accountable',
+        'review-required',
+        'separation-of-duties',
+      ],
+    ],
+    [
+      'medium',
+      'operate',
+      'handed-off',
+      ['transfer-accepted', 'review-required'],
+    ],
+    [
+      'high',
+      'start-review',
+      undefined,
+      [
+        'spec-valid',
+        'intent',
+        'acceptance-criteria',
+        'success-criteria',
+        'test-plan',
+        'pilot-evidence',
+        'data-contracts',
+        'data-quality',
+        'features',
+        'model-failure-modes',
+        'model-evaluation',
+        'nfr',
+        'regulatory',
+        'checks',
+        'review-required',
+      ],
+    ],
+    [
+      'high',
+      'hand-off',
+      undefined,
+      [
+        'spec-valid',
+        'intent',
+        'acceptance-criteria',
+        'rollback',
+        'operating-owner',
+        'success-criteria',
+        'test-plan',
+        'data-contracts',
+        'data-quality',
+        'slos',
+        'approval-accountable',
+        'features',
+        'model-failure-modes',
+        'model-evaluation',
+        'nfr',
+        'regulatory',
+        'deployment-checklist',
+        'dashboards',
+        'support-path',
+        'checks',
+        'approval-compliance',
+        'review-required',
+        'separation-of-duties',
+      ],
+    ],
+    [
+      'high',
+      'operate',
+      'handed-off',
+      ['transfer-accepted', 'checks', 'review-required'],
+    ],
+  ];
+  it.each(rows)(
+    'asks a %s-tier %s (from %s) for exactly its rules',
+    (tier, decision, fromStage, expected) => {
+      expect(
+        ids(
+          base(complete(tier as 'low'), {
+            decision,
+            fromStage: fromStage as any,
+          }),
+        ),
+      ).toEqual(expected);
+    },
+  );
 
-  it('asks a high-risk capability for a compliance approval and passing checks too', () => {
-    const spec = example('fraud-scoring');
+  it('lets a low-risk capability hand off with four things', () => {
+    const low = complete('low');
+    const lean: HandoffSpec = {
+      apiVersion: low.apiVersion,
+      kind: low.kind,
+      intent: { problem: 'Finance re-keys a monthly report' },
+      risk: low.risk,
+      acceptanceCriteria: ['The report arrives by the 2nd'],
+      deployment: {
+        checklist: [{ item: 'Tell finance', done: false }],
+        rollback: { procedure: 'Switch the old report back on' },
+      },
+      owners: { operatingOwner: 'group:default/payments' },
+    };
+    expect(evaluateGate(base(lean)).met).toBe(true);
+    expect(unmet(base({ ...lean, acceptanceCriteria: [] }))).toEqual([
+      'acceptance-criteria: Not in the spec: acceptanceCriteria',
+    ]);
     expect(
       unmet(
-        base(spec, {
-          checks: [{ name: 'drift-nightly', kind: 'drift', status: 'fail' }],
-          approvals: [
-            {
-              role: 'accountable',
-              approver: 'user:default/margaret',
-              roleRef: 'user:default/margaret',
-            },
-          ],
+        base({
+          ...lean,
+          deployment: { checklist: lean.deployment!.checklist },
+        }),
+      ),
+    ).toEqual(['rollback: Not in the spec: deployment.rollback']);
+    expect(
+      unmet(
+        base(lean, {
+          ownersResolve: { operatingOwner: false, supportPath: false },
         }),
       ),
     ).toEqual([
-      'checks: Failing: drift-nightly',
-      'review-required: Review required: drift-nightly failed; a passing result from its reporter or a recorded review clears it',
-      'approval-compliance: Not approved yet',
-    ]);
-    const passing = evaluateGate(
-      base(spec, {
-        checks: [{ name: 'drift-nightly', kind: 'drift', status: 'pass' }],
-        approvals: [
-          {
-            role: 'accountable',
-            approver: 'user:default/margaret',
-            roleRef: 'user:default/margaret',
-          },
-          {
-            role: 'compliance',
-            approver: 'user:default/linus',
-            roleRef: COMPLIANCE,
-          },
-        ],
-        recorder: 'user:default/ada',
-      }),
-    );
-    expect(passing.met).toBe(true);
-    expect(
-      passing.requirements.find(r => r.id === 'approval-compliance')?.reason,
-    ).toBe('Approved by user:default/linus');
-  });
-
-  it('requires a drift tolerance (or a reason to be exempt) on every field when data risk is high', () => {
-    const spec = example('churn-model');
-    const without = (...names: string[]): HandoffSpec => ({
-      ...spec,
-      dataContracts: spec.dataContracts!.map(c => ({
-        ...c,
-        fields: Object.fromEntries(
-          Object.entries(c.fields).map(([k, f]) => [
-            k,
-            names.includes(k) ? { ...f, driftTolerance: undefined } : f,
-          ]),
-        ),
-      })),
-    });
-    // One tolerance missing on one of several fields is enough to fail, by name.
-    expect(unmet(base(without('plan'), { decision: 'start-review' }))).toEqual([
-      'data-contracts: No drift tolerance (or driftExempt reason) on: subscriber-activity.plan',
-    ]);
-    const noDrift = without(
-      'tenure_months',
-      'monthly_spend',
-      'plan',
-      'last_login',
-    );
-    expect(unmet(base(noDrift, { decision: 'start-review' }))).toEqual([
-      'data-contracts: No drift tolerance (or driftExempt reason) on: subscriber-activity.tenure_months, subscriber-activity.monthly_spend, subscriber-activity.plan, subscriber-activity.last_login',
-    ]);
-    expect(
-      unmet(
-        base(
-          { ...spec, dataContracts: undefined },
-          { decision: 'start-review' },
-        ),
-      ),
-    ).toEqual([
-      'data-contracts: The spec has no data contract',
-      'data-quality: A data contract has no quality thresholds',
+      'operating-owner: group:default/payments is not a Group or User in the catalog',
     ]);
   });
 
-  it('requires owners that resolve to real catalog entities before hand-off', () => {
-    const spec = example('demand-forecast');
-    expect(
-      unmet(
-        base(spec, {
-          ownersResolve: { operatingOwner: false, supportPath: true },
-          approvals: [
-            {
-              role: 'accountable',
-              approver: 'user:default/ada',
-              roleRef: 'user:default/ada',
-            },
-          ],
-        }),
-      ),
-    ).toEqual([
-      'operating-owner: group:default/sre is not a Group or User in the catalog',
-    ]);
-  });
-
-  it('blocks everything but the honest outcomes when the spec is missing or invalid', () => {
+  it('never gates the honest outcomes, and blocks the rest when the spec is missing or invalid', () => {
     expect(unmet(base(undefined, { decision: 'start-pilot' }))).toEqual([
       'spec-valid: The entity has no handoff spec',
-      'success-criteria: The spec lists no success criteria',
+      'pilot-success-criteria: Not in the spec: successCriteria',
     ]);
     expect(
       unmet(
@@ -223,15 +295,168 @@ describe('evaluateGate', () => {
     }
   });
 
-  it('lets a handed-off capability operate only once the transfer is accepted', () => {
-    const spec = example('demand-forecast');
-    expect(unmet(base(spec, { decision: 'operate' }))).toEqual([
-      'transfer-accepted: The ownership transfer is still pending',
+  it('names every field of a data contract that lacks a drift tolerance (or a reason to be exempt)', () => {
+    const spec = example('churn-model');
+    const without = (...names: string[]): HandoffSpec => ({
+      ...spec,
+      dataContracts: spec.dataContracts!.map(c => ({
+        ...c,
+        fields: Object.fromEntries(
+          Object.entries(c.fields).map(([k, f]) => [
+            k,
+            names.includes(k) ? { ...f, driftTolerance: undefined } : f,
+          ]),
+        ),
+      })),
+    });
+    expect(unmet(base(without('plan'), { decision: 'start-review' }))).toEqual([
+      'data-contracts: Not in the spec: dataContracts[0].fields.plan.(driftTolerance|driftExempt)',
     ]);
     expect(
-      evaluateGate(base(spec, { decision: 'operate', transferAccepted: true }))
-        .met,
-    ).toBe(true);
+      unmet(
+        base(
+          { ...spec, dataContracts: undefined },
+          { decision: 'start-review' },
+        ),
+      ),
+    ).toEqual([
+      'data-contracts: Not in the spec: dataContracts',
+      'data-quality: Not in the spec: dataContracts',
+    ]);
+  });
+
+  it('asks a high-risk capability for passing checks and a compliance approval; a drift breach always waits for review', () => {
+    const spec = example('fraud-scoring');
+    const accountable = {
+      role: 'accountable' as const,
+      approver: 'user:default/margaret',
+      roleRef: 'user:default/margaret',
+    };
+    expect(
+      unmet(
+        base(spec, {
+          checks: [{ name: 'drift-nightly', kind: 'drift', status: 'fail' }],
+          approvals: [accountable],
+        }),
+      ),
+    ).toEqual([
+      'checks: Failing: drift-nightly',
+      'approval-compliance: Not approved yet',
+      'review-required: Review required: drift-nightly failed; a passing result from its reporter or a recorded review clears it',
+    ]);
+    // At low tier a failing test does not block, a drift breach does.
+    const low = complete('low');
+    expect(
+      unmet(
+        base(low, { checks: [{ name: 'unit', kind: 'test', status: 'fail' }] }),
+      ),
+    ).toEqual([]);
+    expect(
+      unmet(
+        base(low, {
+          checks: [{ name: 'drift', kind: 'drift', status: 'fail' }],
+        }),
+      ),
+    ).toEqual([
+      'review-required: Review required: drift failed; a passing result from its reporter or a recorded review clears it',
+    ]);
+    const passing = evaluateGate(
+      base(spec, {
+        checks: [{ name: 'drift-nightly', kind: 'drift', status: 'pass' }],
+        approvals: [
+          accountable,
+          {
+            role: 'compliance',
+            approver: 'user:default/linus',
+            roleRef: COMPLIANCE,
+          },
+        ],
+        recorder: 'user:default/ada',
+      }),
+    );
+    expect(passing.met).toBe(true);
+    expect(
+      passing.requirements.find(r => r.id === 'approval-compliance')?.reason,
+    ).toBe('Approved by user:default/linus');
+  });
+
+  it('tells which requirements an exception may waive: artifacts, owners and checks, never people', () => {
+    const gate = evaluateGate(base(complete('high')));
+    const waivable = Object.fromEntries(
+      gate.requirements.map(r => [r.id, r.waivable]),
+    );
+    expect(waivable).toMatchObject({
+      rollback: true,
+      'operating-owner': true,
+      checks: true,
+      'approval-accountable': false,
+      'approval-compliance': false,
+      'review-required': false,
+      'separation-of-duties': false,
+    });
+  });
+});
+
+describe('a gate policy of your own', () => {
+  const policy: GatePolicy = {
+    ...DEFAULT_GATE_POLICY,
+    rules: [
+      {
+        id: 'runbook',
+        description: 'A runbook linked from the spec',
+        decisions: ['hand-off'],
+        require: { artifact: 'acceptanceCriteria' },
+      },
+      {
+        id: 'security-review',
+        description: 'Approval by the security team',
+        decisions: ['hand-off'],
+        when: { data: 'high' },
+        require: { approval: 'group:default/security' },
+      },
+      {
+        id: 'data-checks',
+        description: 'Drift and schema checks pass',
+        decisions: ['hand-off'],
+        require: { checks: { kinds: ['drift', 'schema'] } },
+      },
+    ],
+  };
+  it('asks exactly what its rules say, with a named group as approver', () => {
+    const spec = example('churn-model');
+    const input = base(spec, {
+      checks: [
+        { name: 'unit', kind: 'test', status: 'fail' },
+        { name: 'schema', kind: 'schema', status: 'pass' },
+      ],
+    });
+    const gate = evaluateGate(input, policy);
+    expect(gate.requirements.map(r => `${r.id}: ${r.met}`)).toEqual([
+      'spec-valid: true',
+      'runbook: true',
+      'security-review: false',
+      'data-checks: true',
+      'review-required: true',
+      'separation-of-duties: true',
+    ]);
+    expect(gate.requirements[2]).toMatchObject({
+      approval: { role: 'group:default/security' },
+      waivable: false,
+    });
+    const approved = evaluateGate(
+      {
+        ...input,
+        approvals: [
+          {
+            role: 'group:default/security',
+            approver: 'user:default/grace',
+            roleRef: 'group:default/security',
+          },
+        ],
+      },
+      policy,
+    );
+    expect(approved.met).toBe(true);
   });
 });
 
@@ -336,7 +561,7 @@ describe('approvals bound to who is accountable now, and separation of duties', 
         .requirements.filter(r => !r.met)
         .map(r => `${r.id}: ${r.reason}`),
     ).toEqual([
-      'separation-of-duties: Separation of duties: the accountable and the compliance approvals must come from two different people',
+      'separation-of-duties: Separation of duties: its approvals must come from different people',
     ]);
     expect(gate({}).met).toBe(true);
     expect(
@@ -350,7 +575,7 @@ describe('approvals bound to who is accountable now, and separation of duties', 
     expect(unmet(base(sample, { decision: 'start-review' }))).toEqual([]);
     const { pilot: _pilot, ...withoutPilot } = sample;
     expect(unmet(base(withoutPilot, { decision: 'start-review' }))).toEqual([
-      "pilot-evidence: The spec's pilot section lacks who validated it (pilot.validatedBy), usage figures (pilot.usage), a link to the feedback (pilot.feedback)",
+      'pilot-evidence: Not in the spec: pilot',
     ]);
     expect(
       unmet(
@@ -359,9 +584,7 @@ describe('approvals bound to who is accountable now, and separation of duties', 
           { decision: 'start-review' },
         ),
       ),
-    ).toEqual([
-      "pilot-evidence: The spec's pilot section lacks usage figures (pilot.usage), a link to the feedback (pilot.feedback)",
-    ]);
+    ).toEqual(['pilot-evidence: Not in the spec: pilot.usage, pilot.feedback']);
     const low = example('recommendation-api');
     expect(
       evaluateGate(base(low, { decision: 'start-review' })).requirements.map(
@@ -402,8 +625,8 @@ describe('approvals bound to who is accountable now, and separation of duties', 
       unmet(operate({ catalogOwner: 'group:default/customer-support' })),
     ).toEqual(handOff);
     expect(unmet(operate({ catalogOwner: 'group:default/payments' }))).toEqual([
-      ...handOff,
       'operated-by-builder: The operating owner group:default/customer-support is not the catalog owner group:default/payments: hand it off instead',
+      ...handOff,
     ]);
     expect(
       unmet(

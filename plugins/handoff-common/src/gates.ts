@@ -1,6 +1,10 @@
+import type { Decision, Stage } from './lifecycle';
 import { actsFor, normalizeOwnerRef } from './ownership';
-import type { HandoffSpec } from './spec';
-import { approvals } from './gateApprovals';
+import { DEFAULT_GATE_POLICY } from './policy/defaultPolicy';
+import { missingAt } from './policy/paths';
+import type { GatePolicy, PolicyDecision, PolicyRule } from './policy/schema';
+import type { HandoffSpec, RiskProfile } from './spec';
+import { approval, separationOfDuties } from './gateApprovals';
 import { checksPass, noBreach } from './gateChecks';
 import {
   GateInput,
@@ -18,189 +22,112 @@ export type {
   GateRequirement,
   GateResult,
 } from './gateTypes';
-export { UNWAIVABLE_REQUIREMENTS, approvalRoleRef } from './gateApprovals';
+export { approvalRoleRef, normalizeRole } from './gateApprovals';
 export { reviewRequiredBy } from './gateChecks';
 
-function reviewArtifacts(spec: HandoffSpec | undefined): GateRequirement[] {
-  const risk = spec?.risk;
-  const out: GateRequirement[] = [
-    req(
-      'success-criteria',
-      'Measurable success criteria',
-      Boolean(spec?.successCriteria?.length),
-      'The spec lists no success criteria',
-    ),
-    req(
-      'acceptance-criteria',
-      'Acceptance criteria',
-      Boolean(spec?.acceptanceCriteria?.length),
-      'The spec lists no acceptance criteria',
-    ),
-    req(
-      'features',
-      'Features with success metrics',
-      Boolean(spec?.features?.length),
-      'The spec lists no features',
-    ),
-    req(
-      'test-plan',
-      'A test plan',
-      Boolean(spec?.testPlan?.cases.length),
-      'The spec has no test plan',
-    ),
-  ];
-  if (atLeast(risk?.data, 'medium')) {
-    const contracts = spec?.dataContracts ?? [];
-    // Every field carries a tolerance, or says why it needs none.
-    const withoutDrift = contracts.flatMap(c =>
-      Object.entries(c.fields)
-        .filter(([, f]) => !f.driftTolerance && !f.driftExempt)
-        .map(([name]) => `${c.name}.${name}`),
-    );
-    out.push(
-      req(
-        'data-contracts',
-        `Data contracts with a drift tolerance on every field (data risk is ${risk?.data})`,
-        contracts.length > 0 && withoutDrift.length === 0,
-        contracts.length === 0
-          ? 'The spec has no data contract'
-          : `No drift tolerance (or driftExempt reason) on: ${withoutDrift.join(
-              ', ',
-            )}`,
-      ),
-      req(
-        'data-quality',
-        'Quality thresholds on every data contract',
-        contracts.length > 0 && contracts.every(c => c.quality),
-        'A data contract has no quality thresholds',
-      ),
-    );
+/**
+ * The decision a gate policy speaks of: operating is two, after a hand-off
+ * and without one (from the readiness review). Harden, reframe and stop are
+ * honest outcomes no policy gates.
+ *
+ * @public
+ */
+export function policyDecisionOf(
+  decision: Decision,
+  fromStage?: Stage,
+): PolicyDecision | undefined {
+  switch (decision) {
+    case 'operate':
+      return fromStage === 'readiness-review'
+        ? 'operate-without-hand-off'
+        : 'operate-after-hand-off';
+    case 'start-pilot':
+    case 'start-review':
+    case 'hand-off':
+    case 'review':
+      return decision;
+    default:
+      return undefined;
   }
-  if (spec?.model) {
-    out.push(
-      req(
-        'model-failure-modes',
-        'Model failure modes with mitigations (a model is used)',
-        spec.model.failureModes.length > 0,
-        'The model lists no failure modes',
-      ),
-      req(
-        'model-evaluation',
-        'A model evaluation metric',
-        Boolean(spec.model.evaluationMetric),
-        'The model has no evaluation metric',
-      ),
-    );
-  }
-  if (atLeast(risk?.customerImpact, 'medium')) {
-    out.push(
-      req(
-        'nfr',
-        `Non-functional requirements (customer impact is ${risk?.customerImpact})`,
-        Boolean(spec?.nonFunctionalRequirements?.length),
-        'The spec lists no non-functional requirements',
-      ),
-    );
-  }
-  if (atLeast(risk?.compliance, 'medium')) {
-    out.push(
-      req(
-        'regulatory',
-        `Regulatory constraints (compliance risk is ${risk?.compliance})`,
-        Boolean(spec?.regulatoryConstraints?.length),
-        'The spec lists no regulatory constraints',
-      ),
-    );
-  }
-  return out;
 }
 
-/** What the pilot showed, which a readiness review judges (medium and high tier). */
-function pilotEvidence(spec: HandoffSpec | undefined): GateRequirement[] {
-  if (!spec || riskTier(spec.risk) === 'low') return [];
-  const pilot = spec.pilot;
-  const lacking = [
-    !pilot?.validatedBy?.length && 'who validated it (pilot.validatedBy)',
-    !pilot?.usage?.length && 'usage figures (pilot.usage)',
-    !pilot?.feedback?.length && 'a link to the feedback (pilot.feedback)',
-  ].filter((l): l is string => Boolean(l));
-  return [
-    req(
-      'pilot-evidence',
-      `The pilot's evidence: who validated it, usage and feedback (${riskTier(
-        spec.risk,
-      )} risk)`,
-      lacking.length === 0,
-      `The spec's pilot section lacks ${lacking.join(', ')}`,
-    ),
-  ];
-}
+const DIMENSIONS: Array<keyof RiskProfile> = [
+  'data',
+  'customerImpact',
+  'compliance',
+  'operationalDependency',
+];
 
-/** Requirements before hand-off, on top of the review's. */
-function handOffArtifacts(
+/** Whether a rule applies to this decision and this spec's risk profile. */
+function applies(
+  rule: PolicyRule,
+  decision: PolicyDecision,
   spec: HandoffSpec | undefined,
+): boolean {
+  if (!rule.decisions.includes(decision)) return false;
+  const when = rule.when;
+  if (!when) return true;
+  if (when.tier && !atLeast(riskTier(spec?.risk), when.tier)) return false;
+  for (const dimension of DIMENSIONS) {
+    const min = when[dimension];
+    if (min && !atLeast(spec?.risk[dimension], min)) return false;
+  }
+  return !when.has || missingAt(spec, when.has).length === 0;
+}
+
+const OWNER_LABELS = {
+  operatingOwner: 'operating owner',
+  supportPath: 'support path',
+};
+
+/** One rule of the policy, judged. */
+function judge(
+  rule: PolicyRule,
   input: GateInput,
-): GateRequirement[] {
-  const risk = spec?.risk;
-  const open = spec?.deployment?.checklist.filter(i => !i.done) ?? [];
-  const out: GateRequirement[] = [
-    req(
-      'deployment-checklist',
-      'Deployment checklist complete',
-      Boolean(spec?.deployment) && open.length === 0,
-      spec?.deployment
-        ? `Not done: ${open.map(i => i.item).join('; ')}`
-        : 'The spec has no deployment checklist',
-    ),
-    req(
-      'rollback',
-      'A rollback procedure',
-      Boolean(spec?.deployment?.rollback),
-      'The spec describes no rollback procedure',
-    ),
-    req(
-      'dashboards',
-      'Observability dashboards',
-      Boolean(spec?.observability?.dashboards?.length),
-      'The spec links no dashboard',
-    ),
-    req(
-      'operating-owner',
-      'An operating owner that exists in the catalog',
-      Boolean(spec?.owners?.operatingOwner) &&
-        input.ownersResolve.operatingOwner,
-      spec?.owners?.operatingOwner
-        ? `${spec.owners.operatingOwner} is not a Group or User in the catalog`
-        : 'The spec names no operating owner',
-    ),
-    req(
-      'support-path',
-      'A support path that exists in the catalog',
-      Boolean(spec?.owners?.supportPath) && input.ownersResolve.supportPath,
-      spec?.owners?.supportPath
-        ? `${spec.owners.supportPath} is not a Group or User in the catalog`
-        : 'The spec names no support path',
-    ),
-  ];
-  if (atLeast(risk?.operationalDependency, 'medium')) {
-    out.push(
-      req(
-        'slos',
-        `SLOs (operational dependency is ${risk?.operationalDependency})`,
-        Boolean(spec?.observability?.slos?.length),
-        'The spec defines no SLO',
-      ),
+): GateRequirement & { approver?: string } {
+  const { require: r, id, description } = rule;
+  const spec = input.spec;
+  if (r.artifact !== undefined) {
+    const missing = [
+      ...new Set([r.artifact].flat().flatMap(p => missingAt(spec, p))),
+    ];
+    return req(
+      id,
+      description,
+      missing.length === 0,
+      `Not in the spec: ${missing.join(', ')}`,
     );
   }
-  return out;
+  if (r.owner !== undefined) {
+    const named = spec?.owners?.[r.owner];
+    return req(
+      id,
+      description,
+      Boolean(named) && input.ownersResolve[r.owner],
+      named
+        ? `${named} is not a Group or User in the catalog`
+        : `The spec names no ${OWNER_LABELS[r.owner]} (owners.${r.owner})`,
+    );
+  }
+  if (r.approval !== undefined) {
+    return approval(id, description, r.approval, input);
+  }
+  if (r.checks !== undefined) {
+    return checksPass(id, description, input, r.checks.kinds);
+  }
+  return req(
+    id,
+    description,
+    input.transferAccepted,
+    'The ownership transfer is still pending',
+    'Accepted',
+    false,
+  );
 }
 
 /** Operating without a transfer: only the catalog owner may be the operating owner. */
-function builderOperates(
-  spec: HandoffSpec | undefined,
-  input: GateInput,
-): GateRequirement {
-  const operating = spec?.owners?.operatingOwner;
+function builderOperates(input: GateInput): GateRequirement {
+  const operating = input.spec?.owners?.operatingOwner;
   const same =
     Boolean(operating && input.catalogOwner) &&
     normalizeOwnerRef(operating!) === normalizeOwnerRef(input.catalogOwner!);
@@ -215,138 +142,141 @@ function builderOperates(
           input.catalogOwner ?? '(none)'
         }: hand it off instead`
       : 'The spec names no operating owner',
+    'Done',
+    false,
   );
 }
 
 /** A periodic review is recorded by the owner, who confirms they still own it. */
-function ownerReviews(
-  spec: HandoffSpec | undefined,
-  input: GateInput,
-): GateRequirement {
+function ownerReviews(input: GateInput): GateRequirement {
   const owners = [
     ...new Set(
-      [spec?.owners?.operatingOwner, input.catalogOwner]
+      [input.spec?.owners?.operatingOwner, input.catalogOwner]
         .filter((o): o is string => Boolean(o))
         .map(normalizeOwnerRef),
     ),
   ];
-  const mine = input.recorderOwnership ?? [];
   return req(
     'owner-reviews',
     'Recorded by the operating owner or the catalog owner (or a member)',
-    owners.some(o => actsFor(o, mine)),
+    owners.some(o => actsFor(o, input.recorderOwnership ?? [])),
     `Only ${
       owners.join(' or ') || 'the owner'
     } (or a member) can record a review and confirm ownership`,
     'Recorded by the owner',
+    false,
   );
 }
 
+/** The decisions whose spec must be valid, and those a drift breach pauses. */
+const NEEDS_VALID_SPEC: PolicyDecision[] = [
+  'start-pilot',
+  'start-review',
+  'hand-off',
+  'operate-without-hand-off',
+];
+const PAUSED_BY_BREACH: PolicyDecision[] = [
+  'start-review',
+  'hand-off',
+  'operate-without-hand-off',
+  'operate-after-hand-off',
+];
+
 /**
- * What must hold before a decision, judged from the spec's risk profile:
- * higher risk asks for more artifacts and approvals. Each requirement comes
- * back met or unmet with its reason.
+ * What must hold before a decision: the rules of the gate policy that apply
+ * to it and to the spec's risk profile (higher risk asks for more), and the
+ * rules every policy has (a valid spec, no drift breach waiting for review,
+ * separation of duties, the owner's own review). Each requirement comes back
+ * met or unmet with its reason in plain words.
  *
  * @public
  */
-export function evaluateGate(input: GateInput): GateResult {
-  const { decision, spec } = input;
+export function evaluateGate(
+  input: GateInput,
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
+): GateResult {
+  const { decision } = input;
+  const asked = policyDecisionOf(decision, input.fromStage);
+  if (!asked) return { decision, met: true, requirements: [] };
   const requirements: GateRequirement[] = [];
-  const specValid = req(
-    'spec-valid',
-    'A valid handoff spec',
-    input.specState === 'valid',
-    input.specState === 'missing'
-      ? 'The entity has no handoff spec'
-      : 'The latest handoff spec is invalid',
-  );
-  switch (decision) {
-    case 'start-pilot':
-      requirements.push(
-        specValid,
-        req(
-          'success-criteria',
-          'Measurable success criteria',
-          Boolean(spec?.successCriteria?.length),
-          'The spec lists no success criteria',
-        ),
-      );
-      break;
-    case 'start-review':
-      requirements.push(
-        specValid,
-        ...pilotEvidence(spec),
-        ...reviewArtifacts(spec),
-        checksPass(input),
-        noBreach(input),
-      );
-      break;
-    case 'hand-off':
-      requirements.push(
-        specValid,
-        ...reviewArtifacts(spec),
-        ...handOffArtifacts(spec, input),
-        checksPass(input),
-        noBreach(input),
-        ...approvals(spec, input),
-      );
-      break;
-    case 'operate':
-      if (input.fromStage === 'readiness-review') {
-        // The team that built it operates it: everything a hand-off needs,
-        // and the operating owner is the team that owns it in the catalog.
-        requirements.push(
-          specValid,
-          ...reviewArtifacts(spec),
-          ...handOffArtifacts(spec, input),
-          builderOperates(spec, input),
-          checksPass(input),
-          noBreach(input),
-          ...approvals(spec, input),
-        );
-        break;
-      }
-      requirements.push(
-        req(
-          'transfer-accepted',
-          'The operating owner accepted the hand-off',
-          input.transferAccepted,
-          'The ownership transfer is still pending',
-        ),
-        checksPass(input),
-        noBreach(input),
-      );
-      break;
-    case 'review':
-      requirements.push(ownerReviews(spec, input));
-      break;
-    default:
-      // harden, reframe and stop are honest outcomes: always allowed.
-      break;
+  if (NEEDS_VALID_SPEC.includes(asked)) {
+    requirements.push(
+      req(
+        'spec-valid',
+        'A valid handoff spec',
+        input.specState === 'valid',
+        input.specState === 'missing'
+          ? 'The entity has no handoff spec'
+          : 'The latest handoff spec is invalid',
+      ),
+    );
+  }
+  if (asked === 'operate-without-hand-off') {
+    requirements.push(builderOperates(input));
+  }
+  if (asked === 'review') requirements.push(ownerReviews(input));
+  const judged = policy.rules
+    .filter(rule => applies(rule, asked, input.spec))
+    .map(rule => judge(rule, input));
+  requirements.push(...judged.map(({ approver: _a, ...r }) => r));
+  if (PAUSED_BY_BREACH.includes(asked)) requirements.push(noBreach(input));
+  const approvals = judged.filter(r => r.approval);
+  if (approvals.length && input.separationOfDuties !== false) {
+    requirements.push(separationOfDuties(approvals, input));
   }
   return { decision, met: requirements.every(r => r.met), requirements };
 }
 
-/** Gate requirements about who owns it rather than what the spec carries. */
-const OWNERSHIP_REQUIREMENTS = ['operating-owner', 'support-path'];
-
 /**
- * The artifacts a hand-off needs for this spec's risk profile that the spec
- * does not carry yet (requirement ids, as in {@link evaluateGate}).
+ * The artifacts a hand-off needs under the policy for this spec's risk
+ * profile that the spec does not carry yet (rule ids).
  *
  * @public
  */
-export function missingArtifacts(spec: HandoffSpec): string[] {
-  const input: GateInput = {
-    decision: 'hand-off',
-    spec,
-    specState: 'valid',
-    ownersResolve: { operatingOwner: true, supportPath: true },
-    checks: [],
-    approvals: [],
-    transferAccepted: false,
-  };
-  return [...reviewArtifacts(spec), ...handOffArtifacts(spec, input)]
-    .filter(r => !r.met && !OWNERSHIP_REQUIREMENTS.includes(r.id))
-    .map(r => r.id);
+export function missingArtifacts(
+  spec: HandoffSpec,
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
+): string[] {
+  return policy.rules
+    .filter(rule => rule.require.artifact !== undefined)
+    .filter(rule => applies(rule, 'hand-off', spec))
+    .filter(rule => !judge(rule, { ...EMPTY_INPUT, spec }).met)
+    .map(rule => rule.id);
 }
+
+/**
+ * The spec sections a capability of this risk profile will need under the
+ * policy, up to and including operation (artifact paths, as the rules name
+ * them): what a new capability's spec should carry a section for.
+ *
+ * @public
+ */
+export function requiredArtifacts(
+  spec: HandoffSpec,
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
+): string[] {
+  const decisions: PolicyDecision[] = [
+    'start-pilot',
+    'start-review',
+    'hand-off',
+  ];
+  return [
+    ...new Set(
+      policy.rules
+        .filter(rule => decisions.some(d => applies(rule, d, spec)))
+        .flatMap(rule =>
+          rule.require.artifact === undefined ? [] : [rule.require.artifact],
+        )
+        .flat(),
+    ),
+  ];
+}
+
+const EMPTY_INPUT: GateInput = {
+  decision: 'hand-off',
+  specState: 'valid',
+  ownersResolve: { operatingOwner: true, supportPath: true },
+  checks: [],
+  approvals: [],
+  transferAccepted: false,
+};

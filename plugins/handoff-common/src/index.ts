@@ -9,6 +9,7 @@ export * from './lifecycle';
 export * from './permissions';
 export * from './spec';
 export * from './gates';
+export * from './policy';
 export * from './requests';
 export * from './packet';
 export * from './portfolio';

@@ -227,7 +227,9 @@ function playbook(packet: HandoffPacket): string[] {
     '### How it is reviewed',
     list([
       tier
-        ? `Reviewed at least every ${REVIEW_CADENCE_DAYS[tier]} days (${tier} risk), by its owner, who records usage, friction, incidents and the next change`
+        ? `Reviewed at least every ${
+            readiness.reviewWithinDays ?? REVIEW_CADENCE_DAYS[tier]
+          } days (${tier} risk), by its owner, who records usage, friction, incidents and the next change`
         : 'Reviewed by its owner on the date below',
       `Next review: ${readiness.nextReviewAt?.slice(0, 10) ?? 'not scheduled'}${
         readiness.overdue ? ' (overdue)' : ''

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DECISIONS } from './lifecycle';
-import { httpUrlSchema } from './spec/schema';
+import { httpUrlSchema, ownerRefSchema } from './spec/schema';
 
 /**
  * How long an exception's justification must at least be.
@@ -107,7 +107,13 @@ export type DecisionRequest = z.infer<typeof decisionRequestSchema>;
  */
 export const approvalRequestSchema = z.strictObject({
   decision: z.enum(DECISIONS),
-  role: z.enum(['accountable', 'compliance']),
+  /** accountable, compliance, or the group a gate policy names (group:default/security). */
+  role: z.union([
+    z.enum(['accountable', 'compliance']),
+    ownerRefSchema.refine(ref => /^group:/i.test(ref), {
+      message: 'must be accountable, compliance or a group ref',
+    }),
+  ]),
   comment: z.string().max(10_000).optional(),
 });
 

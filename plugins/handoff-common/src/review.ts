@@ -4,15 +4,18 @@ import { riskProfileSchema } from './spec';
 import type { RiskLevel } from './spec';
 
 /**
- * The review date one cadence after `from` for a risk tier (high 30 days,
- * medium 90, low 180). The one place a next review date is computed.
+ * The review date one cadence after `from` for a risk tier (by default high
+ * 30 days, medium 90, low 180; the gate policy's `reviewCadenceDays`). The one place a next review date is computed.
  *
  * @public
  */
-export function nextReviewDate(from: Date, tier: RiskLevel): Date {
+export function nextReviewDate(
+  from: Date,
+  tier: RiskLevel,
+  cadenceDays: Record<RiskLevel, number> = REVIEW_CADENCE_DAYS,
+): Date {
   return new Date(
-    from.getTime() +
-      durationToMilliseconds({ days: REVIEW_CADENCE_DAYS[tier] }),
+    from.getTime() + durationToMilliseconds({ days: cadenceDays[tier] }),
   );
 }
 
@@ -38,8 +41,13 @@ export function documentRiskTier(document: unknown): RiskLevel {
 export function firstReviewDate(
   firstSeenAt: string | Date,
   document: unknown,
+  cadenceDays: Record<RiskLevel, number> = REVIEW_CADENCE_DAYS,
 ): Date {
-  return nextReviewDate(new Date(firstSeenAt), documentRiskTier(document));
+  return nextReviewDate(
+    new Date(firstSeenAt),
+    documentRiskTier(document),
+    cadenceDays,
+  );
 }
 
 /**

@@ -10,3 +10,5 @@ export {
   DEFAULT_READ_TIMEOUT_MS,
 } from './readSpecFile';
 export type { SpecLocation } from './readSpecFile';
+export { loadGatePolicy, gatePolicyHash } from './loadGatePolicy';
+export type { LoadedGatePolicy } from './loadGatePolicy';

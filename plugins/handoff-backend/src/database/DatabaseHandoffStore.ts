@@ -2,6 +2,7 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { GatePolicy } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { rebuildCapabilityStates } from './capabilityState';
 import { DatabaseReminderStore } from './DatabaseReminderStore';
@@ -38,6 +39,8 @@ function combine<T extends object>(...stores: object[]): T {
 export class DatabaseHandoffStore {
   static async create(options: {
     database: DatabaseService;
+    /** Decides which artifacts the audit counts as missing, and the review cadence. */
+    policy?: GatePolicy;
   }): Promise<HandoffStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip) {
@@ -45,10 +48,10 @@ export class DatabaseHandoffStore {
     }
     // Data recorded before the audit existed gets its audit state once.
     const state = await client('handoff_capability_state').first('entity_ref');
-    if (!state) await rebuildCapabilityStates(client);
+    if (!state) await rebuildCapabilityStates(client, options.policy);
     return combine<HandoffStore>(
-      new DatabaseWorkflowStore(client),
-      new DatabaseSpecStore(client),
+      new DatabaseWorkflowStore(client, options.policy),
+      new DatabaseSpecStore(client, options.policy),
       new DatabaseReminderStore(client),
     );
   }

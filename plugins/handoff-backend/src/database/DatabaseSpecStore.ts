@@ -1,4 +1,8 @@
 import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
+import {
+  DEFAULT_GATE_POLICY,
+  GatePolicy,
+} from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
 import { SpecRead, SpecReadStatus, SpecStore } from './HandoffStore';
@@ -13,7 +17,10 @@ import {
 
 /** Every distinct version of each entity's spec, and its latest read. */
 export class DatabaseSpecStore implements SpecStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly policy: GatePolicy = DEFAULT_GATE_POLICY,
+  ) {}
 
   async recordSpec(read: SpecRead, now: Date = new Date()) {
     for (let attempt = 0; ; attempt++) {
@@ -65,7 +72,7 @@ export class DatabaseSpecStore implements SpecStore {
             },
             at: now,
           });
-          await writeCapabilityState(tx, read.entityRef, now);
+          await writeCapabilityState(tx, read.entityRef, now, this.policy);
           return { version: toSpecVersion(row), created: true };
         });
       } catch (error) {

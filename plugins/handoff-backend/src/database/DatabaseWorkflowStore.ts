@@ -3,6 +3,10 @@ import {
   ApprovalResponse,
   CheckResultResponse,
 } from '@handoff/backstage-plugin-handoff-common';
+import {
+  DEFAULT_GATE_POLICY,
+  GatePolicy,
+} from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
 import { DecisionRecord, NewDecision, WorkflowStore } from './HandoffStore';
@@ -25,7 +29,10 @@ import {
  * write in one transaction with its audit-trail row and the audit's state.
  */
 export class DatabaseWorkflowStore implements WorkflowStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly policy: GatePolicy = DEFAULT_GATE_POLICY,
+  ) {}
 
   async latestDecision(entityRef: string) {
     const row = await this.db<DecisionRow>('handoff_decisions')
@@ -153,7 +160,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
             now,
           );
         }
-        await writeCapabilityState(tx, decision.entityRef, now);
+        await writeCapabilityState(tx, decision.entityRef, now, this.policy);
         return record;
       });
     } catch (error) {
@@ -296,7 +303,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         after,
         now,
       );
-      await writeCapabilityState(tx, entityRef, now);
+      await writeCapabilityState(tx, entityRef, now, this.policy);
       return after;
     });
   }
@@ -329,7 +336,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         record,
         now,
       );
-      await writeCapabilityState(tx, check.entityRef, now);
+      await writeCapabilityState(tx, check.entityRef, now, this.policy);
       return record;
     });
   }

@@ -102,12 +102,12 @@ describe.each(databases.eachSupportedId())(
       const churn = page.items[1];
       expect(churn.missingArtifacts).toEqual([
         'acceptance-criteria',
-        'features',
+        'rollback',
         'test-plan',
         'data-contracts',
         'data-quality',
+        'features',
         'deployment-checklist',
-        'rollback',
         'dashboards',
       ]);
       expect(page.items[0]).toMatchObject({

@@ -1,4 +1,6 @@
 import {
+  DEFAULT_GATE_POLICY,
+  GatePolicy,
   firstReviewDate,
   reviewRequiredBy,
   missingArtifacts,
@@ -19,6 +21,7 @@ export async function writeCapabilityState(
   db: Knex,
   entityRef: string,
   now: Date = new Date(),
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
 ): Promise<void> {
   // One query after another: `db` is usually a transaction's one connection.
   const decision = await db('handoff_decisions')
@@ -54,7 +57,7 @@ export async function writeCapabilityState(
   const risk = riskProfileSchema.safeParse(document?.risk);
   // A stopped capability needs no hand-off artifacts and no review.
   const stopped = decision?.to_stage === 'stopped';
-  const missing = valid && !stopped ? missingArtifacts(valid) : [];
+  const missing = valid && !stopped ? missingArtifacts(valid, policy) : [];
   const operatingOwner = valid?.owners?.operatingOwner;
   let nextReviewAt: Date | null = null;
   if (stopped) {
@@ -65,6 +68,7 @@ export async function writeCapabilityState(
     nextReviewAt = firstReviewDate(
       new Date(firstSpec.first_seen).toISOString(),
       document,
+      policy.reviewCadenceDays,
     );
   }
   const row = {
@@ -96,14 +100,17 @@ export async function writeCapabilityState(
 }
 
 /** Rewrites the state of every entity with handoff data (after an upgrade, or when the table is empty). */
-export async function rebuildCapabilityStates(db: Knex): Promise<number> {
+export async function rebuildCapabilityStates(
+  db: Knex,
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
+): Promise<number> {
   const refs = await db
     .select('entity_ref')
     .from('handoff_spec_versions')
     .union(qb => qb.select('entity_ref').from('handoff_decisions'))
     .union(qb => qb.select('entity_ref').from('handoff_check_results'));
   for (const { entity_ref } of refs) {
-    await writeCapabilityState(db, entity_ref);
+    await writeCapabilityState(db, entity_ref, new Date(), policy);
   }
   return refs.length;
 }

@@ -4,6 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   daysBetween,
+  RiskLevel,
   firstReviewDate,
   registeredReviewDate,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -27,6 +28,8 @@ export class ReviewReminders {
       auth: AuthService;
       notifications: NotificationService;
       logger: LoggerService;
+      /** Days between reviews per risk tier (the gate policy's). */
+      cadenceDays?: Record<RiskLevel, number>;
     },
   ) {}
 
@@ -41,7 +44,7 @@ export class ReviewReminders {
       .map(s => ({
         entityRef: s.entityRef,
         dueAt: registeredReviewDate(
-          firstReviewDate(s.firstSeenAt, s.document),
+          firstReviewDate(s.firstSeenAt, s.document, this.deps.cadenceDays),
           s.registeredNextReview?.slice(0, 10),
         )!,
       }))

@@ -7,13 +7,14 @@ import {
   nextReviewDate,
 } from '@handoff/backstage-plugin-handoff-common';
 import { SpecStore, WorkflowStore } from '../database/HandoffStore';
-import { Caller } from './WorkflowService';
+import { Caller, WorkflowService } from './WorkflowService';
 
 /** A new capability's first state, recorded once, by the user who created it. */
 export class RegistrationService {
   constructor(
     private readonly deps: {
       store: WorkflowStore & SpecStore;
+      workflow?: Pick<WorkflowService, 'reviewCadence'>;
     },
   ) {}
 
@@ -53,6 +54,7 @@ export class RegistrationService {
       nextReviewAt: nextReviewDate(
         new Date(),
         documentRiskTier(spec?.document),
+        this.deps.workflow?.reviewCadence(),
       ).toISOString(),
       specVersion: spec?.version,
       expectedSequence: 0,

@@ -12,6 +12,8 @@ import {
   ApprovalRequest,
   DecisionRequest,
   ANNOTATION_HANDOFF_NEXT_REVIEW,
+  GateInput,
+  GateResult,
   ReadinessSummary,
   REVIEWING_DECISIONS,
   registeredReviewDate,
@@ -20,7 +22,6 @@ import {
   evaluateGate,
   REVIEW_CADENCE_DAYS,
   RiskLevel,
-  UNWAIVABLE_REQUIREMENTS,
   actsFor,
   approvalRoleRef,
   reviewRequiredBy,
@@ -28,8 +29,10 @@ import {
   mayAcceptTransfer,
   nextReviewDate,
   normalizeOwnerRef,
+  normalizeRole,
   riskTier,
 } from '@handoff/backstage-plugin-handoff-common';
+import { LoadedGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityContexts } from './CapabilityContexts';
 import { summarizeReadiness } from './readiness';
@@ -56,6 +59,8 @@ export class WorkflowService {
       complianceApprovers: string[];
       /** Separation of duties (handoff.separationOfDuties, on by default). */
       separationOfDuties?: boolean;
+      /** The gate policy (handoff.policy, else the default) and its hash. */
+      gatePolicy?: LoadedGatePolicy;
     },
   ) {
     this.contexts = new CapabilityContexts(deps);
@@ -111,15 +116,28 @@ export class WorkflowService {
       sequence: ctx.sequence,
       specVersion: ctx.spec.version?.version,
       specValid: ctx.spec.state === 'valid',
-      gates: allowedDecisions(ctx.stage).map(d =>
-        evaluateGate(ctx.gateInput(d)),
-      ),
+      gates: allowedDecisions(ctx.stage).map(d => this.gate(ctx.gateInput(d))),
+      reviewWithinDays: this.reviewCadence()[riskTier(ctx.spec.spec?.risk)],
       transfer: ctx.transfer,
       failingChecks,
       operatingOwner: ctx.spec.spec?.owners?.operatingOwner,
       supportPath: ctx.spec.spec?.owners?.supportPath,
       riskTier: ctx.spec.spec ? riskTier(ctx.spec.spec.risk) : undefined,
     };
+  }
+
+  /** A decision's gate under the configured policy, stamped with the policy's hash. */
+  private gate(input: GateInput): GateResult {
+    const loaded = this.deps.gatePolicy;
+    const result = evaluateGate(input, loaded?.policy);
+    return loaded ? { ...result, policy: { hash: loaded.hash } } : result;
+  }
+
+  /** Days between reviews per risk tier, under the gate policy. */
+  reviewCadence() {
+    return (
+      this.deps.gatePolicy?.policy.reviewCadenceDays ?? REVIEW_CADENCE_DAYS
+    );
   }
 
   /**
@@ -141,7 +159,11 @@ export class WorkflowService {
       : undefined;
     return registeredReviewDate(
       firstSpec &&
-        firstReviewDate(firstSpec.firstSeenAt, ctx.spec.version?.document),
+        firstReviewDate(
+          firstSpec.firstSeenAt,
+          ctx.spec.version?.document,
+          this.reviewCadence(),
+        ),
       entity.metadata.annotations?.[ANNOTATION_HANDOFF_NEXT_REVIEW],
     )?.toISOString();
   }
@@ -172,15 +194,13 @@ export class WorkflowService {
         }`,
       );
     }
-    const gate = evaluateGate(ctx.gateInput(request.decision));
+    const gate = this.gate(ctx.gateInput(request.decision));
     const unmet = gate.requirements.filter(r => !r.met);
     const notYours = unmet.find(r =>
       ['separation-of-duties', 'owner-reviews'].includes(r.id),
     );
     if (notYours) throw new NotAllowedError(notYours.reason);
-    const unwaivable = unmet.filter(r =>
-      UNWAIVABLE_REQUIREMENTS.includes(r.id),
-    );
+    const unwaivable = unmet.filter(r => r.waivable === false);
     if (request.exception && unwaivable.length) {
       throw new ConflictError(
         `An exception waives artifacts and checks, never a person's approval or acceptance: ${unwaivable
@@ -264,7 +284,7 @@ export class WorkflowService {
    * tomorrow and the cadence, or later only as an exception with a justification.
    */
   private nextReview(request: DecisionRequest, tier: RiskLevel): Date {
-    const latest = nextReviewDate(new Date(), tier);
+    const latest = nextReviewDate(new Date(), tier, this.reviewCadence());
     if (!request.nextReviewAt) return latest;
     const chosen = new Date(`${request.nextReviewAt}T00:00:00Z`);
     if (chosen.getTime() <= Date.now()) {
@@ -273,7 +293,7 @@ export class WorkflowService {
     if (chosen.getTime() > latest.getTime() && !request.exception) {
       throw new InputError(
         `nextReviewAt: a ${tier}-risk capability is reviewed at least every ${
-          REVIEW_CADENCE_DAYS[tier]
+          this.reviewCadence()[tier]
         } days (by ${latest
           .toISOString()
           .slice(
@@ -293,34 +313,52 @@ export class WorkflowService {
         `Nothing to approve: ${request.decision} is not possible from ${ctx.stage}`,
       );
     }
+    const role = normalizeRole(request.role);
+    // Only an approval the gate asks for, under the policy, is recorded.
+    const asked = this.gate(ctx.gateInput(request.decision)).requirements.some(
+      r => r.approval && normalizeRole(r.approval.role) === role,
+    );
+    if (!asked) {
+      throw new ConflictError(
+        `The gate for ${request.decision} asks for no ${
+          role === 'accountable' || role === 'compliance'
+            ? `${role} approval`
+            : `approval by ${role}`
+        } for this capability`,
+      );
+    }
     const accountable = ctx.spec.spec?.owners?.raci?.accountable;
     const mine = [caller.ref, ...caller.ownership];
-    const entitled =
-      request.role === 'accountable'
-        ? Boolean(accountable && actsFor(accountable, mine))
-        : this.deps.complianceApprovers.some(g => actsFor(g, mine));
+    let entitled: boolean;
+    if (role === 'accountable') {
+      entitled = Boolean(accountable && actsFor(accountable, mine));
+    } else if (role === 'compliance') {
+      entitled = this.deps.complianceApprovers.some(g => actsFor(g, mine));
+    } else {
+      entitled = actsFor(role, mine);
+    }
     if (!entitled) {
-      throw new NotAllowedError(
-        request.role === 'accountable'
-          ? `Only the accountable owner (${
-              accountable
-                ? normalizeOwnerRef(accountable)
-                : 'not named in the spec'
-            }) may give this approval`
-          : `Only members of ${
-              this.deps.complianceApprovers.join(', ') ||
-              'the configured compliance approvers'
-            } may give a compliance approval`,
-      );
+      let who = `members of ${role}`;
+      if (role === 'accountable') {
+        who = `the accountable owner (${
+          accountable ? normalizeOwnerRef(accountable) : 'not named in the spec'
+        })`;
+      } else if (role === 'compliance') {
+        who = `members of ${
+          this.deps.complianceApprovers.join(', ') ||
+          'the configured compliance approvers'
+        }`;
+      }
+      throw new NotAllowedError(`Only ${who} may give this approval`);
     }
     const approval = await this.deps.store.addApproval({
       entityRef: ctx.entityRef,
       decisionSequence: ctx.sequence,
       decision: request.decision,
-      role: request.role,
+      role,
       approver: caller.ref,
       roleRef: approvalRoleRef(
-        request.role,
+        role,
         ctx.spec.spec,
         this.deps.complianceApprovers,
       ),

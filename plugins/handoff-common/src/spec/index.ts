@@ -14,14 +14,16 @@ export type {
   RiskProfile,
   DataContract,
   DataField,
+  PilotEvidence,
 } from './schema';
 export {
   validateHandoffSpec,
   validateHandoffSpecObject,
   formatSpecError,
   formatPath,
+  validateYaml,
 } from './validate';
-export type { SpecError, SpecValidation } from './validate';
+export type { SpecError, SpecValidation, YamlValidation } from './validate';
 export { plainIssues } from './validate';
 export {
   SPEC_ARTIFACTS,

@@ -156,14 +156,24 @@ export function validateHandoffSpecObject(value: unknown): SpecValidation {
   };
 }
 
+/** @public */
+export type YamlValidation<T> =
+  | { valid: true; value: T; errors: []; document: Record<string, unknown> }
+  | { valid: false; errors: SpecError[]; document?: Record<string, unknown> };
+
 /**
- * Parses and validates the text of a `handoff.yaml`. Never throws: YAML
- * syntax errors come back with their line and column, schema errors with
- * their path (and line and column where the YAML has the value).
+ * Parses a YAML document and validates its mapping with a zod schema. Never
+ * throws: syntax errors come back with their line and column, schema errors
+ * with their path (and line and column where the YAML has the value). Alias
+ * bombs are refused. Shared by the handoff spec and the gate policy.
  *
  * @public
  */
-export function validateHandoffSpec(yamlText: string): SpecValidation {
+export function validateYaml<T>(
+  yamlText: string,
+  schema: z.ZodType<T>,
+  what = 'sections',
+): YamlValidation<T> {
   const lineCounter = new LineCounter();
   let doc;
   try {
@@ -214,7 +224,7 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
       errors: [
         {
           path: '',
-          message: `must be a mapping of sections, not ${describeValue(value)}`,
+          message: `must be a mapping of ${what}, not ${describeValue(value)}`,
           line: 1,
           column: 1,
         },
@@ -250,20 +260,43 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
       ],
     };
   }
-  const result = validateHandoffSpecObject(value);
-  if (result.valid) {
-    return result;
+  const document = value as Record<string, unknown>;
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) {
+    return { valid: true, value: result.data, errors: [], document };
   }
   return {
     valid: false,
-    document: value as Record<string, unknown>,
-    errors: result.errors.map(error => {
-      const node = findNode(doc, error.path);
-      if (!node?.range) return error;
-      const pos = lineCounter.linePos(node.range[0]);
-      return { ...error, line: pos.line, column: pos.col };
-    }),
+    document,
+    errors: result.error.issues
+      .flatMap(plainIssues)
+      .map(i => ({ path: formatPath(i.path), message: i.message }))
+      .map(error => {
+        const node = findNode(doc, error.path);
+        if (!node?.range) return error;
+        const pos = lineCounter.linePos(node.range[0]);
+        return { ...error, line: pos.line, column: pos.col };
+      }),
   };
+}
+
+/**
+ * Parses and validates the text of a `handoff.yaml`. Never throws: YAML
+ * syntax errors come back with their line and column, schema errors with
+ * their path (and line and column where the YAML has the value).
+ *
+ * @public
+ */
+export function validateHandoffSpec(yamlText: string): SpecValidation {
+  const result = validateYaml(yamlText, handoffSpecSchema);
+  return result.valid
+    ? {
+        valid: true,
+        spec: result.value,
+        errors: [],
+        document: result.document,
+      }
+    : result;
 }
 
 /** The YAML node at a formatted path, or its nearest existing parent. */

@@ -214,7 +214,9 @@ describe.each(databases.eachSupportedId())(
         expectedSequence: 1,
       });
       expect(blocked.status).toBe(409);
-      expect(blocked.body.error.message).toMatch(/Failing: drift-weekly/);
+      expect(blocked.body.error.message).toMatch(
+        /Review required: drift-weekly failed/,
+      );
       await request(server)
         .post(`${path}/checks/${ref}`)
         .set('Authorization', ci)

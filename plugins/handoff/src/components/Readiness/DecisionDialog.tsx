@@ -8,7 +8,6 @@ import {
   ReadinessSummary,
   EXCEPTION_JUSTIFICATION_MIN_LENGTH,
   REVIEW_CADENCE_DAYS,
-  UNWAIVABLE_REQUIREMENTS,
 } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -51,9 +50,11 @@ export function DecisionDialog(props: {
   // Approvals, separation of duties and the receiving owner's acceptance are
   // people's; no exception stands in for them.
   const unwaivable = (gate?.requirements ?? []).filter(
-    r => !r.met && UNWAIVABLE_REQUIREMENTS.includes(r.id),
+    r => !r.met && r.waivable === false,
   );
-  const defaultDays = REVIEW_CADENCE_DAYS[readiness.riskTier ?? 'high'];
+  const defaultDays =
+    readiness.reviewWithinDays ??
+    REVIEW_CADENCE_DAYS[readiness.riskTier ?? 'high'];
 
   const submit = async () => {
     if (!decision) return;

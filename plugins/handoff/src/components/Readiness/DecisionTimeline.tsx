@@ -70,6 +70,8 @@ export function DecisionTimeline(props: { revision: number }) {
                     {d.readout && <> — next cycle: {d.readout.nextChange}</>}
                     {d.specVersion !== undefined &&
                       ` (spec version ${d.specVersion})`}
+                    {d.gate?.policy &&
+                      `; gate judged by policy ${d.gate.policy.hash}`}
                   </>
                 }
               />

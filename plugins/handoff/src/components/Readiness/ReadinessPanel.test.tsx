@@ -14,6 +14,9 @@ import { HandoffApi, handoffApiRef } from '../../api';
 import { HandoffCard } from '../HandoffCard';
 import { ReadinessPanel } from './ReadinessPanel';
 
+// Dialogs with many fields render slowly when the whole suite runs on 2 cores.
+jest.setTimeout(30_000);
+
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',

@@ -38,9 +38,10 @@ import { PacketDownload } from './PacketDownload';
 import { StageStepper } from './StageStepper';
 import { errorMessage } from '../errorMessage';
 
-const ROLE_TITLES: Record<ApprovalRole, string> = {
-  accountable: 'accountable owner',
-  compliance: 'compliance approver',
+const roleTitle = (role: ApprovalRole) => {
+  if (role === 'accountable') return 'accountable owner';
+  if (role === 'compliance') return 'compliance approver';
+  return `member of ${role}`;
 };
 
 /** Approvals the gates still wait for: one per decision and role. */
@@ -48,14 +49,11 @@ function pendingApprovals(readiness: ReadinessSummary) {
   return (readiness.gates ?? []).flatMap(gate =>
     gate.requirements
       .filter(
-        r =>
-          !r.met &&
-          r.id.startsWith('approval-') &&
-          !r.reason.startsWith('The spec names no'),
+        r => !r.met && r.approval && !r.reason.startsWith('The spec names no'),
       )
       .map(r => ({
         decision: gate.decision,
-        role: r.id.replace('approval-', '') as ApprovalRole,
+        role: r.approval!.role as ApprovalRole,
       })),
   );
 }
@@ -182,7 +180,7 @@ export function ReadinessPanel(props: {
                 )
               }
             >
-              Approve “{DECISION_TITLES[p.decision]}” as {ROLE_TITLES[p.role]}
+              Approve “{DECISION_TITLES[p.decision]}” as {roleTitle(p.role)}
             </Button>
           ))}
         <PacketDownload />

@@ -62,7 +62,9 @@ export function ReviewDialog(props: {
         [key]:
           key === 'ownerConfirmed' ? Boolean(e.target.checked) : e.target.value,
       }));
-  const days = REVIEW_CADENCE_DAYS[readiness.riskTier ?? 'high'];
+  const days =
+    readiness.reviewWithinDays ??
+    REVIEW_CADENCE_DAYS[readiness.riskTier ?? 'high'];
 
   const submit = async () => {
     setSaving(true);

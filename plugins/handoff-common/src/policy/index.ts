@@ -1,0 +1,10 @@
+export { GATE_POLICY_KIND, POLICY_DECISIONS, gatePolicySchema } from './schema';
+export type {
+  GatePolicy,
+  PolicyDecision,
+  PolicyRule,
+  PolicyRequirement,
+} from './schema';
+export { DEFAULT_GATE_POLICY } from './defaultPolicy';
+export { missingAt } from './paths';
+export { validateGatePolicy, gatePolicyJsonSchema } from './validate';
