@@ -26,6 +26,12 @@ export function approvalRoleRef(
   return normalizeOwnerRef(role);
 }
 
+/** Approval roles compare as refs when they name a group. */
+export const normalizeRole = (role: ApprovalRole): string =>
+  role === 'accountable' || role === 'compliance'
+    ? role
+    : normalizeOwnerRef(role);
+
 const voidReason = (role: ApprovalRole, was?: string, now?: string) => {
   if (role === 'accountable') {
     return `Approval void: the accountable owner changed from ${
@@ -72,12 +78,6 @@ export function approval(
     approver: valid?.approver,
   };
 }
-
-/** Approval roles compare as refs when they name a group. */
-export const normalizeRole = (role: ApprovalRole): string =>
-  role === 'accountable' || role === 'compliance'
-    ? role
-    : normalizeOwnerRef(role);
 
 /**
  * Separation of duties over the approvals a gate asks for: whoever records

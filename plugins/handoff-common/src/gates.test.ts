@@ -671,10 +671,10 @@ describe('approvals bound to who is accountable now, and separation of duties', 
         reviewedIn: 9,
       },
     ];
-    const ids = unmet(base(sample, { decision: 'hand-off', checks })).map(
+    const unmetIds = unmet(base(sample, { decision: 'hand-off', checks })).map(
       r => r.split(':')[0],
     );
-    expect(ids).toContain('checks');
-    expect(ids).not.toContain('review-required');
+    expect(unmetIds).toContain('checks');
+    expect(unmetIds).not.toContain('review-required');
   });
 });

@@ -227,6 +227,15 @@ export function evaluateGate(
   return { decision, met: requirements.every(r => r.met), requirements };
 }
 
+const EMPTY_INPUT: GateInput = {
+  decision: 'hand-off',
+  specState: 'valid',
+  ownersResolve: { operatingOwner: true, supportPath: true },
+  checks: [],
+  approvals: [],
+  transferAccepted: false,
+};
+
 /**
  * The artifacts a hand-off needs under the policy for this spec's risk
  * profile that the spec does not carry yet (rule ids).
@@ -271,12 +280,3 @@ export function requiredArtifacts(
     ),
   ];
 }
-
-const EMPTY_INPUT: GateInput = {
-  decision: 'hand-off',
-  specState: 'valid',
-  ownersResolve: { operatingOwner: true, supportPath: true },
-  checks: [],
-  approvals: [],
-  transferAccepted: false,
-};
