@@ -4,6 +4,7 @@ import {
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
 import fs from 'fs/promises';
+import { previewGate } from './previewGate';
 
 type Output = { out: (line: string) => void; err: (line: string) => void };
 
@@ -70,7 +71,7 @@ export async function main(
   let code = 0;
   const program = new Command('handoff-spec')
     .description(
-      'Validates handoff.yaml files with the schema the portal uses.',
+      'Validates handoff.yaml files with the schema the portal uses, and previews their gates.',
     )
     .exitOverride()
     .configureOutput({
@@ -86,6 +87,22 @@ export async function main(
     .action(async (files: string[]) => {
       code = await validateFiles(files, output);
     });
+  program
+    .command('gates')
+    .description(
+      'Shows what a decision asks of a spec under a gate policy (the default, or --policy): each requirement met or not, with its reason. Requirements that need the catalog or the portal (owners that exist, approvals, checks) are listed as checked in the portal.',
+    )
+    .argument('<file>', 'the handoff.yaml file')
+    .requiredOption(
+      '--decision <decision>',
+      'start-pilot, start-review, hand-off, operate-without-hand-off, operate-after-hand-off or review',
+    )
+    .option('--policy <file>', 'a gate policy file (handoff.policy)')
+    .action(
+      async (file: string, options: { decision: string; policy?: string }) => {
+        code = await previewGate(file, options, output);
+      },
+    );
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (error) {

@@ -8,9 +8,12 @@ import path from 'path';
 import { createLocalPublishAction } from './actions/publishLocal';
 import { createRegisterCapabilityAction } from './actions/registerCapability';
 import { createValidateSpecAction } from './actions/validateSpec';
+import { createSpecSectionsAction } from './actions/specSections';
+import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 
 /**
- * Scaffolder actions for the "New capability" template: handoff:spec:validate,
+ * Scaffolder actions for the "New capability" template: handoff:spec:sections
+ * (what the gate policy asks of its risk), handoff:spec:validate,
  * handoff:capability:register and handoff:publish:local.
  *
  * @public
@@ -34,6 +37,7 @@ export const scaffolderModuleHandoff = createBackendModule({
           ) ?? 'capabilities',
         );
         scaffolder.addActions(
+          createSpecSectionsAction({ policy: loadGatePolicy(config).policy }),
           createValidateSpecAction(),
           createRegisterCapabilityAction({ discovery, auth }),
           createLocalPublishAction({ catalog, auth, directory }),

@@ -4,7 +4,11 @@ import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
 import { parse } from 'yaml';
-import { validateHandoffSpec } from '@handoff/backstage-plugin-handoff-common';
+import {
+  evaluateGate,
+  validateHandoffSpec,
+} from '@handoff/backstage-plugin-handoff-common';
+import os from 'os';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderModuleHandoff } from './module';
 
@@ -53,7 +57,7 @@ const values = (risk: Record<string, string>, extra: object = {}) => ({
 });
 
 describe('the New capability template through the scaffolder dry-run API', () => {
-  async function dryRun(parameters: object) {
+  async function dryRun(parameters: object, policy?: string) {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
@@ -65,6 +69,7 @@ describe('the New capability template through the scaffolder dry-run API', () =>
               scaffolder: {
                 localPublishDirectory: '/tmp/handoff-never-written',
               },
+              ...(policy && { policy }),
             },
           },
         }),
@@ -74,8 +79,9 @@ describe('the New capability template through the scaffolder dry-run API', () =>
       fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
     );
     // The dry run reads the skeleton from directoryContents, next to the template.
-    template.spec.steps[0].input.url = './skeleton';
-    return request(server)
+    template.spec.steps.find((s: any) => s.id === 'template').input.url =
+      './skeleton';
+    const res = await request(server)
       .post('/api/scaffolder/v2/dry-run')
       .send({
         template,
@@ -85,6 +91,7 @@ describe('the New capability template through the scaffolder dry-run API', () =>
           f => f.path !== 'template.yaml',
         ),
       });
+    return res;
   }
 
   const fileOf = (body: any, name: string) =>
@@ -104,6 +111,7 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     );
     expect(res.status).toBe(200);
     expect(res.body.steps.map((s: any) => s.id)).toEqual([
+      'sections',
       'template',
       'validate',
       'publish',
@@ -185,7 +193,68 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     expect(spec.spec.model).toBeUndefined();
     expect(spec.spec.nonFunctionalRequirements).toBeUndefined();
     expect(spec.spec.regulatoryConstraints).toBeUndefined();
-    expect(spec.spec.observability?.slos).toBeUndefined();
+    expect(spec.spec.observability).toBeUndefined();
+    expect(spec.spec.testPlan).toBeUndefined();
+    expect(spec.spec.pilot).toBeUndefined();
+    // It carries what the default policy asks of a low-tier hand-off.
+    const gate = evaluateGate({
+      decision: 'hand-off',
+      spec: spec.spec,
+      specState: 'valid',
+      ownersResolve: { operatingOwner: true, supportPath: true },
+      checks: [],
+      approvals: [],
+      transferAccepted: false,
+    });
+    expect(gate.requirements.filter(r => !r.met)).toEqual([]);
+  });
+
+  it('follows the configured gate policy: a section for each artifact it asks of the risk', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-policy-'));
+    const policy = path.join(dir, 'policy.yaml');
+    fs.writeFileSync(
+      policy,
+      `apiVersion: handoff.dev/v1alpha1
+kind: GatePolicy
+reviewCadenceDays: { low: 90, medium: 60, high: 30 }
+rules:
+  - id: slos
+    description: SLOs, whatever the risk
+    decisions: [hand-off]
+    require: { artifact: observability.slos }
+  - id: tests
+    description: A test plan, whatever the risk
+    decisions: [start-review]
+    require: { artifact: testPlan.cases }
+`,
+    );
+    try {
+      const res = await dryRun(
+        values(
+          {
+            data: 'high',
+            customerImpact: 'low',
+            compliance: 'low',
+            operationalDependency: 'low',
+          },
+          { usesModel: false, regulatoryConstraints: [] },
+        ),
+        policy,
+      );
+      expect(res.status).toBe(200);
+      const spec = validateHandoffSpec(fileOf(res.body, 'handoff.yaml'));
+      expect(spec.valid).toBe(true);
+      if (!spec.valid) return;
+      // Only what this policy asks, even at high data risk.
+      expect(spec.spec.observability?.slos).toHaveLength(1);
+      expect(spec.spec.observability?.dashboards).toBeUndefined();
+      expect(spec.spec.testPlan?.cases).toHaveLength(1);
+      expect(spec.spec.dataContracts).toBeUndefined();
+      expect(spec.spec.deployment).toBeUndefined();
+      expect(spec.spec.features).toBeUndefined();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the run with path-level errors when the generated spec is invalid', async () => {

@@ -1,0 +1,123 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { main } from './validateFiles';
+
+const examples = path.resolve(__dirname, '../../../examples/capabilities');
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    out: l => out.push(l),
+    err: l => err.push(l),
+  });
+  return { code, out, err };
+}
+
+const lean = `apiVersion: handoff.dev/v1alpha1
+kind: HandoffSpec
+intent: { problem: Finance re-keys a monthly report }
+risk: { data: low, customerImpact: low, compliance: low, operationalDependency: low }
+acceptanceCriteria: [The report arrives by the 2nd]
+owners: { operatingOwner: group:default/payments }
+`;
+
+describe('handoff-spec gates', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-gates-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it('previews a low-risk hand-off under the default policy: four things, one missing', async () => {
+    const file = write('handoff.yaml', lean);
+    const { code, out } = await run(['gates', file, '--decision', 'hand-off']);
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `${file}: hand-off under the default policy`,
+      '  ✓ A valid handoff spec',
+      '  ✓ The problem it solves (intent)',
+      '  ✓ Acceptance criteria',
+      '  ✗ A rollback procedure: Not in the spec: deployment',
+      '  ✓ An operating owner that exists in the catalog (named; the portal checks it exists)',
+      '  ? No drift or schema breach waiting for review: checked in the portal',
+      '4 of 5 met in the file; 1 checked in the portal',
+    ]);
+    const fixed = write(
+      'fixed.yaml',
+      `${lean}deployment:\n  checklist: [{ item: Tell finance }]\n  rollback: { procedure: Switch the old report back on }\n`,
+    );
+    expect((await run(['gates', fixed, '--decision', 'hand-off'])).code).toBe(
+      0,
+    );
+  });
+
+  it('previews under a policy file, and lists approvals and checks as the portal’s to check', async () => {
+    const policy = write(
+      'policy.yaml',
+      `apiVersion: handoff.dev/v1alpha1
+kind: GatePolicy
+reviewCadenceDays: { low: 120, medium: 60, high: 14 }
+rules:
+  - { id: runbook, description: A dashboard to run it by, decisions: [hand-off], require: { artifact: observability.dashboards } }
+  - { id: sre, description: SRE signs off, decisions: [hand-off], require: { approval: group:default/sre } }
+  - { id: tests, description: Tests pass, decisions: [hand-off], require: { checks: { kinds: [test] } } }
+`,
+    );
+    const { code, out } = await run([
+      'gates',
+      path.join(examples, 'invoice-export/handoff.yaml'),
+      '--decision',
+      'hand-off',
+      '--policy',
+      policy,
+    ]);
+    expect(code).toBe(0);
+    expect(out.slice(1)).toEqual([
+      '  ✓ A valid handoff spec',
+      '  ✓ A dashboard to run it by',
+      '  ? SRE signs off: checked in the portal',
+      '  ? Tests pass: checked in the portal',
+      '  ? No drift or schema breach waiting for review: checked in the portal',
+      '  ? Separation of duties: approved by someone other than whoever records the decision: checked in the portal',
+      '2 of 2 met in the file; 4 checked in the portal',
+    ]);
+  });
+
+  it('exits with 2 for an invalid policy or an unknown decision, and 1 for an invalid spec', async () => {
+    const file = write('handoff.yaml', lean);
+    const policy = write('policy.yaml', 'kind: GatePolicy\n');
+    const bad = await run([
+      'gates',
+      file,
+      '--decision',
+      'hand-off',
+      '--policy',
+      policy,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err[0]).toBe(`${policy}: not a valid gate policy`);
+    expect(bad.err).toContain('  apiVersion: is required (line 1, column 1)');
+    const unknown = await run(['gates', file, '--decision', 'ship-it']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err[0]).toMatch(/^--decision must be one of start-pilot, /);
+    const broken = write(
+      'broken.yaml',
+      lean.replace('low, customerImpact', 'lowish, customerImpact'),
+    );
+    const invalid = await run(['gates', broken, '--decision', 'start-review']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.out).toContain(
+      '  ✗ A valid handoff spec: The latest handoff spec is invalid',
+    );
+    expect(invalid.out).toContain(
+      '    risk.data: must be one of low, medium, high (line 4, column 15)',
+    );
+  });
+});
