@@ -71,6 +71,10 @@ const STORIES: Story[] = [
         body: {
           rationale:
             'Rounding fixed; two dry runs reconcile with billing to the cent',
+          exception: {
+            justification:
+              'Finance signed the pilot off by email (FIN-212); a two-person pilot has no feedback page',
+          },
         },
       },
       {
@@ -87,10 +91,6 @@ const STORIES: Story[] = [
         decide: 'operate',
         body: {
           rationale: 'Payments built it and runs it; no transfer needed',
-          exception: {
-            justification:
-              'Finance confirms the totals on the first live run; the dry runs matched billing to the cent',
-          },
         },
       },
       {

@@ -51,10 +51,20 @@ export interface Config {
        */
       readTimeout?: HumanDuration | string;
       /**
-       * How often every annotated entity's handoff.yaml is read again.
-       * Defaults to every 5 minutes, starting 30 seconds after start-up.
+       * How often every annotated entity's handoff.yaml is read again, each
+       * conditionally (a url's ETag, a file's size and time): an unchanged
+       * spec costs one conditional request and no database write. Defaults to
+       * every 5 minutes, starting 30 seconds after start-up.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How often entities whose catalog record changed, or that are new,
+       * have their spec read without waiting for a full pass (a listing of
+       * refs and etags). Defaults to every 30 seconds.
+       */
+      changedSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** How many specs are read at once (default 4). */
+      concurrency?: number;
     };
   };
 }

@@ -45,7 +45,7 @@ test('a newcomer opens the example portal and sees a lived-in history: decisions
   await expect(timeline.getByText('Record a review')).toBeVisible();
   await expect(timeline.getByText('Exception', { exact: true })).toBeVisible();
   await expect(
-    timeline.getByText(/Finance confirms the totals on the first live run/),
+    timeline.getByText(/Finance signed the pilot off by email/),
   ).toBeVisible();
   await expect(
     page.getByText('Totals differ from billing by 12.40 EUR on 3 invoices'),

@@ -81,6 +81,7 @@ export const handoffPlugin = createBackendPlugin({
                 }),
               )
             : undefined,
+          concurrency: config.getOptionalNumber('handoff.specs.concurrency'),
         });
 
         const scheduleConfig = config.getOptionalConfig(
@@ -101,6 +102,27 @@ export const handoffPlugin = createBackendPlugin({
           // The scheduler aborts the signal at the task's timeout or at shutdown.
           fn: async (abortSignal: AbortSignal) => {
             await ingester.ingestAll(abortSignal);
+          },
+        });
+        // Entities whose catalog record changed (or that are new) are read
+        // between full passes: a cheap listing of refs and etags.
+        const changedConfig = config.getOptionalConfig(
+          'handoff.specs.changedSchedule',
+        );
+        await scheduler.scheduleTask({
+          id: 'handoff-spec-ingestion-changed',
+          scope: 'global',
+          ...(changedConfig
+            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+                changedConfig,
+              )
+            : {
+                frequency: { seconds: 30 },
+                timeout: { minutes: 5 },
+                initialDelay: { seconds: 20 },
+              }),
+          fn: async (abortSignal: AbortSignal) => {
+            await ingester.ingestChanged(abortSignal);
           },
         });
 

@@ -5,10 +5,11 @@
  */
 export {
   readSpecFile,
+  readSpecFileIfChanged,
   resolveSpecLocation,
   MAX_SPEC_BYTES,
   DEFAULT_READ_TIMEOUT_MS,
 } from './readSpecFile';
-export type { SpecLocation } from './readSpecFile';
+export type { SpecLocation, SpecFileRead } from './readSpecFile';
 export { loadGatePolicy, gatePolicyHash } from './loadGatePolicy';
 export type { LoadedGatePolicy } from './loadGatePolicy';

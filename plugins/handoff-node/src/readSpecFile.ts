@@ -4,7 +4,12 @@ import {
   Entity,
   parseLocationRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  isError,
+} from '@backstage/errors';
 import { ScmIntegrationRegistry } from '@backstage/integration';
 import { ANNOTATION_HANDOFF_SPEC } from '@handoff/backstage-plugin-handoff-common';
 import { constants } from 'fs';
@@ -156,7 +161,11 @@ async function readCapped(
   return Buffer.concat(parts).toString('utf8');
 }
 
-async function readLocalFile(location: SpecLocation, signal: AbortSignal) {
+async function readLocalFile(
+  location: SpecLocation,
+  signal: AbortSignal,
+  previousStamp?: string,
+): Promise<SpecFileRead> {
   let real: string;
   try {
     real = await fs.realpath(location.target);
@@ -178,7 +187,10 @@ async function readLocalFile(location: SpecLocation, signal: AbortSignal) {
     if (!stat.isFile()) {
       refuse(location.target, 'it is not a regular file');
     }
-    return await readCapped(
+    // Size, modification time and inode: unchanged means not read again.
+    const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
+    if (previousStamp === stamp) return { status: 'unchanged' };
+    const content = await readCapped(
       handle.createReadStream({
         autoClose: false,
         highWaterMark: 64 * 1024,
@@ -186,21 +198,37 @@ async function readLocalFile(location: SpecLocation, signal: AbortSignal) {
       } as Parameters<typeof handle.createReadStream>[0]),
       location.target,
     );
+    return { status: 'read', content, fileStamp: stamp };
   } finally {
     await handle.close();
   }
 }
 
 /**
+ * A spec read: its content with what identifies this version at its source
+ * (the url's ETag, or the file's size, time and inode), or `unchanged` when
+ * the source says it is the version read before.
+ */
+export type SpecFileRead =
+  | { status: 'read'; content: string; etag?: string; fileStamp?: string }
+  | { status: 'unchanged' };
+
+/**
  * Reads the spec file an entity points at, from disk or through the URL
  * reader: only regular files, at most 1 MB (counted while reading), and
- * abandoned after the timeout or when `signal` aborts.
+ * abandoned after the timeout or when `signal` aborts. Given what identified
+ * the version read before (`previous`), an unchanged source is not read again:
+ * a url answers 304 to its ETag, a file keeps its size, time and inode.
  */
-export async function readSpecFile(
+export async function readSpecFileIfChanged(
   location: SpecLocation,
   urlReader: UrlReaderService,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<string> {
+  options: {
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    previous?: { etag?: string; fileStamp?: string };
+  } = {},
+): Promise<SpecFileRead> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const signal = AbortSignal.any([
     AbortSignal.timeout(timeoutMs),
@@ -220,25 +248,50 @@ export async function readSpecFile(
     if (signal.aborted) fail();
     else signal.addEventListener('abort', fail, { once: true });
   });
-  const read = async () => {
+  const read = async (): Promise<SpecFileRead> => {
     if (location.type === 'file') {
-      return readLocalFile(location, signal);
+      return readLocalFile(location, signal, options.previous?.fileStamp);
     }
-    const response = await urlReader.readUrl(location.target, { signal });
+    let response;
+    try {
+      response = await urlReader.readUrl(location.target, {
+        signal,
+        etag: options.previous?.etag,
+      });
+    } catch (error) {
+      if (isError(error) && error.name === 'NotModifiedError') {
+        return { status: 'unchanged' };
+      }
+      throw error;
+    }
+    let content: string;
     if (response.stream) {
       const stream = response.stream();
       try {
-        return await readCapped(stream, location.target);
+        content = await readCapped(stream, location.target);
       } finally {
         stream.destroy();
       }
+    } else {
+      content = await readCapped(
+        Readable.from([await response.buffer()]),
+        location.target,
+      );
     }
-    return readCapped(
-      Readable.from([await response.buffer()]),
-      location.target,
-    );
+    return { status: 'read', content, etag: response.etag };
   };
   const reading = read();
   reading.catch(() => {});
   return Promise.race([reading, timedOut]);
+}
+
+/** Reads the spec file an entity points at, whatever it was before (see {@link readSpecFileIfChanged}). */
+export async function readSpecFile(
+  location: SpecLocation,
+  urlReader: UrlReaderService,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<string> {
+  const result = await readSpecFileIfChanged(location, urlReader, options);
+  // Without a previous version nothing is unchanged.
+  return result.status === 'read' ? result.content : '';
 }

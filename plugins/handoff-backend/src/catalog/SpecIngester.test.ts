@@ -88,7 +88,13 @@ describe.each(databases.eachSupportedId())(
         'component:default/c-refused',
       );
       const totals = await ingester.ingestAll();
-      expect(totals).toEqual({ read: 4, created: 1, unreadable: 2, failed: 1 });
+      expect(totals).toEqual({
+        read: 4,
+        notModified: 0,
+        created: 1,
+        unreadable: 2,
+        failed: 1,
+      });
       expect(await store.latestSpec('component:default/d-good')).toMatchObject({
         version: 1,
         valid: true,
@@ -113,6 +119,7 @@ describe.each(databases.eachSupportedId())(
       controller.abort();
       expect(await ingester.ingestAll(controller.signal)).toEqual({
         read: 0,
+        notModified: 0,
         created: 0,
         unreadable: 0,
         failed: 0,

@@ -14,16 +14,46 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { InputError } from '@backstage/errors';
 import { createHash } from 'crypto';
-import { SpecStore } from '../database/HandoffStore';
+import { SpecReadStatus, SpecStore } from '../database/HandoffStore';
+import pLimit from 'p-limit';
 import { EntityProjection } from './EntityProjection';
 import {
-  readSpecFile,
+  readSpecFileIfChanged,
   resolveSpecLocation,
 } from '@handoff/backstage-plugin-handoff-node';
 
+/** What one pass did. */
+export type PassTotals = {
+  read: number;
+  notModified: number;
+  created: number;
+  unreadable: number;
+  failed: number;
+};
+
+const emptyTotals = (): PassTotals => ({
+  read: 0,
+  notModified: 0,
+  created: 0,
+  unreadable: 0,
+  failed: 0,
+});
+
 export type IngestResult =
   | { status: 'unchanged' | 'created'; version: SpecVersion }
+  | { status: 'not-modified' }
   | { status: 'unreadable'; error: string };
+
+/** How many specs are read at once by default (handoff.specs.concurrency). */
+export const DEFAULT_READ_CONCURRENCY = 4;
+
+/** The catalog fields the delta pass compares, without reading whole entities. */
+const DELTA_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.etag',
+];
 
 /**
  * Reads the handoff specs of catalog entities, validates them and keeps
@@ -42,35 +72,63 @@ export class SpecIngester {
       projection?: Pick<EntityProjection, 'projectEntity'>;
       /** How long one read may take (default 15 s). */
       readTimeoutMs?: number;
+      /** How many specs are read at once (default 4). */
+      concurrency?: number;
     },
   ) {}
 
-  /** Reads one entity's spec now. */
+  /**
+   * Reads one entity's spec now. Given its previous read, an unchanged spec of
+   * an unchanged entity is neither read in full nor written (`not-modified`).
+   */
   async ingestEntity(
     entity: Entity,
-    options: { signal?: AbortSignal; readBy?: string } = {},
+    options: {
+      signal?: AbortSignal;
+      readBy?: string;
+      previous?: SpecReadStatus;
+    } = {},
   ): Promise<IngestResult> {
     const result = await this.readSpec(entity, options);
-    await this.deps.projection?.projectEntity(entity);
+    const entityChanged = options.previous?.entityEtag !== entity.metadata.etag;
+    if (result.status !== 'not-modified' || entityChanged) {
+      await this.deps.projection?.projectEntity(entity);
+    }
+    if (result.status === 'not-modified' && entityChanged) {
+      await this.deps.store.recordReadStatus({
+        ...options.previous!,
+        entityEtag: entity.metadata.etag,
+      });
+    }
     return result;
   }
 
   private async readSpec(
     entity: Entity,
-    { signal, readBy }: { signal?: AbortSignal; readBy?: string },
+    {
+      signal,
+      readBy,
+      previous,
+    }: { signal?: AbortSignal; readBy?: string; previous?: SpecReadStatus },
   ): Promise<IngestResult> {
     const { store, urlReader, integrations } = this.deps;
     const entityRef = stringifyEntityRef(entity);
     const readAt = new Date().toISOString();
     let location;
-    let content;
+    let read;
     try {
       location = resolveSpecLocation(entity, integrations);
-      content = await readSpecFile(location, urlReader, {
+      const sameSource =
+        previous &&
+        !previous.readError &&
+        previous.sourceLocation === `${location.type}:${location.target}`;
+      read = await readSpecFileIfChanged(location, urlReader, {
         signal,
         timeoutMs: this.deps.readTimeoutMs,
+        previous: sameSource ? previous : undefined,
       });
-      if (content.includes('\0')) {
+      if (read.status === 'unchanged') return { status: 'not-modified' };
+      if (read.content.includes('\0')) {
         throw new InputError(
           `${location.target} contains a NUL byte: a handoff spec is a text file`,
         );
@@ -85,6 +143,7 @@ export class SpecIngester {
       });
       return { status: 'unreadable', error: message };
     }
+    const { content } = read;
     const sourceLocation = `${location.type}:${location.target}`;
     const validation = validateHandoffSpec(content);
     const { version, created } = await store.recordSpec({
@@ -108,7 +167,14 @@ export class SpecIngester {
             : undefined,
       },
     });
-    await store.recordReadStatus({ entityRef, sourceLocation, readAt });
+    await store.recordReadStatus({
+      entityRef,
+      sourceLocation,
+      readAt,
+      etag: read.etag,
+      fileStamp: read.fileStamp,
+      entityEtag: entity.metadata.etag,
+    });
     return { status: created ? 'created' : 'unchanged', version };
   }
 
@@ -117,15 +183,10 @@ export class SpecIngester {
    * time. Each entity is its own unit: one that fails is logged and recorded
    * with its reason, and the pass goes on. Stops early when `signal` aborts.
    */
-  async ingestAll(signal?: AbortSignal): Promise<{
-    read: number;
-    created: number;
-    unreadable: number;
-    failed: number;
-  }> {
+  async ingestAll(signal?: AbortSignal): Promise<PassTotals> {
     const { catalog, auth, logger } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
-    const totals = { read: 0, created: 0, unreadable: 0, failed: 0 };
+    const totals = emptyTotals();
     let cursor: string | undefined;
     do {
       if (signal?.aborted) {
@@ -144,24 +205,107 @@ export class SpecIngester {
             },
         { credentials },
       );
-      for (const entity of page.items) {
-        if (signal?.aborted) break;
-        totals.read += 1;
-        try {
-          const result = await this.ingestEntity(entity, { signal });
-          if (result.status === 'created') totals.created += 1;
-          if (result.status === 'unreadable') totals.unreadable += 1;
-        } catch (error) {
-          totals.failed += 1;
-          await this.recordFailure(entity, error as Error);
-        }
-      }
+      await this.ingestMany(page.items, totals, signal);
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
     logger.info(
-      `Read ${totals.read} handoff specs: ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
+      `Read ${totals.read} handoff specs: ${totals.notModified} unchanged at their source, ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
     );
     return totals;
+  }
+
+  /**
+   * The delta pass: compares each annotated entity's catalog etag with the one
+   * its spec was last read with (listing only refs and etags), and reads the
+   * spec of every entity that changed or is new, without waiting for a full
+   * pass. Spec files that change without their entity changing are the full
+   * pass's (conditional reads).
+   */
+  async ingestChanged(signal?: AbortSignal): Promise<PassTotals> {
+    const { catalog, auth, store } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const totals = emptyTotals();
+    let cursor: string | undefined;
+    do {
+      if (signal?.aborted) break;
+      const page = await catalog.queryEntities(
+        cursor
+          ? { cursor, limit: 1000, fields: DELTA_FIELDS }
+          : {
+              filter: {
+                [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
+                  CATALOG_FILTER_EXISTS,
+              },
+              limit: 1000,
+              fields: DELTA_FIELDS,
+            },
+        { credentials },
+      );
+      const refs = page.items.map(e => stringifyEntityRef(e));
+      const statuses = await store.getReadStatuses(refs);
+      const changed = page.items
+        .filter(
+          (e, i) =>
+            statuses.get(refs[i])?.entityEtag !== e.metadata.etag ||
+            !statuses.has(refs[i]),
+        )
+        .map(e => stringifyEntityRef(e));
+      if (changed.length) {
+        const { items } = await catalog.getEntitiesByRefs(
+          { entityRefs: changed },
+          { credentials },
+        );
+        await this.ingestMany(
+          items.filter((e): e is Entity => Boolean(e)),
+          totals,
+          signal,
+          // A changed entity is read in full: its annotation may point elsewhere.
+          false,
+        );
+      }
+      cursor = page.pageInfo.nextCursor;
+    } while (cursor);
+    if (totals.read) {
+      this.deps.logger.info(
+        `Read the handoff specs of ${totals.read} changed entities: ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
+      );
+    }
+    return totals;
+  }
+
+  /** Reads the specs of a page of entities, a few at a time; each its own unit. */
+  private async ingestMany(
+    entities: Entity[],
+    totals: PassTotals,
+    signal?: AbortSignal,
+    conditional = true,
+  ) {
+    const statuses = conditional
+      ? await this.deps.store.getReadStatuses(
+          entities.map(e => stringifyEntityRef(e)),
+        )
+      : new Map<string, SpecReadStatus>();
+    const limit = pLimit(this.deps.concurrency ?? DEFAULT_READ_CONCURRENCY);
+    await Promise.all(
+      entities.map(entity =>
+        limit(async () => {
+          if (signal?.aborted) return;
+          totals.read += 1;
+          try {
+            const result = await this.ingestEntity(entity, {
+              signal,
+              previous: statuses.get(stringifyEntityRef(entity)),
+            });
+            if (result.status === 'created') totals.created += 1;
+            if (result.status === 'not-modified') totals.notModified += 1;
+            if (result.status === 'unreadable') totals.unreadable += 1;
+          } catch (error) {
+            totals.failed += 1;
+            await this.recordFailure(entity, error as Error);
+          }
+        }),
+      ),
+    );
   }
 
   /** Logs a failed entity and records why, so its page says so; never throws. */

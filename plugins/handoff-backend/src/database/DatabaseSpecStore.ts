@@ -91,22 +91,38 @@ export class DatabaseSpecStore implements SpecStore {
         source_location: status.sourceLocation ?? null,
         read_error: status.readError ?? null,
         read_at: new Date(status.readAt),
+        etag: status.etag ?? null,
+        file_stamp: status.fileStamp ?? null,
+        entity_etag: status.entityEtag ?? null,
       })
       .onConflict('entity_ref')
       .merge();
   }
 
   async getReadStatus(entityRef: string) {
-    const row = await this.db('handoff_spec_reads')
-      .where({ entity_ref: entityRef })
-      .first();
-    if (!row) return undefined;
-    return {
-      entityRef: row.entity_ref,
-      sourceLocation: row.source_location ?? undefined,
-      readError: row.read_error ?? undefined,
-      readAt: toIso(row.read_at),
-    };
+    return (await this.getReadStatuses([entityRef])).get(entityRef);
+  }
+
+  async getReadStatuses(entityRefs: string[]) {
+    const result = new Map<string, SpecReadStatus>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.db('handoff_spec_reads').whereIn(
+        'entity_ref',
+        entityRefs.slice(i, i + 500),
+      );
+      for (const row of rows) {
+        result.set(row.entity_ref, {
+          entityRef: row.entity_ref,
+          sourceLocation: row.source_location ?? undefined,
+          readError: row.read_error ?? undefined,
+          readAt: toIso(row.read_at),
+          etag: row.etag ?? undefined,
+          fileStamp: row.file_stamp ?? undefined,
+          entityEtag: row.entity_etag ?? undefined,
+        });
+      }
+    }
+    return result;
   }
 
   async latestSpec(entityRef: string) {

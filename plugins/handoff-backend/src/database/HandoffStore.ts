@@ -142,6 +142,11 @@ export type SpecReadStatus = {
   sourceLocation?: string;
   readError?: string;
   readAt: string;
+  /** What identified the version read: a url's ETag, a file's size, time and inode. */
+  etag?: string;
+  fileStamp?: string;
+  /** The catalog entity's etag when it was read. */
+  entityEtag?: string;
 };
 
 /** Persistence of handoff specs: every distinct version, and the latest read. */
@@ -156,6 +161,8 @@ export interface SpecStore {
   ): Promise<{ version: SpecVersion; created: boolean }>;
   recordReadStatus(status: SpecReadStatus): Promise<void>;
   getReadStatus(entityRef: string): Promise<SpecReadStatus | undefined>;
+  /** The latest read of many entities at once (one query). */
+  getReadStatuses(entityRefs: string[]): Promise<Map<string, SpecReadStatus>>;
   latestSpec(entityRef: string): Promise<SpecVersion | undefined>;
   listSpecVersions(entityRef: string): Promise<SpecVersionSummary[]>;
   getSpecVersion(

@@ -90,14 +90,24 @@ export function specRoutes(
     const result = await audited(req, 'spec-refresh', { entityRef }, () =>
       ingester.ingestEntity(entity, { readBy: caller.ref }),
     );
-    const body: SpecRefreshResponse =
-      result.status === 'unreadable'
-        ? { status: result.status, error: result.error }
-        : {
-            status: result.status,
-            version: result.version.version,
-            valid: result.version.valid,
-          };
+    // A refresh reads the file in full (no previous version is given).
+    let body: SpecRefreshResponse;
+    if (result.status === 'unreadable') {
+      body = { status: result.status, error: result.error };
+    } else if (result.status === 'not-modified') {
+      const latest = await store.latestSpec(entityRef);
+      body = {
+        status: 'unchanged',
+        version: latest?.version,
+        valid: latest?.valid,
+      };
+    } else {
+      body = {
+        status: result.status,
+        version: result.version.version,
+        valid: result.version.valid,
+      };
+    }
     res.json(body);
   });
 }

@@ -49,6 +49,8 @@ const readiness: ReadinessSummary = {
           description: 'Approval by the accountable owner (user:default/ada)',
           met: false,
           reason: 'Not approved yet',
+          waivable: false,
+          approval: { role: 'accountable' },
         },
       ],
     },

@@ -1,0 +1,231 @@
+import { UrlReaderService } from '@backstage/backend-plugin-api';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { NotModifiedError } from '@backstage/errors';
+import { ScmIntegrations } from '@backstage/integration';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'fs';
+import { Knex } from 'knex';
+import os from 'os';
+import path from 'path';
+import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { HandoffStore } from '../database/HandoffStore';
+import { readySpec } from '../__testUtils__/fixtures';
+import { SpecIngester } from './SpecIngester';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+/** A git-hosted capability: its spec is read through the URL reader. */
+const urlEntity = (name: string, etag = 'e1') => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    etag,
+    annotations: {
+      'backstage.io/managed-by-location': `url:https://github.com/acme/${name}/blob/main/catalog-info.yaml`,
+      'handoff.dev/spec': './handoff.yaml',
+    },
+  },
+  spec: { owner: 'group:default/data-science' },
+});
+
+/** A git host that answers ETags and counts what it is asked, optionally slowly. */
+function gitHost(options: { delayMs?: number } = {}) {
+  const files = new Map<string, string>();
+  const stats = {
+    requests: 0,
+    conditional: 0,
+    notModified: 0,
+    maxInFlight: 0,
+    urls: [] as string[],
+  };
+  let inFlight = 0;
+  const etagOf = (text: string) => `"${text.length}-${text.slice(-8)}"`;
+  const reader: UrlReaderService = {
+    async readUrl(url: string, opts?: { etag?: string }) {
+      stats.requests += 1;
+      stats.urls.push(url);
+      if (opts?.etag) stats.conditional += 1;
+      inFlight += 1;
+      stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+      try {
+        if (options.delayMs) {
+          await new Promise(r => setTimeout(r, options.delayMs));
+        }
+        const text = files.get(url) ?? readySpec;
+        if (opts?.etag === etagOf(text)) {
+          stats.notModified += 1;
+          throw new NotModifiedError();
+        }
+        return {
+          buffer: async () => Buffer.from(text),
+          etag: etagOf(text),
+        };
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    readTree: jest.fn(),
+    search: jest.fn(),
+  } as unknown as UrlReaderService;
+  return { reader, files, stats };
+}
+
+/** Counts the statements that write. */
+function countWrites(knex: Knex) {
+  const counter = { writes: 0 };
+  knex.on('query', (q: { sql: string }) => {
+    if (
+      !/^\s*(select|pragma|begin|commit|rollback|savepoint|release)/i.test(
+        q.sql,
+      )
+    ) {
+      counter.writes += 1;
+    }
+  });
+  return counter;
+}
+
+describe.each(databases.eachSupportedId())(
+  'incremental spec reads on %s',
+  databaseId => {
+    let store: HandoffStore;
+    let knex: Knex;
+    beforeEach(async () => {
+      knex = await databases.init(databaseId);
+      store = await DatabaseHandoffStore.create({
+        database: mockServices.database({ knex }),
+      });
+    });
+
+    const ingester = (
+      entities: any[],
+      reader: UrlReaderService,
+      extra: object = {},
+    ) =>
+      new SpecIngester({
+        store,
+        catalog: catalogServiceMock({ entities }),
+        auth: mockServices.auth(),
+        urlReader: reader,
+        integrations: ScmIntegrations.fromConfig(mockServices.rootConfig()),
+        logger: mockServices.logger.mock(),
+        ...extra,
+      });
+
+    it('asks the git host with the previous ETag and writes nothing for a spec that has not changed', async () => {
+      const host = gitHost();
+      const entities = ['a', 'b', 'c'].map(n => urlEntity(n));
+      const pass = ingester(entities, host.reader);
+      expect(await pass.ingestAll()).toMatchObject({ read: 3, created: 3 });
+      expect(host.stats).toMatchObject({ requests: 3, conditional: 0 });
+
+      const counter = countWrites(knex);
+      expect(await pass.ingestAll()).toMatchObject({
+        read: 3,
+        notModified: 3,
+        created: 0,
+      });
+      expect(host.stats).toMatchObject({
+        requests: 6,
+        conditional: 3,
+        notModified: 3,
+      });
+      expect(counter.writes).toBe(0);
+
+      // One spec changes at its source: only it is read in full and stored.
+      host.files.set(
+        'https://github.com/acme/b/tree/main/handoff.yaml',
+        readySpec.replace('A forecast every Monday', 'A forecast every day'),
+      );
+      expect(await pass.ingestAll()).toMatchObject({
+        notModified: 2,
+        created: 1,
+      });
+      expect((await store.latestSpec('component:default/b'))?.version).toBe(2);
+    });
+
+    it('skips a file whose size and time have not changed, and reads it again when they have', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-stamp-'));
+      try {
+        const file = path.join(dir, 'handoff.yaml');
+        fs.writeFileSync(file, readySpec);
+        const entity = {
+          ...urlEntity('local'),
+          metadata: {
+            ...urlEntity('local').metadata,
+            annotations: {
+              'backstage.io/managed-by-location': `file:${dir}/catalog-info.yaml`,
+              'handoff.dev/spec': './handoff.yaml',
+            },
+          },
+        };
+        const pass = ingester([entity], gitHost().reader);
+        expect(await pass.ingestAll()).toMatchObject({ created: 1 });
+        const counter = countWrites(knex);
+        expect(await pass.ingestAll()).toMatchObject({ notModified: 1 });
+        expect(counter.writes).toBe(0);
+        fs.writeFileSync(file, `${readySpec}# reviewed\n`);
+        expect(await pass.ingestAll()).toMatchObject({ created: 1 });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('reads a few specs at a time, and a host that never answers holds up nobody', async () => {
+      const host = gitHost({ delayMs: 30 });
+      const entities = Array.from({ length: 12 }, (_, i) =>
+        urlEntity(`svc-${String(i).padStart(2, '0')}`),
+      );
+      await ingester(entities, host.reader, { concurrency: 3 }).ingestAll();
+      expect(host.stats.maxInFlight).toBe(3);
+      expect(host.stats.requests).toBe(12);
+
+      // One host hangs for ever: its read times out, the others are read.
+      const hanging: UrlReaderService = {
+        ...host.reader,
+        readUrl: (url, opts) =>
+          url.includes('/svc-00/')
+            ? new Promise(() => {})
+            : host.reader.readUrl(url, opts),
+      } as UrlReaderService;
+      const fresh = await databases.init(databaseId);
+      store = await DatabaseHandoffStore.create({
+        database: mockServices.database({ knex: fresh }),
+      });
+      const started = Date.now();
+      const totals = await ingester(entities, hanging, {
+        readTimeoutMs: 300,
+      }).ingestAll();
+      expect(totals).toMatchObject({ read: 12, created: 11, unreadable: 1 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(
+        (await store.getReadStatus('component:default/svc-00'))?.readError,
+      ).toMatch(/took longer than/);
+    });
+
+    it('picks up an entity whose catalog record changed without a full pass, and leaves the others alone', async () => {
+      const host = gitHost();
+      await ingester([urlEntity('a'), urlEntity('b')], host.reader).ingestAll();
+      const before = host.stats.requests;
+      // b's catalog record changed (a new etag), and c is new.
+      const delta = ingester(
+        [urlEntity('a'), urlEntity('b', 'e2'), urlEntity('c')],
+        host.reader,
+      );
+      expect(await delta.ingestChanged()).toMatchObject({
+        read: 2,
+        created: 1,
+      });
+      expect(host.stats.requests - before).toBe(2);
+      expect(
+        (await store.getReadStatus('component:default/b'))?.entityEtag,
+      ).toBe('e2');
+      // Nothing changed since: the delta pass reads nothing.
+      expect(await delta.ingestChanged()).toMatchObject({ read: 0 });
+    });
+  },
+);
