@@ -9,10 +9,13 @@ import { createLocalPublishAction } from './actions/publishLocal';
 import { createRegisterCapabilityAction } from './actions/registerCapability';
 import { createValidateSpecAction } from './actions/validateSpec';
 import { createSpecSectionsAction } from './actions/specSections';
+import { createCheckNameAction } from './actions/checkName';
 import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 
 /**
- * Scaffolder actions for the "New capability" template: handoff:spec:sections
+ * Scaffolder actions for the "New capability" template:
+ * handoff:capability:check-name (a free name the catalog accepts),
+ * handoff:spec:sections
  * (what the gate policy asks of its risk), handoff:spec:validate,
  * handoff:capability:register and handoff:publish:local.
  *
@@ -37,6 +40,7 @@ export const scaffolderModuleHandoff = createBackendModule({
           ) ?? 'capabilities',
         );
         scaffolder.addActions(
+          createCheckNameAction({ catalog, auth, directory }),
           createSpecSectionsAction({ policy: loadGatePolicy(config).policy }),
           createValidateSpecAction(),
           createRegisterCapabilityAction({ discovery, auth }),

@@ -57,12 +57,16 @@ const values = (risk: Record<string, string>, extra: object = {}) => ({
 });
 
 describe('the New capability template through the scaffolder dry-run API', () => {
-  async function dryRun(parameters: object, policy?: string) {
+  async function dryRun(
+    parameters: object,
+    policy?: string,
+    entities: object[] = [],
+  ) {
     const { server } = await startTestBackend({
       features: [
         scaffolderPlugin,
         scaffolderModuleHandoff,
-        catalogServiceMock.factory({ entities: [] }),
+        catalogServiceMock.factory({ entities: entities as any[] }),
         mockServices.rootConfig.factory({
           data: {
             handoff: {
@@ -111,6 +115,7 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     );
     expect(res.status).toBe(200);
     expect(res.body.steps.map((s: any) => s.id)).toEqual([
+      'name',
       'sections',
       'template',
       'validate',
@@ -276,5 +281,44 @@ rules:
     expect(log).toContain(
       'owners.operatingOwner: must be a group or user entity ref, like group:default/sre or user:ada',
     );
+  });
+
+  it('refuses a name that is taken, or that the catalog would refuse, before anything is written', async () => {
+    const low = {
+      data: 'low',
+      customerImpact: 'low',
+      compliance: 'low',
+      operationalDependency: 'low',
+    };
+    const taken = await dryRun(values(low), undefined, [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'loyalty-model',
+          namespace: 'default',
+          title: 'Loyalty model v1',
+        },
+        spec: { owner: 'group:default/growth' },
+      },
+    ]);
+    const log = (body: any) =>
+      body.log?.map((l: any) => l.body.message).join('\n') ??
+      JSON.stringify(body);
+    expect(log(taken.body)).toContain(
+      'There is already a capability called “loyalty-model” in the catalog (Loyalty model v1, owned by group:default/growth). Choose another name; nothing was created or changed.',
+    );
+    // The run stopped at the name: no file was written into the workspace.
+    expect(taken.body.directoryContents ?? []).toEqual([]);
+    expect(log(taken.body)).not.toContain('The handoff spec is valid');
+
+    // The form's own schema already refuses a trailing dash (and the
+    // check-name step would, were the form bypassed: see checkName.test.ts).
+    const dashed = await dryRun(values(low, { name: 'credit-limit-' }));
+    expect(dashed.status).toBe(400);
+    expect(dashed.body.errors[0]).toMatchObject({
+      path: ['name'],
+      name: 'pattern',
+    });
   });
 });

@@ -1,0 +1,87 @@
+import {
+  AuthService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import fs from 'fs/promises';
+import { examples } from './checkName.examples';
+
+/**
+ * Why a name cannot become a new capability's catalog name, in plain words;
+ * undefined when it can. The catalog's own rule (at most 63 letters, digits,
+ * dashes, dots or underscores, starting and ending with a letter or digit),
+ * kept to lower case, digits and dashes as the template asks.
+ */
+export function nameProblem(name: string): string | undefined {
+  if (!/^[a-z0-9-]+$/.test(name)) {
+    return 'use only lower-case letters, digits and dashes (no capitals or spaces)';
+  }
+  if (!KubernetesValidatorFunctions.isValidObjectName(name)) {
+    return 'start and end with a letter or digit, and use at most 63 characters';
+  }
+  return undefined;
+}
+
+/**
+ * `handoff:capability:check-name`: the first step of the New capability
+ * template. Refuses, before anything is written, a name the catalog would
+ * refuse and a name an entity (or a published folder) already has, so a new
+ * capability can never overwrite or reset a live one.
+ */
+export function createCheckNameAction(options: {
+  catalog: CatalogService;
+  auth: AuthService;
+  directory: string;
+}) {
+  return createTemplateAction({
+    id: 'handoff:capability:check-name',
+    description:
+      'Checks that the new capability’s name is one the catalog accepts and that no entity has it yet; fails in plain words before anything is written.',
+    supportsDryRun: true,
+    examples,
+    schema: {
+      input: {
+        name: z => z.string().describe('The catalog name asked for'),
+        kind: z => z.string().default('component').describe('The entity kind'),
+      },
+    },
+    async handler(ctx) {
+      const { name } = ctx.input;
+      const problem = nameProblem(name);
+      if (problem) {
+        throw new InputError(
+          `“${name}” cannot be a catalog name: ${problem}. Nothing was created.`,
+        );
+      }
+      const ref = `${ctx.input.kind ?? 'component'}:default/${name}`;
+      const existing = await options.catalog.getEntityByRef(ref, {
+        credentials: await options.auth.getOwnServiceCredentials(),
+      });
+      if (existing) {
+        const title = existing.metadata.title ?? existing.metadata.name;
+        const owner =
+          typeof existing.spec?.owner === 'string'
+            ? `, owned by ${existing.spec.owner}`
+            : '';
+        throw new InputError(
+          `There is already a capability called “${name}” in the catalog (${title}${owner}). Choose another name; nothing was created or changed.`,
+        );
+      }
+      const folder = resolveSafeChildPath(options.directory, name);
+      if (
+        await fs.stat(folder).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        throw new InputError(
+          `A capability called “${name}” was already published to ${folder}. Choose another name; nothing was created or changed.`,
+        );
+      }
+      ctx.logger.info(`The name ${name} is free`);
+    },
+  });
+}

@@ -1,0 +1,94 @@
+import { expect, Page, test } from '@playwright/test';
+import fs from 'fs';
+import path from 'path';
+import { signInAsGuest } from './signIn';
+
+/** Where the e2e portal publishes new capabilities (app-config.e2e.yaml). */
+const published = path.resolve(
+  __dirname,
+  '../../test-results/e2e-artifacts/capabilities',
+);
+
+async function fillTemplate(page: Page, name: string) {
+  await page.goto('/create/templates/default/new-capability');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Title').fill('Churn model v2');
+  await page
+    .getByLabel('One-line description')
+    .fill('Predicts cancellations again');
+  const owner = page.getByRole('textbox', { name: 'Owning group' });
+  await owner.click();
+  await owner.fill('data-science');
+  await page
+    .getByRole('option', { name: /data-science/ })
+    .first()
+    .click();
+  await page
+    .getByLabel('The problem it solves')
+    .fill('Retention calls the wrong subscribers');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  const operating = page.getByRole('textbox', {
+    name: 'Operating owner candidate',
+  });
+  await operating.click();
+  await operating.fill('sre');
+  await page.getByRole('option', { name: /sre/ }).first().click();
+  await page.getByRole('button', { name: 'Review' }).click();
+}
+
+test('a PM cannot damage a live capability by creating one with its name', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await signInAsGuest(page);
+  const session = await page.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const headers = {
+    Authorization: `Bearer ${(await session.json()).backstageIdentity.token}`,
+  };
+  const readiness = async () =>
+    (
+      await page.request.get(
+        '/api/handoff/readiness/component/default/churn-model',
+        { headers },
+      )
+    ).json();
+  const before = await readiness();
+
+  await fillTemplate(page, 'churn-model');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(
+    page.getByText(
+      /There is already a capability called “churn-model” in the catalog \(Churn model, owned by group:data-science\)/,
+    ),
+  ).toBeVisible({ timeout: 60_000 });
+
+  // Nothing was written or changed.
+  expect(fs.existsSync(path.join(published, 'churn-model'))).toBe(false);
+  const after = await readiness();
+  expect(after.stage).toBe(before.stage);
+  expect(after.sequence).toBe(before.sequence);
+  expect(after.nextReviewAt).toBe(before.nextReviewAt);
+  await page.screenshot({
+    path: 'test-results/screenshots/template-name-taken.png',
+    fullPage: true,
+  });
+});
+
+test('the form refuses a name the catalog would refuse before a run starts', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/create/templates/default/new-capability');
+  await page.getByLabel('Name').fill('credit-limit-');
+  await page.getByLabel('Title').fill('Credit limit');
+  await page.getByLabel('One-line description').fill('Sets credit limits');
+  await page.getByRole('button', { name: 'Next' }).click();
+  // The form stays on its first step, with the name marked as the problem.
+  await expect(page.getByLabel('Name')).toBeVisible();
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('button', { name: 'Review' })).toHaveCount(0);
+  expect(fs.existsSync(path.join(published, 'credit-limit-'))).toBe(false);
+});
