@@ -378,6 +378,15 @@ test('a platform engineer finds every capability whose owner is missing or whose
     path: 'test-results/screenshots/audit-department.png',
     fullPage: true,
   });
+
+  // Typing narrows the view; no Enter needed.
+  await page.goto('/handoff-audit');
+  await page
+    .getByRole('searchbox', { name: 'Search name or title' })
+    .pressSequentially('fraud', { delay: 50 });
+  await expect(page).toHaveURL(/q=fraud/);
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Fraud scoring');
 });
 
 test('a hostile signed-in user cannot register server files, forge a registration or use the CI token beyond checks', async ({

@@ -20,6 +20,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import TextField from '@material-ui/core/TextField';
+import { SearchBox } from './SearchBox';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -149,24 +150,7 @@ export function AuditFilters(props: {
         />
       </Grid>
       <Grid item xs={12} sm={6} md={4}>
-        <TextField
-          fullWidth
-          size="small"
-          variant="outlined"
-          label="Search name or title"
-          defaultValue={filter.q ?? ''}
-          key={filter.q ?? ''}
-          onKeyDown={e => {
-            if (e.key === 'Enter')
-              onChange({
-                q: (e.target as HTMLInputElement).value || undefined,
-              });
-          }}
-          onBlur={e => {
-            if ((e.target.value || undefined) !== filter.q)
-              onChange({ q: e.target.value || undefined });
-          }}
-        />
+        <SearchBox value={filter.q} onChange={q => onChange({ q })} />
       </Grid>
       <Grid item xs={12} sm={6} md={3}>
         <MultiSelect

@@ -138,6 +138,24 @@ describe('AuditPage', () => {
     );
   });
 
+  it('narrows the view as you type, without pressing Enter, from a labelled search box', async () => {
+    const api = apiMock();
+    await render(api);
+    await screen.findByText('Churn model');
+    const box = screen.getByRole('searchbox', { name: 'Search name or title' });
+    await userEvent.type(box, 'fraud');
+    await waitFor(() =>
+      expect(api.getPortfolio).toHaveBeenLastCalledWith(
+        expect.objectContaining({ q: 'fraud' }),
+      ),
+    );
+    // One request for the word, not one per keystroke.
+    const withQuery = api.getPortfolio.mock.calls.filter(
+      ([query]: any[]) => query.q,
+    );
+    expect(withQuery.map(([query]: any[]) => query.q)).toEqual(['fraud']);
+  });
+
   it('shows progress while the figures load', async () => {
     await render(apiMock({ getPortfolioFacets: () => new Promise(() => {}) }));
     expect(await screen.findAllByTestId('progress')).not.toHaveLength(0);
