@@ -6,32 +6,18 @@
  *   yarn bench:audit                      # 50,000 entities, both databases
  *   BENCH_ENTITIES=5000 BENCH_DATABASES=SQLITE_3 yarn bench:audit
  */
-import {
-  AuthService,
-  coreServices,
-  createBackendModule,
-  createBackendPlugin,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { AuthService } from '@backstage/backend-plugin-api';
 import {
   TestDatabaseId,
   TestDatabases,
   mockServices,
-  startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
   Entity,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import {
-  CatalogService,
-  EntityProvider,
-  EntityProviderConnection,
-  catalogProcessingExtensionPoint,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
 // The benchmark measures the plugin's internal parts directly.
 import {
@@ -44,6 +30,13 @@ import fs from 'fs';
 import { Knex } from 'knex';
 import path from 'path';
 import { capability, capabilityState, organisation } from './generate';
+import {
+  Timing,
+  measure,
+  startCatalog,
+  waitForCatalog,
+  withPeakMemory,
+} from './harness';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 50_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -69,141 +62,6 @@ const deferred = (e: Entity) => ({
   },
   locationKey: 'bench',
 });
-
-class BenchProvider implements EntityProvider {
-  connection?: EntityProviderConnection;
-  getProviderName() {
-    return 'handoff-bench';
-  }
-  async connect(connection: EntityProviderConnection) {
-    this.connection = connection;
-  }
-}
-
-type Timing = { p50: number; p95: number; mean: number; runs: number };
-
-async function measure(runs: number, fn: () => Promise<unknown>) {
-  await fn(); // warm-up: plans cached, pages loaded
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) =>
-    times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return {
-    p50: round(at(0.5)),
-    p95: round(at(0.95)),
-    mean: round(times.reduce((a, b) => a + b, 0) / times.length),
-    runs,
-  } satisfies Timing;
-}
-
-/** Runs `fn` while sampling the heap; reports the peak above the level before it. */
-async function withPeakMemory(fn: () => Promise<unknown>) {
-  (global as any).gc?.();
-  const before = process.memoryUsage();
-  let peakHeap = before.heapUsed;
-  let peakRss = before.rss;
-  const timer = setInterval(() => {
-    const now = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-    peakRss = Math.max(peakRss, now.rss);
-  }, 5);
-  const start = Date.now();
-  try {
-    await fn();
-  } finally {
-    clearInterval(timer);
-  }
-  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
-  return {
-    ms: Date.now() - start,
-    peakHeapAboveStartMb: mb(peakHeap - before.heapUsed),
-    peakRssAboveStartMb: mb(peakRss - before.rss),
-  };
-}
-
-async function startCatalog(catalogKnex: Knex) {
-  const provider = new BenchProvider();
-  const captured: { catalog?: CatalogService; auth?: AuthService } = {};
-  const backend = await startTestBackend({
-    features: [
-      catalogPlugin,
-      createBackendModule({
-        pluginId: 'catalog',
-        moduleId: 'bench-entities',
-        register(env) {
-          env.registerInit({
-            deps: { catalog: catalogProcessingExtensionPoint },
-            async init({ catalog }) {
-              catalog.addEntityProvider(provider);
-            },
-          });
-        },
-      }),
-      createBackendPlugin({
-        pluginId: 'bench',
-        register(env) {
-          env.registerInit({
-            deps: { catalog: catalogServiceRef, auth: coreServices.auth },
-            async init(deps) {
-              Object.assign(captured, deps);
-            },
-          });
-        },
-      }),
-      createServiceFactory({
-        service: coreServices.database,
-        deps: {},
-        factory: () =>
-          mockServices.database({
-            knex: catalogKnex,
-            migrations: { skip: false },
-          }),
-      }),
-      mockServices.rootConfig.factory({
-        data: { catalog: { processingInterval: { hours: 24 } } },
-      }),
-    ],
-  });
-  return {
-    backend,
-    provider,
-    catalog: captured.catalog!,
-    auth: captured.auth!,
-  };
-}
-
-async function waitForCatalog(
-  catalog: CatalogService,
-  auth: AuthService,
-  components: number,
-) {
-  const credentials = await auth.getOwnServiceCredentials();
-  const start = Date.now();
-  let last = 0;
-  for (;;) {
-    const { totalItems } = await catalog.queryEntities(
-      { filter: { kind: 'component' }, limit: 1 },
-      { credentials },
-    );
-    if (totalItems >= components) break;
-    if (Date.now() - last > 15_000) {
-      last = Date.now();
-      process.stdout.write(
-        `  catalog processed ${totalItems} of ${components} components (${Math.round(
-          (Date.now() - start) / 1000,
-        )} s)\n`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 1000));
-  }
-  return Date.now() - start;
-}
 
 const lowerRef = (e: Entity) =>
   stringifyEntityRef(e).toLocaleLowerCase('en-US');
