@@ -8,3 +8,4 @@ export { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 export { DatabaseProjectionStore } from './database/ProjectionStore';
 export { PortfolioAudit } from './database/PortfolioAudit';
 export { EntityProjection } from './catalog/EntityProjection';
+export { SpecIngester } from './catalog/SpecIngester';
