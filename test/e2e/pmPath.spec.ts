@@ -1,6 +1,10 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
+import {
+  chooseOperatingOwnerAndReview,
+  fillFirstStep,
+} from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
 
 /** Where the e2e portal publishes new capabilities (app-config.e2e.yaml). */
@@ -8,34 +12,6 @@ const published = path.resolve(
   __dirname,
   '../../test-results/e2e-artifacts/capabilities',
 );
-
-async function fillTemplate(page: Page, name: string) {
-  await page.goto('/create/templates/default/new-capability');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Title').fill('Churn model v2');
-  await page
-    .getByLabel('One-line description')
-    .fill('Predicts cancellations again');
-  const owner = page.getByRole('textbox', { name: 'Owning group' });
-  await owner.click();
-  await owner.fill('data-science');
-  await page
-    .getByRole('option', { name: /data-science/ })
-    .first()
-    .click();
-  await page
-    .getByLabel('The problem it solves')
-    .fill('Retention calls the wrong subscribers');
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
-  const operating = page.getByRole('textbox', {
-    name: 'Operating owner candidate',
-  });
-  await operating.click();
-  await operating.fill('sre');
-  await page.getByRole('option', { name: /sre/ }).first().click();
-  await page.getByRole('button', { name: 'Review' }).click();
-}
 
 test('a PM cannot damage a live capability by creating one with its name', async ({
   page,
@@ -57,7 +33,15 @@ test('a PM cannot damage a live capability by creating one with its name', async
     ).json();
   const before = await readiness();
 
-  await fillTemplate(page, 'churn-model');
+  await fillFirstStep(page, {
+    name: 'churn-model',
+    title: 'Churn model v2',
+    description: 'Predicts cancellations again',
+    problem: 'Retention calls the wrong subscribers',
+  });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await chooseOperatingOwnerAndReview(page);
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(
     page
@@ -83,20 +67,12 @@ test('the form refuses a name the catalog would refuse before a run starts', asy
   page,
 }) => {
   await signInAsGuest(page);
-  await page.goto('/create/templates/default/new-capability');
-  await page.getByLabel('Name').fill('credit-limit-');
-  await page.getByLabel('Title').fill('Credit limit');
-  await page.getByLabel('One-line description').fill('Sets credit limits');
-  const owner = page.getByRole('textbox', { name: 'Owning group' });
-  await owner.click();
-  await owner.fill('data-science');
-  await page
-    .getByRole('option', { name: /data-science/ })
-    .first()
-    .click();
-  await page
-    .getByLabel('The problem it solves')
-    .fill('Credit limits are set by hand');
+  await fillFirstStep(page, {
+    name: 'credit-limit-',
+    title: 'Credit limit',
+    description: 'Sets credit limits',
+    problem: 'Credit limits are set by hand',
+  });
   await page.getByRole('button', { name: 'Next' }).click();
   // Everything else is filled in: only the name keeps the form on its first step.
   const name = page.getByLabel('Name');

@@ -2,6 +2,10 @@ import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import {
+  chooseOperatingOwnerAndReview,
+  fillFirstStep,
+} from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
 
 test('a newcomer signs in, finds a capability and sees its handoff card', async ({
@@ -179,37 +183,19 @@ test('a PM creates a capability from the template and it is born with a valid sp
 }) => {
   test.setTimeout(180_000);
   await signInAsGuest(page);
-  await page.goto('/create/templates/default/new-capability');
-
-  await page.getByLabel('Name').fill('loyalty-model');
-  await page.getByLabel('Title').fill('Loyalty model');
-  await page
-    .getByLabel('One-line description')
-    .fill('Predicts who joins the loyalty programme');
-  const owner = page.getByRole('textbox', { name: 'Owning group' });
-  await owner.click();
-  await owner.fill('data-science');
-  await page
-    .getByRole('option', { name: /data-science/ })
-    .first()
-    .click();
-  await page
-    .getByLabel('The problem it solves')
-    .fill('Marketing mails everyone about the loyalty programme');
+  await fillFirstStep(page, {
+    name: 'loyalty-model',
+    title: 'Loyalty model',
+    description: 'Predicts who joins the loyalty programme',
+    problem: 'Marketing mails everyone about the loyalty programme',
+  });
   await page.getByRole('button', { name: 'Next' }).click();
 
   await expect(
     page.getByText(/drift tolerances and quality thresholds/),
   ).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();
-
-  const operating = page.getByRole('textbox', {
-    name: 'Operating owner candidate',
-  });
-  await operating.click();
-  await operating.fill('sre');
-  await page.getByRole('option', { name: /sre/ }).first().click();
-  await page.getByRole('button', { name: 'Review' }).click();
+  await chooseOperatingOwnerAndReview(page);
   await page.getByRole('button', { name: 'Create' }).click();
 
   const open = page.getByRole('link', {

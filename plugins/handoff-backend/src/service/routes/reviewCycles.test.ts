@@ -47,8 +47,13 @@ describe.each(databases.eachSupportedId())(
     let knex: Knex;
     afterEach(() => fixture.cleanup());
 
-    async function start() {
-      fixture = capabilityFixture(builderSpec);
+    /** A backend over one capability, its spec read. */
+    async function start(
+      spec = builderSpec,
+      stage = 'pilot',
+      annotations: Record<string, string> = {},
+    ) {
+      fixture = capabilityFixture(spec, stage, annotations);
       const { server } = await startTestBackend({
         features: [
           handoffPlugin,
@@ -268,21 +273,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets a recorded review clear a drift breach, keeps a pending transfer through it, and a new breach needs a new review', async () => {
-      fixture = capabilityFixture(readySpec, 'readiness-review');
-      const { server } = await startTestBackend({
-        features: [
-          handoffPlugin,
-          fixture.catalog,
-          userInfoFactory,
-          mockServices.database.factory({
-            knex: (knex = await databases.init(databaseId)),
-          }),
-        ],
-      });
-      await request(server)
-        .post(`${path}/specs/${ref}/refresh`)
-        .set('Authorization', as('ada'))
-        .expect(200);
+      const server = await start(readySpec, 'readiness-review');
       // Handed off to SRE, who has not accepted yet.
       await request(server)
         .post(`${path}/approvals/${ref}`)
@@ -337,26 +328,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('shows a capability registered with a past review date as overdue everywhere until a review, and never lets the annotation push a review out', async () => {
-      const register = async (nextReview: string) => {
-        fixture = capabilityFixture(readySpec, 'operating', {
+      const register = (nextReview: string) =>
+        start(readySpec, 'operating', {
           'handoff.dev/next-review': nextReview,
         });
-        const { server } = await startTestBackend({
-          features: [
-            handoffPlugin,
-            fixture.catalog,
-            userInfoFactory,
-            mockServices.database.factory({
-              knex: (knex = await databases.init(databaseId)),
-            }),
-          ],
-        });
-        await request(server)
-          .post(`${path}/specs/${ref}/refresh`)
-          .set('Authorization', as('ada'))
-          .expect(200);
-        return server;
-      };
       const server = await register('2026-10-15');
       let state = await readiness(server);
       expect(state).toMatchObject({
