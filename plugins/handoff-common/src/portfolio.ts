@@ -160,6 +160,12 @@ export type PortfolioFacets = {
   risk: Partial<Record<RiskLevel, number>>;
   spec: Partial<Record<SpecState, number>>;
   gap: Record<PortfolioGap, number>;
+  /**
+   * Distinct entities in the view as filtered (gap filter included): how many
+   * have an overdue review, an ownership gap (owner not in the catalog, or no
+   * operating owner — counted once when both), an invalid spec.
+   */
+  inView?: { overdue: number; ownershipGaps: number; invalidSpecs: number };
 };
 
 /**

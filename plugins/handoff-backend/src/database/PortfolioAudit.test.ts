@@ -215,6 +215,7 @@ describe.each(databases.eachSupportedId())(
           'exception-expired': 0,
           'pending-transfer': 0,
         },
+        inView: { overdue: 1, ownershipGaps: 0, invalidSpecs: 0 },
       });
       const all = await audit.facets({ gap: ['overdue'] });
       expect(all.total).toBe(1);
@@ -224,6 +225,32 @@ describe.each(databases.eachSupportedId())(
         'missing-artifacts': 1,
       });
       expect(all.spec).toEqual({ valid: 1 });
+    });
+
+    it('counts the tiles as the distinct rows of the view they open', async () => {
+      const { audit } = await setup();
+      for (const filter of [
+        {},
+        { gap: ['overdue' as const] },
+        { owner: 'ml' },
+      ]) {
+        const facets = await audit.facets(filter);
+        const rows = (
+          await audit.page(query({ ...filter, gap: undefined } as any))
+        ).items.filter(r =>
+          (filter as any).gap ? r.gaps.includes('overdue') : true,
+        );
+        const ownership = rows.filter(
+          r =>
+            r.gaps.includes('owner-unresolved') ||
+            r.gaps.includes('no-operating-owner'),
+        );
+        expect(facets.inView?.ownershipGaps).toBe(ownership.length);
+        expect(facets.inView?.overdue).toBe(
+          rows.filter(r => r.gaps.includes('overdue')).length,
+        );
+        expect(facets.total).toBe(rows.length);
+      }
     });
 
     it('rolls up per owner', async () => {

@@ -255,14 +255,32 @@ export class PortfolioAudit {
         db.raw(`SUM(CASE WHEN ${sql} THEN 1 ELSE 0 END) as "${gap}"`, bindings),
       );
     }
-    const [kind, stage, risk, spec, [gaps], [{ total }]] = await Promise.all([
-      grouped('kind', 'e.kind'),
-      grouped('stage', 'e.stage'),
-      grouped('risk', 'e.risk_tier'),
-      grouped('spec', 'e.spec_state'),
-      gapCounts,
-      this.filtered(filter, now).count({ total: '*' }),
-    ]);
+    const [unresolved, unresolvedB] = gapSql('owner-unresolved', now);
+    const [noOperator, noOperatorB] = gapSql('no-operating-owner', now);
+    const [overdue, overdueB] = gapSql('overdue', now);
+    const inView = this.filtered(filter, now).select(
+      db.raw(
+        `SUM(CASE WHEN (${unresolved}) OR (${noOperator}) THEN 1 ELSE 0 END) as ownership_gaps`,
+        [...unresolvedB, ...noOperatorB],
+      ),
+      db.raw(
+        `SUM(CASE WHEN ${overdue} THEN 1 ELSE 0 END) as overdue`,
+        overdueB,
+      ),
+      db.raw(
+        `SUM(CASE WHEN e.spec_state = 'invalid' THEN 1 ELSE 0 END) as invalid_specs`,
+      ),
+    );
+    const [kind, stage, risk, spec, [gaps], [{ total }], [view]] =
+      await Promise.all([
+        grouped('kind', 'e.kind'),
+        grouped('stage', 'e.stage'),
+        grouped('risk', 'e.risk_tier'),
+        grouped('spec', 'e.spec_state'),
+        gapCounts,
+        this.filtered(filter, now).count({ total: '*' }),
+        inView,
+      ]);
     return {
       total: Number(total),
       kind,
@@ -272,6 +290,11 @@ export class PortfolioAudit {
       gap: Object.fromEntries(
         PORTFOLIO_GAPS.map(g => [g, Number((gaps as any)?.[g] ?? 0)]),
       ) as Record<PortfolioGap, number>,
+      inView: {
+        overdue: Number((view as any)?.overdue ?? 0),
+        ownershipGaps: Number((view as any)?.ownership_gaps ?? 0),
+        invalidSpecs: Number((view as any)?.invalid_specs ?? 0),
+      },
     };
   }
 

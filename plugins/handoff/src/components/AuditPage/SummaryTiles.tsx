@@ -20,7 +20,7 @@ export function SummaryTiles(props: {
   facets: PortfolioFacets;
   onSelect: (filter: Partial<PortfolioFilter>) => void;
 }) {
-  const { gap, spec, total } = props.facets;
+  const { gap, spec, total, inView } = props.facets;
   const tiles: Tile[] = [
     {
       title: 'Capabilities',
@@ -31,19 +31,22 @@ export function SummaryTiles(props: {
     {
       title: 'Overdue reviews',
       help: 'next review date has passed',
-      count: gap.overdue,
+      count: inView?.overdue ?? gap.overdue,
       filter: { gap: ['overdue'] },
     },
     {
       title: 'Ownership gaps',
       help: 'owner not in the catalog, or no operating owner',
-      count: gap['owner-unresolved'] + gap['no-operating-owner'],
+      // Distinct entities in the view: one with both gaps counts once.
+      count:
+        inView?.ownershipGaps ??
+        gap['owner-unresolved'] + gap['no-operating-owner'],
       filter: { gap: ['owner-unresolved', 'no-operating-owner'] },
     },
     {
       title: 'Invalid specs',
       help: 'the latest handoff spec has errors',
-      count: spec.invalid ?? 0,
+      count: inView?.invalidSpecs ?? spec.invalid ?? 0,
       filter: { spec: ['invalid'] },
     },
   ];
