@@ -226,17 +226,18 @@ export class WorkflowService {
         'exception: the gate is met, so there is nothing to make an exception for',
       );
     }
-    let nextReviewAt = this.nextReview(request, riskTier(ctx.spec.spec?.risk));
+    const chosenReview = this.nextReview(
+      request,
+      riskTier(ctx.spec.spec?.risk),
+    );
     // Only a review, harden, reframe or stop clears an overdue review: moving
     // a capability on keeps the date that has passed.
     const scheduled = await this.scheduledReview(ctx, entity);
-    if (
+    const keepsOverdue =
       !REVIEWING_DECISIONS.includes(request.decision) &&
-      scheduled &&
-      Date.parse(scheduled) < Date.now()
-    ) {
-      nextReviewAt = new Date(scheduled);
-    }
+      scheduled !== undefined &&
+      Date.parse(scheduled) < Date.now();
+    const nextReviewAt = keepsOverdue ? new Date(scheduled) : chosenReview;
     const operatingOwner = ctx.spec.spec?.owners?.operatingOwner;
     const transferTo =
       request.decision === 'hand-off' && operatingOwner
@@ -260,11 +261,12 @@ export class WorkflowService {
       specVersion: ctx.spec.version?.version,
       gate,
       exceptionJustification: request.exception?.justification,
-      // An exception lasts until the date given, else until the next review.
+      // An exception lasts until the date given, else one review cadence (an
+      // overdue review date carried forward would end it at once).
       exceptionExpiresAt: request.exception
         ? (request.exception.expiresAt
             ? new Date(`${request.exception.expiresAt}T00:00:00Z`)
-            : nextReviewAt
+            : chosenReview
           ).toISOString()
         : undefined,
       expectedSequence: ctx.sequence,

@@ -360,5 +360,32 @@ describe.each(databases.eachSupportedId())(
       const days = (Date.parse(state.nextReviewAt) - Date.now()) / 86_400_000;
       expect(Math.round(days)).toBe(90);
     });
+
+    it('keeps an overdue review when a capability only moves on, and an exception recorded then still runs a full cadence', async () => {
+      const withoutPilot = readySpec.slice(0, readySpec.indexOf('pilot:'));
+      const server = await start(withoutPilot, 'pilot', {
+        'handoff.dev/next-review': '2026-10-15',
+      });
+      expect((await readiness(server)).overdue).toBe(true);
+      const res = await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'Review the pilot now',
+        expectedSequence: 0,
+        exception: {
+          justification: 'The pilot users gave feedback by phone only',
+        },
+      });
+      expect(res.status).toBe(201);
+      // Moving on is not reviewing: the passed date stays...
+      expect(res.body.nextReviewAt).toBe('2026-10-15T00:00:00.000Z');
+      // ...but the exception does not end before it was recorded.
+      const days =
+        (Date.parse(res.body.exception.expiresAt) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(90);
+      const expired = await request(server).get(
+        `${path}/portfolio?gap=exception-expired`,
+      );
+      expect(expired.body.items).toEqual([]);
+    });
   },
 );
