@@ -205,6 +205,13 @@ describe.each(databases.eachSupportedId())(
       expect(
         (await store.getReadStatus('component:default/svc-00'))?.readError,
       ).toMatch(/took longer than/);
+      // The delta pass does not hammer the hanging host every interval: it
+      // waits for the entity to change (the full pass retries on its schedule).
+      expect(
+        await ingester(entities, hanging, {
+          readTimeoutMs: 300,
+        }).ingestChanged(),
+      ).toMatchObject({ read: 0 });
     });
 
     it('picks up an entity whose catalog record changed without a full pass, and leaves the others alone', async () => {

@@ -140,6 +140,9 @@ export class SpecIngester {
         sourceLocation: location && `${location.type}:${location.target}`,
         readError: message,
         readAt,
+        // The delta pass retries it when the entity changes; the full pass
+        // on its own schedule.
+        entityEtag: entity.metadata.etag,
       });
       return { status: 'unreadable', error: message };
     }
