@@ -6,6 +6,8 @@ import {
   validateGatePolicy,
 } from '@handoff/backstage-plugin-handoff-common';
 import { createHash } from 'crypto';
+// Keys sorted, so the hash does not depend on their order in the file.
+import stableStringify from 'fast-json-stable-stringify';
 import fs from 'fs';
 import path from 'path';
 
@@ -18,27 +20,10 @@ export type LoadedGatePolicy = {
   source?: string;
 };
 
-/** JSON with its keys sorted, so the hash does not depend on their order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map(
-        k =>
-          `${JSON.stringify(k)}:${canonical(
-            (value as Record<string, unknown>)[k],
-          )}`,
-      )
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** The hash a decision's gate snapshot records for the policy that judged it. */
 export function gatePolicyHash(policy: GatePolicy): string {
   return createHash('sha256')
-    .update(canonical(policy))
+    .update(stableStringify(policy))
     .digest('hex')
     .slice(0, 12);
 }
