@@ -1,7 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { readDurationFromConfig } from '@backstage/config';
@@ -18,6 +17,7 @@ import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
 import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { WorkflowService } from './service/WorkflowService';
+import { scheduleHandoffTask } from './scheduledTasks';
 
 /**
  * The Handoff backend plugin: handoff specs, readiness decisions and reviews.
@@ -84,46 +84,34 @@ export const handoffPlugin = createBackendPlugin({
           concurrency: config.getOptionalNumber('handoff.specs.concurrency'),
         });
 
-        const scheduleConfig = config.getOptionalConfig(
-          'handoff.specs.schedule',
-        );
-        await scheduler.scheduleTask({
+        const task = {
+          config,
+          scheduler,
+          logger,
+          defaults: { frequency: { minutes: 5 }, timeout: { seconds: 60 } },
+        };
+        // A full pass is cut into runs that fit the timeout; the next run,
+        // on any replica, goes on where the last one stopped.
+        await scheduleHandoffTask({
+          ...task,
           id: 'handoff-spec-ingestion',
-          scope: 'global',
-          ...(scheduleConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                scheduleConfig,
-              )
-            : {
-                frequency: { minutes: 5 },
-                timeout: { minutes: 10 },
-                initialDelay: { seconds: 30 },
-              }),
-          // The scheduler aborts the signal at the task's timeout or at shutdown.
-          fn: async (abortSignal: AbortSignal) => {
-            await ingester.ingestAll(abortSignal);
-          },
+          configKey: 'handoff.specs.schedule',
+          defaults: { ...task.defaults, initialDelay: { seconds: 30 } },
+          run: (signal, budgetMs) => ingester.ingestAll(signal, { budgetMs }),
         });
         // Entities whose catalog record changed (or that are new) are read
         // between full passes: a cheap listing of refs and etags.
-        const changedConfig = config.getOptionalConfig(
-          'handoff.specs.changedSchedule',
-        );
-        await scheduler.scheduleTask({
+        await scheduleHandoffTask({
+          ...task,
           id: 'handoff-spec-ingestion-changed',
-          scope: 'global',
-          ...(changedConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                changedConfig,
-              )
-            : {
-                frequency: { seconds: 30 },
-                timeout: { minutes: 5 },
-                initialDelay: { seconds: 20 },
-              }),
-          fn: async (abortSignal: AbortSignal) => {
-            await ingester.ingestChanged(abortSignal);
+          configKey: 'handoff.specs.changedSchedule',
+          defaults: {
+            frequency: { seconds: 30 },
+            timeout: { seconds: 60 },
+            initialDelay: { seconds: 20 },
           },
+          run: (signal, budgetMs) =>
+            ingester.ingestChanged(signal, { budgetMs }),
         });
 
         const reminders = new ReviewReminders({
@@ -134,44 +122,32 @@ export const handoffPlugin = createBackendPlugin({
           logger,
           cadenceDays: gatePolicy.policy.reviewCadenceDays,
         });
-        const reminderConfig = config.getOptionalConfig(
-          'handoff.reviews.schedule',
-        );
-        await scheduler.scheduleTask({
+        // With several replicas, one of them runs each sweep.
+        await scheduleHandoffTask({
+          ...task,
           id: 'handoff-review-reminders',
-          // Global: with several replicas, one of them runs each sweep.
-          scope: 'global',
-          ...(reminderConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                reminderConfig,
-              )
-            : {
-                frequency: { hours: 1 },
-                timeout: { minutes: 10 },
-                initialDelay: { minutes: 1 },
-              }),
-          fn: async () => {
-            await reminders.sendDue();
+          configKey: 'handoff.reviews.schedule',
+          defaults: {
+            frequency: { hours: 1 },
+            timeout: { seconds: 60 },
+            initialDelay: { minutes: 1 },
           },
+          // Claims are leased for the rest of the timeout after the budget.
+          run: (signal, budgetMs) =>
+            reminders.sweep({ signal, budgetMs, leaseMs: budgetMs / 2 }),
         });
 
-        const projectionConfig = config.getOptionalConfig(
-          'handoff.projection.schedule',
-        );
-        await scheduler.scheduleTask({
+        await scheduleHandoffTask({
+          ...task,
           id: 'handoff-entity-projection',
-          scope: 'global',
-          ...(projectionConfig
-            ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-                projectionConfig,
-              )
-            : {
-                frequency: { minutes: 30 },
-                timeout: { minutes: 20 },
-                initialDelay: { seconds: 45 },
-              }),
-          fn: async (abortSignal: AbortSignal) => {
-            await projection.syncAll(abortSignal);
+          configKey: 'handoff.projection.schedule',
+          defaults: {
+            frequency: { minutes: 30 },
+            timeout: { seconds: 60 },
+            initialDelay: { seconds: 45 },
+          },
+          run: async signal => {
+            await projection.syncAll(signal);
           },
         });
 

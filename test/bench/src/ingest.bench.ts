@@ -191,7 +191,7 @@ it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
       const pass = async (name: string) => {
         const before = { ...host.stats };
         counter.writes = 0;
-        let totals: Record<string, number> = {};
+        let totals: Record<string, number | boolean> = {};
         const run = await withPeakMemory(async () => {
           totals = await ingester.ingestAll();
         });

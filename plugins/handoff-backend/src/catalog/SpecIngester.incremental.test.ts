@@ -234,5 +234,85 @@ describe.each(databases.eachSupportedId())(
       // Nothing changed since: the delta pass reads nothing.
       expect(await delta.ingestChanged()).toMatchObject({ read: 0 });
     });
+
+    it('cuts a long pass into runs: a stopped run saves where it got to and the next run, on another replica, goes on from there', async () => {
+      const host = gitHost();
+      const entities = ['a', 'b', 'c', 'd', 'e'].map(n => urlEntity(n));
+      // The first replica's task is stopped once its first page is read.
+      const controller = new AbortController();
+      const catalog = catalogServiceMock({ entities });
+      const query = catalog.queryEntities.bind(catalog);
+      let queries = 0;
+      catalog.queryEntities = async (...args) => {
+        const page = await query(...args);
+        if (++queries === 2) controller.abort();
+        return page;
+      };
+      const first = await ingester(entities, host.reader, {
+        pageSize: 2,
+        catalog,
+      }).ingestAll(controller.signal);
+      expect(first).toMatchObject({ read: 2, created: 2, finished: false });
+      expect(await store.passProgress('spec-ingestion')).toBeDefined();
+
+      const second = await ingester(entities, host.reader, {
+        pageSize: 2,
+      }).ingestAll();
+      expect(second).toMatchObject({ read: 3, created: 3, finished: true });
+      // Every spec read once across the two runs, and the pass is over.
+      expect([...new Set(host.stats.urls)]).toHaveLength(5);
+      expect(host.stats.requests).toBe(5);
+      expect(await store.passProgress('spec-ingestion')).toBeUndefined();
+      // The next pass starts from the top.
+      expect(
+        await ingester(entities, host.reader, { pageSize: 2 }).ingestAll(),
+      ).toMatchObject({ read: 5, notModified: 5, finished: true });
+    });
+
+    it('pauses a run at its time budget after at least one page, and starts over when the saved cursor is refused', async () => {
+      const host = gitHost({ delayMs: 30 });
+      const entities = ['a', 'b', 'c', 'd'].map(n => urlEntity(n));
+      const run = () =>
+        ingester(entities, host.reader, { pageSize: 2 }).ingestAll(undefined, {
+          budgetMs: 1,
+        });
+      expect(await run()).toMatchObject({ read: 2, finished: false });
+      expect(await run()).toMatchObject({ read: 2, finished: true });
+      expect(host.stats.requests).toBe(4);
+
+      await store.savePassProgress('spec-ingestion', {
+        cursor: 'not-a-cursor',
+        startedAt: new Date(),
+      });
+      const logger = mockServices.logger.mock();
+      expect(
+        await ingester(entities, host.reader, {
+          pageSize: 10,
+          logger,
+        }).ingestAll(),
+      ).toMatchObject({ read: 4, finished: true });
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(/could not go on, starting over/),
+      );
+      expect(await store.passProgress('spec-ingestion')).toBeUndefined();
+    });
+
+    it('keeps the delta pass to its time budget; what it did not reach is read at the next run', async () => {
+      const host = gitHost({ delayMs: 20 });
+      const entities = Array.from({ length: 6 }, (_, i) => urlEntity(`n${i}`));
+      const delta = ingester(entities, host.reader, { pageSize: 2 });
+      const first = await delta.ingestChanged(undefined, { budgetMs: 1 });
+      expect(first.finished).toBe(false);
+      expect(first.read).toBeLessThan(6);
+      let read = first.read;
+      for (let run = 0; run < 6 && read < 6; run++) {
+        read += (await delta.ingestChanged(undefined, { budgetMs: 1 })).read;
+      }
+      expect(read).toBe(6);
+      expect(await delta.ingestChanged()).toMatchObject({
+        read: 0,
+        finished: true,
+      });
+    });
   },
 );

@@ -89,6 +89,7 @@ describe.each(databases.eachSupportedId())(
       );
       const totals = await ingester.ingestAll();
       expect(totals).toEqual({
+        finished: true,
         read: 4,
         notModified: 0,
         created: 1,
@@ -123,6 +124,7 @@ describe.each(databases.eachSupportedId())(
         created: 0,
         unreadable: 0,
         failed: 0,
+        finished: false,
       });
       expect(await store.latestSpec('component:default/a')).toBeUndefined();
     });

@@ -48,6 +48,12 @@ export type IngestResult =
 export const DEFAULT_READ_CONCURRENCY = 4;
 
 /** The catalog fields the delta pass compares, without reading whole entities. */
+/** The full pass's saved progress (handoff_pass_progress). */
+const FULL_PASS = 'spec-ingestion';
+
+/** Entities per catalog page in a full pass. */
+const PAGE_SIZE = 200;
+
 const DELTA_FIELDS = [
   'kind',
   'metadata.name',
@@ -74,6 +80,8 @@ export class SpecIngester {
       readTimeoutMs?: number;
       /** How many specs are read at once (default 4). */
       concurrency?: number;
+      /** Entities per catalog page in a full pass (default 200). */
+      pageSize?: number;
     },
   ) {}
 
@@ -184,37 +192,75 @@ export class SpecIngester {
   /**
    * Reads the specs of every annotated entity in the catalog, a page at a
    * time. Each entity is its own unit: one that fails is logged and recorded
-   * with its reason, and the pass goes on. Stops early when `signal` aborts.
+   * with its reason, and the pass goes on.
+   *
+   * A pass may be cut into runs: it stops taking pages when `signal` aborts
+   * or after `budgetMs`, saves the catalog's cursor, and the next run (on any
+   * replica) goes on from there; `finished` says whether the pass ended.
    */
-  async ingestAll(signal?: AbortSignal): Promise<PassTotals> {
-    const { catalog, auth, logger } = this.deps;
+  async ingestAll(
+    signal?: AbortSignal,
+    options: { budgetMs?: number } = {},
+  ): Promise<PassTotals & { finished: boolean }> {
+    const { catalog, auth, logger, store } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const totals = emptyTotals();
-    let cursor: string | undefined;
-    do {
-      if (signal?.aborted) {
-        logger.warn('Handoff spec pass stopped early: the task was cancelled');
-        break;
-      }
-      const page = await catalog.queryEntities(
-        cursor
-          ? { cursor, limit: 200 }
-          : {
-              filter: {
-                [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
-                  CATALOG_FILTER_EXISTS,
-              },
-              limit: 200,
-            },
-        { credentials },
+    const deadline = Date.now() + (options.budgetMs ?? Infinity);
+    const saved = await store.passProgress(FULL_PASS);
+    const startedAt = saved ? new Date(saved.startedAt) : new Date();
+    let cursor = saved?.cursor;
+    if (saved) {
+      logger.info(
+        `Going on with the handoff spec pass started at ${saved.startedAt}`,
       );
+    }
+    const filter = {
+      [`metadata.annotations.${ANNOTATION_HANDOFF_SPEC}`]:
+        CATALOG_FILTER_EXISTS,
+    };
+    const limit = this.deps.pageSize ?? PAGE_SIZE;
+    const pause = async (at: string | undefined, why: string) => {
+      if (at)
+        await store.savePassProgress(FULL_PASS, { cursor: at, startedAt });
+      logger.info(
+        `Handoff spec pass paused after ${totals.read} specs (${why}); the next run goes on from there`,
+      );
+      return { ...totals, finished: false };
+    };
+    for (let pages = 0; ; pages++) {
+      // Every run gets at least one page done, however short its budget.
+      if (signal?.aborted) return pause(cursor, 'the task was stopped');
+      if (pages > 0 && Date.now() >= deadline) {
+        return pause(cursor, 'its time for one run is up');
+      }
+      let page;
+      try {
+        page = await catalog.queryEntities(
+          cursor ? { cursor, limit } : { filter, limit },
+          { credentials },
+        );
+      } catch (error) {
+        // A cursor the catalog no longer takes (it was upgraded, say): start over.
+        if (!(cursor && cursor === saved?.cursor)) throw error;
+        logger.warn(
+          `The saved handoff spec pass could not go on, starting over: ${
+            (error as Error).message
+          }`,
+        );
+        cursor = undefined;
+        continue;
+      }
       await this.ingestMany(page.items, totals, signal);
+      // Stopped part-way through the page: the next run reads it again.
+      if (signal?.aborted) return pause(cursor, 'the task was stopped');
       cursor = page.pageInfo.nextCursor;
-    } while (cursor);
+      if (!cursor) break;
+    }
+    if (saved) await store.savePassProgress(FULL_PASS, undefined);
     logger.info(
       `Read ${totals.read} handoff specs: ${totals.notModified} unchanged at their source, ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
     );
-    return totals;
+    return { ...totals, finished: true };
   }
 
   /**
@@ -222,15 +268,29 @@ export class SpecIngester {
    * its spec was last read with (listing only refs and etags), and reads the
    * spec of every entity that changed or is new, without waiting for a full
    * pass. Spec files that change without their entity changing are the full
-   * pass's (conditional reads).
+   * pass's (conditional reads). Stops when `signal` aborts or after
+   * `budgetMs`; what it did not reach is still changed at the next run.
    */
-  async ingestChanged(signal?: AbortSignal): Promise<PassTotals> {
+  async ingestChanged(
+    signal?: AbortSignal,
+    options: { budgetMs?: number } = {},
+  ): Promise<PassTotals & { finished: boolean }> {
     const { catalog, auth, store } = this.deps;
     const credentials = await auth.getOwnServiceCredentials();
     const totals = emptyTotals();
+    const deadline = Date.now() + (options.budgetMs ?? Infinity);
+    const slice = this.deps.pageSize ?? PAGE_SIZE;
+    // Every run reads at least one slice, however short its budget.
+    let slices = 0;
+    const stop = () =>
+      signal?.aborted || (slices > 0 && Date.now() >= deadline);
     let cursor: string | undefined;
+    let finished = true;
     do {
-      if (signal?.aborted) break;
+      if (stop()) {
+        finished = false;
+        break;
+      }
       const page = await catalog.queryEntities(
         cursor
           ? { cursor, limit: 1000, fields: DELTA_FIELDS }
@@ -253,9 +313,15 @@ export class SpecIngester {
             !statuses.has(refs[i]),
         )
         .map(e => stringifyEntityRef(e));
-      if (changed.length) {
+      // Read in slices, so a run with many changes keeps to its time.
+      for (let i = 0; i < changed.length; i += slice) {
+        if (stop()) {
+          finished = false;
+          break;
+        }
+        slices += 1;
         const { items } = await catalog.getEntitiesByRefs(
-          { entityRefs: changed },
+          { entityRefs: changed.slice(i, i + slice) },
           { credentials },
         );
         await this.ingestMany(
@@ -266,14 +332,19 @@ export class SpecIngester {
           false,
         );
       }
+      if (!finished) break;
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
     if (totals.read) {
       this.deps.logger.info(
-        `Read the handoff specs of ${totals.read} changed entities: ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
+        `Read the handoff specs of ${totals.read} changed entities: ${
+          totals.created
+        } new versions, ${totals.unreadable} unreadable, ${
+          totals.failed
+        } failed${finished ? '' : '; the rest at the next run'}`,
       );
     }
-    return totals;
+    return { ...totals, finished };
   }
 
   /** Reads the specs of a page of entities, a few at a time; each its own unit. */

@@ -2,6 +2,10 @@ import { Knex } from 'knex';
 import { ReminderStore } from './HandoffStore';
 import { DecisionRow, toIso, toRecord, unjson } from './rows';
 
+/** The key of one review period's reminder. */
+export const reminderKey = (entityRef: string, dueAt: Date) =>
+  `${entityRef}@${dueAt.getTime()}`;
+
 /** Overdue reviews and the reminders claimed and sent for them. */
 export class DatabaseReminderStore implements ReminderStore {
   constructor(private readonly db: Knex) {}
@@ -60,6 +64,21 @@ export class DatabaseReminderStore implements ReminderStore {
         }),
       }),
     );
+  }
+
+  async deliveredReminders(reviews: Array<{ entityRef: string; dueAt: Date }>) {
+    const delivered = new Set<string>();
+    const refs = [...new Set(reviews.map(r => r.entityRef))];
+    for (let i = 0; i < refs.length; i += 500) {
+      const rows = await this.db('handoff_review_reminders')
+        .whereIn('entity_ref', refs.slice(i, i + 500))
+        .where('delivered', true)
+        .select('entity_ref', 'due_at');
+      for (const row of rows) {
+        delivered.add(reminderKey(row.entity_ref, new Date(toIso(row.due_at))));
+      }
+    }
+    return delivered;
   }
 
   async claimReminder(

@@ -147,4 +147,30 @@ export class DatabaseSpecStore implements SpecStore {
       .first();
     return row ? toSpecVersion(row) : undefined;
   }
+
+  async passProgress(pass: string) {
+    const row = await this.db('handoff_pass_progress').where({ pass }).first();
+    return row
+      ? { cursor: row.cursor as string, startedAt: toIso(row.started_at) }
+      : undefined;
+  }
+
+  async savePassProgress(
+    pass: string,
+    progress?: { cursor: string; startedAt: Date },
+  ) {
+    if (!progress) {
+      await this.db('handoff_pass_progress').where({ pass }).delete();
+      return;
+    }
+    await this.db('handoff_pass_progress')
+      .insert({
+        pass,
+        cursor: progress.cursor,
+        started_at: progress.startedAt,
+        updated_at: new Date(),
+      })
+      .onConflict('pass')
+      .merge(['cursor', 'started_at', 'updated_at']);
+  }
 }

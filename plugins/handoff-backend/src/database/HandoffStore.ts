@@ -100,6 +100,13 @@ export interface ReminderStore {
     }>
   >;
   /**
+   * Which of these review periods were reminded already (delivered), as
+   * `entityRef@dueAt-in-ms` keys: a sweep skips them without a write.
+   */
+  deliveredReminders(
+    reviews: Array<{ entityRef: string; dueAt: Date }>,
+  ): Promise<Set<string>>;
+  /**
    * Claims the reminder for one review period under `claimId`, with a lease
    * until `now + leaseMs`; false when it was delivered already or another
    * claim's lease still runs.
@@ -169,4 +176,13 @@ export interface SpecStore {
     entityRef: string,
     version: number,
   ): Promise<SpecVersion | undefined>;
+  /** Where an unfinished full pass stopped, if one did. */
+  passProgress(
+    pass: string,
+  ): Promise<{ cursor: string; startedAt: string } | undefined>;
+  /** Saves where a pass got to; without a cursor, the pass is finished. */
+  savePassProgress(
+    pass: string,
+    progress?: { cursor: string; startedAt: Date },
+  ): Promise<void>;
 }

@@ -64,13 +64,57 @@ describe.each(databases.eachSupportedId())(
         logger: mockServices.logger.mock(),
       });
 
-    it('tells the owner once per review period, not every run', async () => {
+    it('stops a sweep the scheduler stopped; the next sweep sends what it did not', async () => {
       const { store } = await seed();
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      const stopped = new AbortController();
+      stopped.abort();
+      const now = new Date('2026-11-25T00:00:00Z');
+      expect(await reminders.sendDue(now, stopped.signal)).toBe(0);
+      expect(send).not.toHaveBeenCalled();
+      expect(await reminders.sendDue(now)).toBe(1);
+    });
+
+    it('keeps a sweep to its time budget and says the rest is left for the next run', async () => {
+      const { store } = await seed();
+      await store.appendDecision({
+        entityRef: 'component:default/second',
+        decision: 'start-review',
+        toStage: 'readiness-review',
+        actor: 'user:default/ada',
+        rationale: 'r',
+        nextReviewAt: '2026-11-01T00:00:00.000Z',
+        expectedSequence: 0,
+      });
+      const send = jest.fn(() => new Promise(r => setTimeout(r, 20)));
+      const reminders = remindersWith(store, send as jest.Mock);
+      const now = new Date('2026-11-25T00:00:00Z');
+      expect(await reminders.sweep({ now, budgetMs: 1 })).toEqual({
+        sent: 1,
+        finished: false,
+      });
+      expect(await reminders.sweep({ now, budgetMs: 1 })).toEqual({
+        sent: 1,
+        finished: true,
+      });
+      expect(send).toHaveBeenCalledTimes(2);
+    });
+
+    it('tells the owner once per review period, not every run', async () => {
+      const { store, knex } = await seed();
       const send = jest.fn();
       const reminders = remindersWith(store, send);
       expect(await reminders.sendDue(new Date('2026-10-31T00:00:00Z'))).toBe(0);
       expect(await reminders.sendDue(new Date('2026-11-25T00:00:00Z'))).toBe(1);
+      // A review reminded already is skipped by a query: the sweep writes
+      // nothing (no insert that a unique key refuses, no error in the log).
+      const statements: string[] = [];
+      knex.on('query', (q: { sql: string }) => statements.push(q.sql));
       expect(await reminders.sendDue(new Date('2026-11-26T00:00:00Z'))).toBe(0);
+      expect(
+        statements.filter(sql => /^\s*(insert|update|delete)/i.test(sql)),
+      ).toEqual([]);
       expect(send).toHaveBeenCalledTimes(1);
       expect(send.mock.calls[0][0]).toMatchObject({
         recipients: { type: 'entity', entityRef: 'group:default/data-science' },
@@ -293,9 +337,9 @@ describe.each(databases.eachSupportedId())(
       const send = jest.fn();
       const reminders = remindersWith(store, send);
       // While the lease runs, nobody else sends it.
-      expect(await reminders.sendDue(new Date('2026-11-25T00:01:00Z'))).toBe(0);
-      // After it, the next sweep does, once.
-      expect(await reminders.sendDue(new Date('2026-11-25T00:03:00Z'))).toBe(1);
+      expect(await reminders.sendDue(new Date('2026-11-25T00:00:10Z'))).toBe(0);
+      // After it (20 s by default), the next sweep does, once.
+      expect(await reminders.sendDue(new Date('2026-11-25T00:00:30Z'))).toBe(1);
       expect(await reminders.sendDue(new Date('2026-11-25T00:06:00Z'))).toBe(0);
       expect(send).toHaveBeenCalledTimes(1);
     });

@@ -9,10 +9,16 @@ import {
   registeredReviewDate,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
+import { reminderKey } from '../database/DatabaseReminderStore';
 import { randomUUID } from 'crypto';
 
-/** How long a claimed reminder is held before another sweep may take it over. */
-const REMINDER_LEASE_MS = 2 * 60_000;
+/**
+ * How long a claimed reminder is held before another sweep may take it over
+ * (its send takes milliseconds). A sweep claims nothing after its budget, and
+ * budget + lease stays within the task's timeout, so when a replica dies the
+ * replica that takes the task over finds every claim free.
+ */
+const DEFAULT_LEASE_MS = 20_000;
 
 /**
  * Finds capabilities whose review date has passed and tells their owner,
@@ -33,7 +39,28 @@ export class ReviewReminders {
     },
   ) {}
 
-  async sendDue(now: Date = new Date()): Promise<number> {
+  /** One sweep (see {@link ReviewReminders.sweep}); resolves to how many were sent. */
+  async sendDue(now: Date = new Date(), signal?: AbortSignal): Promise<number> {
+    return (await this.sweep({ now, signal })).sent;
+  }
+
+  /**
+   * One sweep. Reviews reminded already are skipped by a query (no write).
+   * Stops claiming when `signal` aborts or after `budgetMs` (`finished` is
+   * then false); a claim not followed by a send is taken over once its
+   * lease (`leaseMs`) has run out.
+   */
+  async sweep(
+    options: {
+      now?: Date;
+      signal?: AbortSignal;
+      budgetMs?: number;
+      leaseMs?: number;
+    } = {},
+  ): Promise<{ sent: number; finished: boolean }> {
+    const now = options.now ?? new Date();
+    const { signal } = options;
+    const deadline = Date.now() + (options.budgetMs ?? Infinity);
     const { store, logger } = this.deps;
     const decided = (await store.overdueDecisions(now))
       .filter(d => d.toStage !== 'stopped')
@@ -49,10 +76,25 @@ export class ReviewReminders {
         )!,
       }))
       .filter(s => s.dueAt.getTime() < now.getTime());
+    const due = [...decided, ...undecided];
+    const delivered = await store.deliveredReminders(due);
     let sent = 0;
+    let finished = true;
+    let tried = 0;
     const claimId = randomUUID();
-    for (const { entityRef, dueAt } of [...decided, ...undecided]) {
-      const claim = { claimId, now, leaseMs: REMINDER_LEASE_MS };
+    for (const { entityRef, dueAt } of due) {
+      if (delivered.has(reminderKey(entityRef, dueAt))) continue;
+      // Every sweep tries at least one, however short its budget.
+      if (signal?.aborted || (tried > 0 && Date.now() >= deadline)) {
+        finished = false;
+        break;
+      }
+      tried += 1;
+      const claim = {
+        claimId,
+        now,
+        leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      };
       try {
         if (!(await store.claimReminder(entityRef, dueAt, claim))) continue;
       } catch (error) {
@@ -80,8 +122,14 @@ export class ReviewReminders {
           .catch(() => undefined);
       }
     }
-    if (sent) logger.info(`Sent ${sent} overdue review reminders`);
-    return sent;
+    if (sent || !finished) {
+      logger.info(
+        `Sent ${sent} overdue review reminders${
+          finished ? '' : '; the rest at the next run'
+        }`,
+      );
+    }
+    return { sent, finished };
   }
 
   private async remind(entityRef: string, dueAt: Date, now: Date) {
