@@ -33,28 +33,33 @@ for (const check of ['tsc', 'lint', 'build-app']) {
   );
 }
 
-const jest = read('jest.json');
-if (jest) {
-  passed += jest.numPassedTests;
-  failed += jest.numFailedTests;
-  // A suite that fails to run (syntax error, crash) has no failed tests: count it.
-  const broken = jest.testResults.filter(
-    r =>
-      r.status === 'failed' &&
-      r.assertionResults.every(a => a.status !== 'failed'),
-  ).length;
-  failed += broken;
-  lines.push(
-    `unit: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${broken} suites broken, ${jest.numPendingTests} skipped`,
-  );
-} else {
-  failed += 1;
-  lines.push('unit: no report');
+/** Counts a Jest JSON report (the unit suite, the fault suite). */
+function countJest(name, file) {
+  const jest = read(file);
+  if (jest) {
+    passed += jest.numPassedTests;
+    failed += jest.numFailedTests;
+    // A suite that fails to run (syntax error, crash) has no failed tests: count it.
+    const broken = jest.testResults.filter(
+      r =>
+        r.status === 'failed' &&
+        r.assertionResults.every(a => a.status !== 'failed'),
+    ).length;
+    failed += broken;
+    lines.push(
+      `${name}: ${jest.numPassedTests} passed, ${jest.numFailedTests} failed, ${broken} suites broken, ${jest.numPendingTests} skipped`,
+    );
+  } else {
+    failed += 1;
+    lines.push(`${name}: no report`);
+  }
+  if (exitOf(name) !== 0 && jest && jest.numFailedTests === 0) {
+    failed += 1;
+    lines.push(`${name}: the runner exited with ${exitOf(name)}`);
+  }
 }
-if (exitOf('unit') !== 0 && jest && jest.numFailedTests === 0) {
-  failed += 1;
-  lines.push(`unit: the runner exited with ${exitOf('unit')}`);
-}
+countJest('unit', 'jest.json');
+countJest('faults', 'faults-jest.json');
 
 const e2e = read('e2e.json');
 if (e2e) {

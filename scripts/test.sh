@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian's chromium and postgresql, Node 22, the yarn
 # dependencies) and runs every suite: type check, lint, unit and integration tests on
-# SQLite and PostgreSQL, and the end-to-end tests in a real browser. The last line is
+# SQLite and PostgreSQL, the end-to-end tests in a real browser, and the fault suite
+# (backends killed mid-write, PostgreSQL stopped, a replica killed mid-sweep). The last line is
 # "N passed, N failed", counted from the runners' own results.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
@@ -33,5 +34,6 @@ step lint yarn backstage-cli repo lint
 step unit yarn backstage-cli repo test --ci --json --outputFile="$results/jest.json"
 step build-app yarn workspace app build
 step e2e yarn playwright test
+step faults ./scripts/faults.sh --json --outputFile="$results/faults-jest.json"
 
 node "$repo_root/scripts/summarize-tests.js" "$results"

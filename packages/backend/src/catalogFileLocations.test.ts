@@ -5,6 +5,7 @@ import path from 'path';
 import {
   AllowedFileLocationsProcessor,
   allowedFileRoots,
+  missingFileLocations,
 } from './catalogFileLocations';
 
 describe('file: locations in the example portal', () => {
@@ -89,5 +90,20 @@ describe('file: locations in the example portal', () => {
         emit,
       ),
     ).toBe(false);
+  });
+
+  it('names the configured file: locations that do not exist where the backend runs', () => {
+    const config = new ConfigReader({
+      catalog: {
+        locations: [
+          { type: 'file', target: __filename },
+          { type: 'file', target: '../../examples/missing.yaml' },
+          { type: 'url', target: 'https://github.com/acme/x/blob/main/c.yaml' },
+        ],
+      },
+    });
+    expect(missingFileLocations(config)).toEqual([
+      path.resolve('../../examples/missing.yaml'),
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import {
   catalogProcessingExtensionPoint,
   processingResult,
 } from '@backstage/plugin-catalog-node';
+import fs from 'fs';
 import path from 'path';
 
 /**
@@ -34,6 +35,18 @@ export function allowedFileRoots(config: Config): string[] {
   );
   if (publish) roots.push(path.resolve(publish));
   return roots;
+}
+
+/**
+ * The configured file: locations (`catalog.locations`) that do not exist
+ * where the backend runs, resolved as the catalog resolves them: a catalog
+ * started from the wrong folder would otherwise come up empty, silently.
+ */
+export function missingFileLocations(config: Config): string[] {
+  return (config.getOptionalConfigArray('catalog.locations') ?? [])
+    .filter(l => l.getString('type') === 'file')
+    .map(l => path.resolve(l.getString('target')))
+    .filter(target => !fs.existsSync(target));
 }
 
 /**
@@ -89,8 +102,14 @@ export default createBackendModule({
         locations: catalogLocationsExtensionPoint,
         processing: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
       },
-      async init({ locations, processing, config }) {
+      async init({ locations, processing, config, logger }) {
+        for (const target of missingFileLocations(config)) {
+          logger.warn(
+            `The catalog location ${target} does not exist (paths are resolved from ${process.cwd()}): the catalog has none of its entities`,
+          );
+        }
         locations.setAllowedLocationTypes(['url', 'file']);
         processing.addProcessor(
           new AllowedFileLocationsProcessor(allowedFileRoots(config)),

@@ -79,7 +79,14 @@ describe('example-user sign-in', () => {
 
   it('refuses a person not listed, even one in the catalog, and a missing header', async () => {
     const server = await start('development');
-    for (const name of ['mallory', 'Ada', 'ada,grace', '../ada', '', undefined]) {
+    for (const name of [
+      'mallory',
+      'Ada',
+      'ada,grace',
+      '../ada',
+      '',
+      undefined,
+    ]) {
       const res = await signIn(server, name);
       expect(res.status).toBe(401);
       expect(res.body.backstageIdentity).toBeUndefined();

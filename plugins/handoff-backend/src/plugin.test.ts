@@ -67,7 +67,10 @@ describe('handoff backend plugin', () => {
       .get('/api/handoff/health')
       .set('Authorization', mockCredentials.none.header());
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ status: 'unavailable', reason: 'database' });
+    expect(res.body).toEqual({
+      status: 'error',
+      message: 'Handoff cannot reach its database',
+    });
   });
 
   it('refuses a readiness call without credentials with 401', async () => {

@@ -88,7 +88,7 @@ export const handoffPlugin = createBackendPlugin({
           config,
           scheduler,
           logger,
-          defaults: { frequency: { minutes: 5 }, timeout: { seconds: 60 } },
+          defaults: { frequency: { minutes: 5 }, timeout: { seconds: 30 } },
         };
         // A full pass is cut into runs that fit the timeout; the next run,
         // on any replica, goes on where the last one stopped.
@@ -107,7 +107,7 @@ export const handoffPlugin = createBackendPlugin({
           configKey: 'handoff.specs.changedSchedule',
           defaults: {
             frequency: { seconds: 30 },
-            timeout: { seconds: 60 },
+            timeout: { seconds: 30 },
             initialDelay: { seconds: 20 },
           },
           run: (signal, budgetMs) =>
@@ -129,7 +129,7 @@ export const handoffPlugin = createBackendPlugin({
           configKey: 'handoff.reviews.schedule',
           defaults: {
             frequency: { hours: 1 },
-            timeout: { seconds: 60 },
+            timeout: { seconds: 30 },
             initialDelay: { minutes: 1 },
           },
           // Claims are leased for the rest of the timeout after the budget.

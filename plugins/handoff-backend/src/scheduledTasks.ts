@@ -13,8 +13,10 @@ type RunResult = { finished?: boolean } | void;
 /**
  * Schedules one of Handoff's cluster-wide tasks. The scheduler's lock on a
  * running task lasts until its timeout, so a replica that dies mid-run holds
- * the task that long: timeouts are short (60 s by default) and each run
- * works for two thirds of it at most (`budgetMs`). A run that stopped with
+ * the task that long, plus up to a minute until the scheduler's janitor
+ * frees it: timeouts are short (30 s by default, 60 s for the audit's
+ * catalog sync) and each run works for two thirds of it at most
+ * (`budgetMs`). A run that stopped with
  * work left asks for the next run at once instead of waiting a whole
  * interval.
  */

@@ -78,12 +78,17 @@ export class ReviewReminders {
       .filter(s => s.dueAt.getTime() < now.getTime());
     const due = [...decided, ...undecided];
     const delivered = await store.deliveredReminders(due);
+    const toSend = due.filter(
+      ({ entityRef, dueAt }) => !delivered.has(reminderKey(entityRef, dueAt)),
+    );
+    if (toSend.length) {
+      logger.info(`Sending ${toSend.length} overdue review reminders`);
+    }
     let sent = 0;
     let finished = true;
     let tried = 0;
     const claimId = randomUUID();
-    for (const { entityRef, dueAt } of due) {
-      if (delivered.has(reminderKey(entityRef, dueAt))) continue;
+    for (const { entityRef, dueAt } of toSend) {
       // Every sweep tries at least one, however short its budget.
       if (signal?.aborted || (tried > 0 && Date.now() >= deadline)) {
         finished = false;

@@ -22,6 +22,7 @@ import { portfolioRoutes } from './routes/portfolioRoutes';
 import { specRoutes } from './routes/specRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
 import { WorkflowService } from './WorkflowService';
+import { unavailableWhileDependenciesAreDown } from './unavailable';
 
 export type RouterOptions = {
   auth: AuthService;
@@ -62,7 +63,11 @@ export async function createRouter(
       await options.database.raw('select 1');
       res.json({ status: 'ok' });
     } catch {
-      res.status(503).json({ status: 'unavailable', reason: 'database' });
+      // The shape of Backstage's own /.backstage/health/v1/readiness.
+      res.status(503).json({
+        status: 'error',
+        message: 'Handoff cannot reach its database',
+      });
     }
   });
   workflowRoutes(router, http, {
@@ -74,5 +79,6 @@ export async function createRouter(
   specRoutes(router, http, { ...options, capabilities });
   portfolioRoutes(router, http, options);
   auditTrailRoutes(router, http, options);
+  router.use(unavailableWhileDependenciesAreDown);
   return router;
 }
