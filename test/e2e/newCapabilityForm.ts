@@ -16,9 +16,10 @@ export async function fillFirstStep(
   await page.getByLabel('One-line description').fill(answers.description);
   const owner = page.getByRole('textbox', { name: 'Owning group' });
   await owner.click();
-  await owner.fill('data-science');
+  // The picker shows groups by their display name.
+  await owner.fill('Data science');
   await page
-    .getByRole('option', { name: /data-science/ })
+    .getByRole('option', { name: /Data science/ })
     .first()
     .click();
   await page.getByLabel('The problem it solves').fill(answers.problem);
@@ -30,7 +31,10 @@ export async function chooseOperatingOwnerAndReview(page: Page) {
     name: 'Operating owner candidate',
   });
   await operating.click();
-  await operating.fill('sre');
-  await page.getByRole('option', { name: /sre/ }).first().click();
+  await operating.fill('Site reliability');
+  await page
+    .getByRole('option', { name: /Site reliability/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Review' }).click();
 }

@@ -227,7 +227,8 @@ test('a PM creates a capability from the template and it is born with a valid sp
     .locator('tbody tr')
     .filter({ hasText: 'Loyalty model' });
   await expect(row).toContainText('Proposed');
-  await expect(row).toContainText('data-science');
+  // The owner by its display name (the ref is on hover).
+  await expect(row).toContainText('Data science');
   await expect(row).toContainText('low');
   // Its spec is valid and its first review is set (180 days for low risk).
   await expect(row).toContainText('Valid');
@@ -321,7 +322,9 @@ test('a platform engineer finds every capability whose owner is missing or whose
   const lines = (await fs.readFile(await csv.path(), 'utf8'))
     .trim()
     .split('\n');
-  expect(lines[0]).toMatch(/^entityRef,kind,title,owner,ownerResolves,stage/);
+  expect(lines[0]).toMatch(
+    /^entityRef,kind,title,capability,owner,ownerTitle,ownerResolves,stage/,
+  );
   expect(lines.slice(1).map(l => l.split(',')[0])).toEqual([
     'component:default/fraud-scoring',
     'component:default/legacy-reporting',
@@ -344,7 +347,7 @@ test('a platform engineer finds every capability whose owner is missing or whose
   await owner.click();
   await owner.fill('data-platform');
   await page
-    .getByRole('option', { name: 'group:default/data-platform' })
+    .getByRole('option', { name: /Data platform group:default\/data-platform/ })
     .click();
   await expect(page).toHaveURL(/owner=group%3Adefault%2Fdata-platform/);
   // Nobody in data-platform has a missing owner or an overdue review.

@@ -39,6 +39,8 @@ backend.add(import('./permissionPolicy'));
 // search: in-memory (Lunr) engine with the catalog collator
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// Handoff capabilities in portal search: stage, owners, risk, next review.
+backend.add(import('@handoff/backstage-plugin-search-backend-module-handoff'));
 
 // user settings, notifications and signals
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -20,6 +20,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   handoffApprovalCreatePermission,
   handoffAuditReadPermission,
+  handoffAuditSyncPermission,
   handoffPermissions,
   handoffTransferAcceptPermission,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -42,7 +43,8 @@ const ownerOnly = new Set(
  * The example portal's policy:
  * - handoff writes on an entity (decisions, registrations, spec refreshes,
  *   check results) only by its owners (the user or a group the user belongs to);
- * - the catalog-wide audit (`handoff.audit.read`) only for members of the
+ * - the catalog-wide audit and its "Sync now" (`handoff.audit.read`,
+ *   `handoff.audit.sync`) only for members of the
  *   auditor groups (`handoff.auditors`, default the platform group), because
  *   it shows every entity's title, owner and rationale;
  * - everything else allowed.
@@ -69,7 +71,10 @@ export class HandoffExamplePolicy implements PermissionPolicy {
     const claims = (user?.info.ownershipEntityRefs ?? []).map(r =>
       r.toLocaleLowerCase('en-US'),
     );
-    if (permission.name === handoffAuditReadPermission.name) {
+    if (
+      permission.name === handoffAuditReadPermission.name ||
+      permission.name === handoffAuditSyncPermission.name
+    ) {
       return {
         result: this.auditors.some(group => claims.includes(group))
           ? AuthorizeResult.ALLOW

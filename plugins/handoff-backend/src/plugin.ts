@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
+import { ConflictError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { ReviewReminders } from './reviews/ReviewReminders';
@@ -18,6 +19,9 @@ import { createRouter } from './service/router';
 import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { WorkflowService } from './service/WorkflowService';
 import { scheduleHandoffTask } from './scheduledTasks';
+
+/** The audit's full catalog sync, which `POST /portfolio/sync` triggers. */
+const PROJECTION_TASK = 'handoff-entity-projection';
 
 /**
  * The Handoff backend plugin: handoff specs, readiness decisions and reviews.
@@ -58,12 +62,13 @@ export const handoffPlugin = createBackendPlugin({
           database: deps.database,
           policy: gatePolicy.policy,
         });
+        const projectionStore = await DatabaseProjectionStore.create({
+          database: deps.database,
+        });
         const projection = new EntityProjection({
           catalog: deps.catalog,
           auth: deps.auth,
-          store: await DatabaseProjectionStore.create({
-            database: deps.database,
-          }),
+          store: projectionStore,
           logger,
         });
         const ingester = new SpecIngester({
@@ -137,9 +142,22 @@ export const handoffPlugin = createBackendPlugin({
             reminders.sweep({ signal, budgetMs, leaseMs: budgetMs / 2 }),
         });
 
+        // Entities whose catalog record changed reach the audit between full syncs.
         await scheduleHandoffTask({
           ...task,
-          id: 'handoff-entity-projection',
+          id: 'handoff-entity-projection-changed',
+          configKey: 'handoff.projection.changedSchedule',
+          defaults: {
+            frequency: { seconds: 30 },
+            timeout: { seconds: 30 },
+            initialDelay: { seconds: 25 },
+          },
+          run: (signal, budgetMs) =>
+            projection.syncChanged(signal, { budgetMs }),
+        });
+        await scheduleHandoffTask({
+          ...task,
+          id: PROJECTION_TASK,
           configKey: 'handoff.projection.schedule',
           defaults: {
             frequency: { minutes: 30 },
@@ -161,6 +179,28 @@ export const handoffPlugin = createBackendPlugin({
             store,
             ingester,
             portfolio: new PortfolioAudit(await deps.database.getClient()),
+            sync: {
+              request: async () => {
+                try {
+                  await scheduler.triggerTask(PROJECTION_TASK);
+                } catch (error) {
+                  if ((error as Error).name !== 'ConflictError') throw error;
+                  throw new ConflictError(
+                    'A catalog sync is already running; its progress is shown here',
+                  );
+                }
+              },
+              status: async () => {
+                const latest = await projectionStore.syncStatus();
+                // A sync with no progress for two minutes died with its replica.
+                const running = Boolean(
+                  latest &&
+                    !latest.finishedAt &&
+                    Date.now() - Date.parse(latest.updatedAt) < 120_000,
+                );
+                return { running, ...(latest && { latest }) };
+              },
+            },
             database: await deps.database.getClient(),
             notifications: deps.notifications,
             logger,

@@ -67,6 +67,17 @@ export const handoffAuditReadPermission = createPermission({
 });
 
 /**
+ * Ask for the audit's catalog sync now instead of at its next run (the
+ * platform team's "Sync now").
+ *
+ * @public
+ */
+export const handoffAuditSyncPermission = createPermission({
+  name: 'handoff.audit.sync',
+  attributes: { action: 'update' },
+});
+
+/**
  * Register a new capability's initial state (the scaffolder does this on
  * behalf of the user who ran the template).
  *
@@ -90,5 +101,6 @@ export const handoffPermissions = [
   handoffCheckCreatePermission,
   handoffSpecRefreshPermission,
   handoffAuditReadPermission,
+  handoffAuditSyncPermission,
   handoffCapabilityRegisterPermission,
 ];

@@ -56,6 +56,18 @@ export const SPEC_STATES = ['valid', 'invalid', 'missing'] as const;
 /** @public */
 export type SpecState = (typeof SPEC_STATES)[number];
 
+/**
+ * What the audit lists: `capabilities` (entities with a handoff spec: stage,
+ * risk, spec and review), or every catalog entity it audits (`all`), whose
+ * ownership is audited while only capabilities have a stage.
+ *
+ * @public
+ */
+export const PORTFOLIO_SCOPES = ['capabilities', 'all'] as const;
+
+/** @public */
+export type PortfolioScope = (typeof PORTFOLIO_SCOPES)[number];
+
 /** A comma-separated list of allowed values, as it appears in a URL. */
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -75,6 +87,8 @@ const list = <T extends string>(values: readonly [T, ...T[]]) =>
  * @public
  */
 export const portfolioFilterSchema = z.strictObject({
+  /** Capabilities only (when not given) or every audited catalog entity. */
+  scope: z.enum(PORTFOLIO_SCOPES).optional(),
   kind: list(AUDITED_KINDS).optional(),
   /** A group: entities owned by it or any of its child groups. */
   owner: z.string().trim().min(1).max(512).optional(),
@@ -126,14 +140,19 @@ export type PortfolioRow = {
   lifecycle?: string;
   title?: string;
   owner?: string;
+  /** The owner's display name in the catalog, when it has one. */
+  ownerTitle?: string;
   ownerResolves: boolean;
-  stage: Stage;
+  /** Whether it has a handoff spec; only a capability has a stage, spec and review. */
+  capability: boolean;
+  stage?: Stage;
   stageSince?: string;
   riskTier?: RiskLevel;
   nextReviewAt?: string;
-  specState: SpecState;
+  specState?: SpecState;
   specVersion?: number;
   operatingOwner?: string;
+  operatingOwnerTitle?: string;
   operatingOwnerResolves: boolean;
   missingArtifacts: string[];
   failingChecks: number;
@@ -165,7 +184,13 @@ export type PortfolioFacets = {
    * have an overdue review, an ownership gap (owner not in the catalog, or no
    * operating owner — counted once when both), an invalid spec.
    */
-  inView?: { overdue: number; ownershipGaps: number; invalidSpecs: number };
+  inView?: {
+    overdue: number;
+    ownershipGaps: number;
+    invalidSpecs: number;
+    /** How many of the entities in view are capabilities. */
+    capabilities: number;
+  };
 };
 
 /**
@@ -175,6 +200,7 @@ export type PortfolioFacets = {
  */
 export type PortfolioOwnerRollup = {
   owner?: string;
+  ownerTitle?: string;
   ownerResolves: boolean;
   total: number;
   byStage: Partial<Record<Stage, number>>;
@@ -185,3 +211,55 @@ export type PortfolioOwnerRollup = {
 
 /** @public */
 export type PortfolioOwnersResponse = { items: PortfolioOwnerRollup[] };
+
+/**
+ * The audit's catalog sync: `GET` and `POST /portfolio/sync`.
+ *
+ * @public
+ */
+export type PortfolioSyncStatus = {
+  /** A full sync is running now (on any replica). */
+  running: boolean;
+  /** The latest full sync, running or ended. */
+  latest?: {
+    startedAt: string;
+    updatedAt: string;
+    finishedAt?: string;
+    /** Catalog entities synced so far. */
+    synced: number;
+    /** Entities that had left the catalog, removed at the end. */
+    removed?: number;
+    error?: string;
+  };
+};
+
+/**
+ * One capability as portal search indexes it (`type: 'handoff'`), from
+ * `GET /search/capabilities`, which only services may call.
+ *
+ * @public
+ */
+export type CapabilitySearchDocument = {
+  title: string;
+  /** What a search matches: the problem it solves, its owners and stage. */
+  text: string;
+  /** Its Handoff tab. */
+  location: string;
+  entityRef: string;
+  kind: string;
+  stage: Stage;
+  owner?: string;
+  ownerTitle?: string;
+  operatingOwner?: string;
+  operatingOwnerTitle?: string;
+  riskTier?: RiskLevel;
+  nextReviewAt?: string;
+  problem?: string;
+};
+
+/** @public */
+export type CapabilitySearchPage = {
+  items: CapabilitySearchDocument[];
+  /** Pass as `after` for the next page; absent on the last. */
+  next?: string;
+};

@@ -16,8 +16,14 @@ import {
   ANNOTATION_HANDOFF_SPEC,
   ANNOTATION_HANDOFF_STAGE,
 } from '@handoff/backstage-plugin-handoff-common';
+import {
+  SearchFilterBlueprint,
+  SearchFilterResultTypeBlueprint,
+  SearchResultListItemBlueprint,
+} from '@backstage/plugin-search-react/alpha';
 import { handoffApiRef, HandoffClient } from './api';
 import { auditRouteRef, rootRouteRef } from './routes';
+import { HandoffSearchFilters } from './components/Search/HandoffSearchFilters';
 
 /** @alpha */
 export const handoffApi = ApiBlueprint.make({
@@ -98,6 +104,38 @@ export const handoffEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * Capabilities in portal search (documents of type `handoff`, indexed by
+ * `@handoff/backstage-plugin-search-backend-module-handoff`): each shows its
+ * stage and owner.
+ *
+ * @alpha
+ */
+export const handoffSearchResultListItem = SearchResultListItemBlueprint.make({
+  params: {
+    predicate: result => result.type === 'handoff',
+    icon: <AssignmentTurnedInIcon />,
+    component: () =>
+      import('./components/Search').then(m => m.HandoffSearchResultListItem),
+  },
+});
+
+/** "Capabilities" among the search page's result types. @alpha */
+export const handoffSearchResultType = SearchFilterResultTypeBlueprint.make({
+  params: {
+    value: 'handoff',
+    name: 'Capabilities',
+    icon: <AssignmentTurnedInIcon />,
+  },
+});
+
+/** Stage and risk-tier filters on the search page. @alpha */
+export const handoffSearchFilters = SearchFilterBlueprint.make({
+  params: {
+    component: props => <HandoffSearchFilters className={props.className} />,
+  },
+});
+
+/**
  * The Handoff plugin for apps on the new frontend system.
  *
  * @alpha
@@ -111,6 +149,9 @@ export default createFrontendPlugin({
     handoffAuditPage,
     handoffEntityCard,
     handoffEntityContent,
+    handoffSearchResultListItem,
+    handoffSearchResultType,
+    handoffSearchFilters,
   ],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),

@@ -13,3 +13,7 @@ export {
 export { handoffApiRef, HandoffClient } from './api';
 export type { HandoffApi } from './api';
 export { auditRouteRef, rootRouteRef } from './routes';
+export {
+  HandoffSearchResultListItem,
+  HandoffSearchFilters,
+} from './components/Search';

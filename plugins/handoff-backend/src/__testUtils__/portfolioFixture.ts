@@ -17,10 +17,15 @@ risk: { data: high, customerImpact: low, compliance: low, operationalDependency:
 
 const DAY = 86_400_000;
 
-const group = (name: string, parent?: string): ProjectedEntity => ({
+const group = (
+  name: string,
+  parent?: string,
+  title?: string,
+): ProjectedEntity => ({
   entityRef: `group:default/${name}`,
   kind: 'group',
   parentRef: parent && `group:default/${parent}`,
+  title,
 });
 
 const component = (
@@ -52,8 +57,8 @@ export async function seedPortfolio(
     [
       group('engineering'),
       group('data-science', 'engineering'),
-      group('ml', 'data-science'),
-      group('sre', 'engineering'),
+      group('ml', 'data-science', 'Machine learning'),
+      group('sre', 'engineering', 'Site reliability'),
       group('sales'),
       { entityRef: 'user:default/ada', kind: 'user' },
       // Operating, overdue, operated by sre while the catalog still says ml.

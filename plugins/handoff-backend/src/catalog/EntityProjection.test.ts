@@ -110,5 +110,66 @@ describe.each(databases.eachSupportedId())(
         ownerResolves: true,
       });
     });
+
+    it('brings changed and new entities into the audit between full syncs, reading only those, and shows groups by their display name', async () => {
+      const store = await setup();
+      const withEtag = (entity: any, etag: string) => ({
+        ...entity,
+        metadata: { ...entity.metadata, etag },
+      });
+      const teamA = {
+        ...group('team-a'),
+        spec: {
+          type: 'team',
+          children: [],
+          profile: { displayName: 'Team A' },
+        },
+      };
+      expect(
+        await projectionOf(store, [
+          withEtag(component('a', 'group:default/team-a'), '1'),
+          withEtag(teamA, '1'),
+        ]).syncAll(),
+      ).toEqual({ synced: 1, removed: 0, failed: 0 });
+      expect(await store.get('group:default/team-a')).toMatchObject({
+        title: 'Team A',
+      });
+      expect(await store.syncStatus()).toMatchObject({
+        synced: 1,
+        removed: 0,
+        finishedAt: expect.any(String),
+      });
+
+      // a's owner changed, b is new, team-a did not change.
+      const catalog = catalogServiceMock({
+        entities: [
+          withEtag(component('a', 'group:default/ghost'), '2'),
+          withEtag(component('b', 'group:default/team-a'), '1'),
+          withEtag(teamA, '1'),
+        ],
+      });
+      const read = jest.spyOn(catalog, 'getEntitiesByRefs');
+      const delta = new EntityProjection({
+        catalog,
+        auth: mockServices.auth(),
+        store,
+        logger: mockServices.logger.mock(),
+      });
+      expect(await delta.syncChanged()).toEqual({ synced: 2, finished: true });
+      expect(read.mock.calls.flatMap(([req]) => req.entityRefs).sort()).toEqual(
+        ['component:default/a', 'component:default/b'],
+      );
+      expect(await store.get('component:default/a')).toMatchObject({
+        ownerRef: 'group:default/ghost',
+        ownerResolves: false,
+      });
+      expect(await store.get('component:default/b')).toMatchObject({
+        ownerResolves: true,
+      });
+      // Nothing changed since: nothing is read.
+      read.mockClear();
+      expect(await delta.syncChanged()).toEqual({ synced: 0, finished: true });
+      expect(read).not.toHaveBeenCalled();
+    });
   },
 );

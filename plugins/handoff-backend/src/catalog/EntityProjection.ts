@@ -33,10 +33,20 @@ const FIELDS = [
   'metadata.name',
   'metadata.namespace',
   'metadata.title',
+  'metadata.etag',
   'metadata.annotations',
   'spec.type',
   'spec.lifecycle',
+  'spec.profile.displayName',
   'relations',
+];
+
+/** What the delta pass compares, without reading whole entities. */
+const DELTA_FIELDS = [
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.etag',
 ];
 
 /**
@@ -56,9 +66,13 @@ export class EntityProjection {
     },
   ) {}
 
-  private async *pages(filter: Record<string, string[]>, fields: string[]) {
+  private async *pages(
+    filter: Record<string, string[]>,
+    fields: string[],
+    pageSize?: number,
+  ) {
     const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const limit = this.deps.pageSize ?? 500;
+    const limit = pageSize ?? this.deps.pageSize ?? 500;
     let cursor: string | undefined;
     do {
       const page = await this.deps.catalog.queryEntities(
@@ -76,8 +90,14 @@ export class EntityProjection {
     const relation = (type: string) =>
       lower(entity.relations?.find(r => r.type === type)?.targetRef);
     const annotations = entity.metadata.annotations ?? {};
-    const spec = (entity.spec ?? {}) as { type?: unknown; lifecycle?: unknown };
+    const spec = (entity.spec ?? {}) as {
+      type?: unknown;
+      lifecycle?: unknown;
+      profile?: { displayName?: unknown };
+    };
     const stage = annotations[ANNOTATION_HANDOFF_STAGE];
+    // Groups and users are shown by their display name.
+    const title = entity.metadata.title ?? spec.profile?.displayName;
     return {
       entityRef: lower(stringifyEntityRef(entity))!,
       kind: text(entity.kind.toLocaleLowerCase('en-US'), 64),
@@ -86,10 +106,7 @@ export class EntityProjection {
         typeof spec.lifecycle === 'string'
           ? text(spec.lifecycle, 128)
           : undefined,
-      title:
-        typeof entity.metadata.title === 'string'
-          ? text(entity.metadata.title, 1000)
-          : undefined,
+      title: typeof title === 'string' ? text(title, 1000) : undefined,
       ownerRef: relation(RELATION_OWNED_BY),
       parentRef: relation(RELATION_CHILD_OF),
       specLocation:
@@ -101,6 +118,10 @@ export class EntityProjection {
         undefined,
         annotations[ANNOTATION_HANDOFF_NEXT_REVIEW],
       ),
+      catalogEtag:
+        typeof entity.metadata.etag === 'string'
+          ? text(entity.metadata.etag, 128)
+          : undefined,
     };
   }
 
@@ -111,28 +132,104 @@ export class EntityProjection {
   async syncAll(
     signal?: AbortSignal,
   ): Promise<{ synced: number; removed: number; failed: number }> {
+    const { store, logger } = this.deps;
     const passStart = new Date();
     let synced = 0;
     let failed = 0;
-    for (const kinds of [OWNER_KINDS, [...AUDITED_KINDS]]) {
-      for await (const items of this.pages({ kind: kinds }, FIELDS)) {
-        if (signal?.aborted) {
-          // An unfinished pass must not remove what it did not reach.
-          this.deps.logger.warn(
-            'Audit projection sync stopped early: the task was cancelled',
-          );
-          return { synced, removed: 0, failed };
+    await store.recordSync({ startedAt: passStart, synced });
+    try {
+      for (const kinds of [OWNER_KINDS, [...AUDITED_KINDS]]) {
+        for await (const items of this.pages({ kind: kinds }, FIELDS)) {
+          if (signal?.aborted) {
+            // An unfinished pass must not remove what it did not reach.
+            logger.warn(
+              'Audit projection sync stopped early: the task was cancelled',
+            );
+            await store.recordSync({
+              startedAt: passStart,
+              synced,
+              finishedAt: new Date(),
+              error: 'Stopped before the end; the next sync starts again',
+            });
+            return { synced, removed: 0, failed };
+          }
+          const bad = await this.upsertPage(items, passStart);
+          failed += bad;
+          if (kinds !== OWNER_KINDS) synced += items.length - bad;
+          await store.recordSync({ startedAt: passStart, synced });
         }
-        const bad = await this.upsertPage(items, passStart);
-        failed += bad;
-        if (kinds !== OWNER_KINDS) synced += items.length - bad;
+      }
+      const removed = await store.removeUnseen(passStart);
+      await store.recordSync({
+        startedAt: passStart,
+        synced,
+        removed,
+        finishedAt: new Date(),
+      });
+      logger.info(
+        `Synced ${synced} catalog entities into the audit projection, removed ${removed}, ${failed} failed`,
+      );
+      return { synced, removed, failed };
+    } catch (error) {
+      await store
+        .recordSync({
+          startedAt: passStart,
+          synced,
+          finishedAt: new Date(),
+          error: (error as Error).message,
+        })
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Between full passes: lists every audited entity's ref and catalog etag
+   * (no whole entities) and projects those that are new or changed, so a
+   * new owner or a renamed group reaches the audit within one short
+   * interval. Entities that left the catalog are removed by the full pass.
+   * Stops when `signal` aborts or after `budgetMs`.
+   */
+  async syncChanged(
+    signal?: AbortSignal,
+    options: { budgetMs?: number } = {},
+  ): Promise<{ synced: number; finished: boolean }> {
+    const { catalog, auth, store } = this.deps;
+    const credentials = await auth.getOwnServiceCredentials();
+    const deadline = Date.now() + (options.budgetMs ?? Infinity);
+    let synced = 0;
+    for (const kinds of [OWNER_KINDS, [...AUDITED_KINDS]]) {
+      for await (const listed of this.pages(
+        { kind: kinds },
+        DELTA_FIELDS,
+        1000,
+      )) {
+        if (signal?.aborted || (synced > 0 && Date.now() >= deadline)) {
+          return { synced, finished: false };
+        }
+        const refs = listed.map(e =>
+          stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+        );
+        const known = await store.etags(refs);
+        const changed = listed
+          .filter((e, i) => known.get(refs[i]) !== e.metadata.etag)
+          .map(e => stringifyEntityRef(e));
+        for (let i = 0; i < changed.length; i += 200) {
+          const { items } = await catalog.getEntitiesByRefs(
+            { entityRefs: changed.slice(i, i + 200), fields: FIELDS },
+            { credentials },
+          );
+          const found = items.filter((e): e is Entity => Boolean(e));
+          synced += found.length - (await this.upsertPage(found, new Date()));
+        }
       }
     }
-    const removed = await this.deps.store.removeUnseen(passStart);
-    this.deps.logger.info(
-      `Synced ${synced} catalog entities into the audit projection, removed ${removed}, ${failed} failed`,
-    );
-    return { synced, removed, failed };
+    if (synced) {
+      this.deps.logger.info(
+        `Brought ${synced} changed catalog entities into the audit projection`,
+      );
+    }
+    return { synced, finished: true };
   }
 
   /**

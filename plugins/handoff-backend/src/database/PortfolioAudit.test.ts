@@ -5,6 +5,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
 import { parse } from 'csv-parse/sync';
@@ -38,7 +39,7 @@ describe.each(databases.eachSupportedId())(
 
     it('lists every capability with its stage, owner and gaps', async () => {
       const { audit } = await setup();
-      const page = await audit.page(query());
+      const page = await audit.page(query({ scope: 'all' }));
       expect(page.totalCount).toBe(6);
       expect(
         page.items.map(r => [
@@ -68,9 +69,9 @@ describe.each(databases.eachSupportedId())(
         ],
         [
           'component:default/c-ghost',
-          'proposed',
           undefined,
-          'missing',
+          undefined,
+          undefined,
           false,
           ['owner-unresolved'],
         ],
@@ -113,9 +114,64 @@ describe.each(databases.eachSupportedId())(
       expect(page.items[0]).toMatchObject({
         title: 'Demand Forecast',
         owner: 'group:default/ml',
+        ownerTitle: 'Machine learning',
         operatingOwner: 'group:default/sre',
+        operatingOwnerTitle: 'Site reliability',
         operatingOwnerResolves: true,
       });
+    });
+
+    it('separates capabilities from catalog entities: ownership is audited across the catalog, readiness only for capabilities', async () => {
+      const { audit } = await setup();
+      // By default the audit lists capabilities: c-ghost has no handoff spec.
+      const capabilities = await audit.page(query());
+      expect(refs(capabilities)).not.toContain('component:default/c-ghost');
+      expect(capabilities.totalCount).toBe(5);
+      expect(capabilities.items.every(r => r.capability)).toBe(true);
+
+      const all = await audit.page(query({ scope: 'all' }));
+      const ghost = all.items.find(
+        r => r.entityRef === 'component:default/c-ghost',
+      )!;
+      expect(ghost).toEqual({
+        entityRef: 'component:default/c-ghost',
+        kind: 'component',
+        type: 'service',
+        owner: 'group:default/ghost',
+        ownerResolves: false,
+        capability: false,
+        operatingOwnerResolves: false,
+        missingArtifacts: [],
+        failingChecks: 0,
+        gaps: ['owner-unresolved'],
+      });
+
+      // Stage, risk and spec figures count capabilities only; the tiles count
+      // the distinct entities in the view.
+      const facets = await audit.facets({ scope: 'all' });
+      expect(facets.total).toBe(6);
+      expect(facets.inView).toMatchObject({ capabilities: 5 });
+      expect(Object.values(facets.stage).reduce((sum, n) => sum + n!, 0)).toBe(
+        5,
+      );
+      expect(facets.spec).not.toHaveProperty('missing', 3);
+      expect(facets.gap['owner-unresolved']).toBe(1);
+      expect((await audit.facets({})).gap['owner-unresolved']).toBe(0);
+      // A stage filter asks about capabilities, in either scope.
+      expect(
+        refs(await audit.page(query({ scope: 'all', stage: 'proposed' }))),
+      ).toEqual([]);
+      // The roll-up counts an owner's entities; its stages are capabilities'.
+      const ghostOwner = (await audit.owners({ scope: 'all' })).find(
+        o => o.owner === 'group:default/ghost',
+      );
+      expect(ghostOwner).toMatchObject({ total: 1, byStage: {} });
+      expect(
+        (await audit.owners({})).find(o => o.owner === 'group:default/ghost'),
+      ).toBeUndefined();
+      expect(
+        (await audit.owners({})).find(o => o.owner === 'group:default/ml'),
+      ).toMatchObject({ ownerTitle: 'Machine learning' });
     });
 
     it('narrows by owner including child groups, kind, stage, risk, spec, gaps and text', async () => {
@@ -136,7 +192,11 @@ describe.each(databases.eachSupportedId())(
       ]);
       // Gaps are alternatives: the "owner missing or review overdue" view.
       expect(
-        refs(await audit.page(query({ gap: 'owner-unresolved,overdue' }))),
+        refs(
+          await audit.page(
+            query({ scope: 'all', gap: 'owner-unresolved,overdue' }),
+          ),
+        ),
       ).toEqual(['component:default/a-forecast', 'component:default/c-ghost']);
       expect(
         refs(
@@ -156,11 +216,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(
         refs(await audit.page(query({ spec: 'missing,invalid' }))),
-      ).toEqual([
-        'component:default/c-ghost',
-        'component:default/d-billing',
-        'component:default/f-stopped',
-      ]);
+      ).toEqual(['component:default/d-billing', 'component:default/f-stopped']);
       expect(
         refs(await audit.page(query({ gap: 'pending-transfer' }))),
       ).toEqual(['resource:default/e-pipeline']);
@@ -173,9 +229,14 @@ describe.each(databases.eachSupportedId())(
     it('sorts with empty values last and pages', async () => {
       const { audit } = await setup();
       expect(
-        refs(await audit.page(query({ sort: 'nextReview', order: 'asc' }))),
+        refs(
+          await audit.page(
+            query({ scope: 'all', sort: 'nextReview', order: 'asc' }),
+          ),
+        ),
       ).toEqual([
-        // A stopped capability has no next review: it sorts with the empty ones.
+        // A stopped capability has no next review: it sorts with the empty
+        // ones, and so does an entity that is no capability.
         'component:default/a-forecast',
         'component:default/b-churn',
         'component:default/d-billing',
@@ -184,7 +245,13 @@ describe.each(databases.eachSupportedId())(
         'component:default/f-stopped',
       ]);
       const byStage = await audit.page(
-        query({ sort: 'stage', order: 'desc', limit: '2', offset: '1' }),
+        query({
+          scope: 'all',
+          sort: 'stage',
+          order: 'desc',
+          limit: '2',
+          offset: '1',
+        }),
       );
       expect(byStage.totalCount).toBe(6);
       expect(refs(byStage)).toEqual([
@@ -215,9 +282,14 @@ describe.each(databases.eachSupportedId())(
           'exception-expired': 0,
           'pending-transfer': 0,
         },
-        inView: { overdue: 1, ownershipGaps: 0, invalidSpecs: 0 },
+        inView: {
+          overdue: 1,
+          ownershipGaps: 0,
+          invalidSpecs: 0,
+          capabilities: 1,
+        },
       });
-      const all = await audit.facets({ gap: ['overdue'] });
+      const all = await audit.facets({ scope: 'all', gap: ['overdue'] });
       expect(all.total).toBe(1);
       expect(all.gap).toMatchObject({
         overdue: 1,
@@ -255,7 +327,7 @@ describe.each(databases.eachSupportedId())(
 
     it('rolls up per owner', async () => {
       const { audit } = await setup();
-      const owners = await audit.owners({});
+      const owners = await audit.owners({ scope: 'all' });
       expect(owners.map(o => [o.owner, o.total, o.ownerResolves])).toEqual([
         ['group:default/ml', 2, true],
         ['group:default/data-science', 1, true],
@@ -265,6 +337,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(owners[0]).toEqual({
         owner: 'group:default/ml',
+        ownerTitle: 'Machine learning',
         ownerResolves: true,
         total: 2,
         byStage: { operating: 1, stopped: 1 },
@@ -336,7 +409,9 @@ describe.each(databases.eachSupportedId())(
       it('serves pages, facets, the roll-up and a CSV of any filtered view', async () => {
         const server = await start();
         const page = await request(server)
-          .get('/api/handoff/portfolio?gap=owner-unresolved,overdue&limit=1')
+          .get(
+            '/api/handoff/portfolio?scope=all&gap=owner-unresolved,overdue&limit=1',
+          )
           .set('Authorization', user);
         expect(page.status).toBe(200);
         expect(page.body).toMatchObject({ totalCount: 2, offset: 0, limit: 1 });
@@ -350,8 +425,8 @@ describe.each(databases.eachSupportedId())(
         const owners = await request(server)
           .get('/api/handoff/portfolio/owners?spec=missing')
           .set('Authorization', user);
+        // No spec read yet: a capability's state; c-ghost has no spec at all.
         expect(owners.body.items.map((o: any) => o.owner)).toEqual([
-          'group:default/ghost',
           'group:default/ml',
         ]);
 
@@ -395,6 +470,115 @@ describe.each(databases.eachSupportedId())(
         expect(unknown.body.error.message).toMatch(/colour/);
         const anonymous = await request(server)
           .get('/api/handoff/portfolio')
+          .set('Authorization', mockCredentials.none.header());
+        expect(anonymous.status).toBe(401);
+      });
+
+      it('syncs with the catalog when the platform team asks, and says how it went', async () => {
+        const knex = await databases.init(databaseId);
+        const { server } = await startTestBackend({
+          features: [
+            handoffPlugin,
+            catalogServiceMock.factory({
+              entities: [
+                {
+                  apiVersion: 'backstage.io/v1alpha1',
+                  kind: 'Group',
+                  metadata: { name: 'ml', namespace: 'default' },
+                  spec: {
+                    type: 'team',
+                    children: [],
+                    profile: { displayName: 'Machine learning' },
+                  },
+                },
+                {
+                  apiVersion: 'backstage.io/v1alpha1',
+                  kind: 'Component',
+                  metadata: {
+                    name: 'x',
+                    namespace: 'default',
+                    annotations: { 'handoff.dev/spec': './handoff.yaml' },
+                  },
+                  spec: { owner: 'group:default/ml' },
+                  relations: [
+                    { type: 'ownedBy', targetRef: 'group:default/ml' },
+                  ],
+                },
+              ],
+            }),
+            mockServices.database.factory({ knex }),
+            mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+          ],
+        });
+        const before = await request(server)
+          .get('/api/handoff/portfolio')
+          .set('Authorization', user);
+        expect(before.body.totalCount).toBe(0);
+        expect(
+          (
+            await request(server)
+              .get('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).body,
+        ).toEqual({ running: false });
+
+        const sync = await request(server)
+          .post('/api/handoff/portfolio/sync')
+          .set('Authorization', user);
+        expect(sync.status).toBe(202);
+        expect(sync.body).toMatchObject({
+          running: false,
+          latest: { synced: 1, removed: 0, finishedAt: expect.any(String) },
+        });
+        const after = await request(server)
+          .get('/api/handoff/portfolio')
+          .set('Authorization', user);
+        expect(after.body.items).toEqual([
+          expect.objectContaining({
+            entityRef: 'component:default/x',
+            ownerTitle: 'Machine learning',
+            capability: true,
+          }),
+        ]);
+      });
+
+      it('refuses a sync to whoever may not start one, and says plainly when one is running', async () => {
+        const denied = await start(AuthorizeResult.DENY);
+        expect(
+          (
+            await request(denied)
+              .post('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).status,
+        ).toBe(403);
+
+        const knex = await databases.init(databaseId);
+        const { server } = await startTestBackend({
+          features: [
+            handoffPlugin,
+            catalogServiceMock.factory({ entities: [] }),
+            mockServices.database.factory({ knex }),
+            mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+            mockServices.scheduler.mock({
+              triggerTask: jest
+                .fn()
+                .mockRejectedValue(
+                  new ConflictError(
+                    'Task handoff-entity-projection is currently running',
+                  ),
+                ),
+            }).factory,
+          ],
+        });
+        const busy = await request(server)
+          .post('/api/handoff/portfolio/sync')
+          .set('Authorization', user);
+        expect(busy.status).toBe(409);
+        expect(busy.body.error.message).toBe(
+          'A catalog sync is already running; its progress is shown here',
+        );
+        const anonymous = await request(server)
+          .post('/api/handoff/portfolio/sync')
           .set('Authorization', mockCredentials.none.header());
         expect(anonymous.status).toBe(401);
       });

@@ -1,5 +1,9 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  CapabilitySearchDocument,
+  CapabilitySearchPage,
   PORTFOLIO_GAPS,
+  STAGE_TITLES,
   PortfolioFacets,
   PortfolioFilter,
   PortfolioGap,
@@ -12,19 +16,34 @@ import {
   normalizeOwnerRef,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
+import { unjson } from './rows';
 
-const STAGE_ORDER = `CASE e.stage ${STAGES.map(
+/** An entity with a handoff spec: only a capability has a stage, spec and review. */
+const CAPABILITY =
+  '(e.spec_location IS NOT NULL OR e.spec_version IS NOT NULL)';
+
+const STAGE_ORDER = `CASE WHEN ${CAPABILITY} THEN CASE e.stage ${STAGES.map(
   (stage, i) => `WHEN '${stage}' THEN ${i}`,
-).join(' ')} END`;
+).join(' ')} END END`;
 const RISK_ORDER = `CASE e.risk_tier WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 END`;
 
-/** Each gap as one SQL condition: the filter, the facet and the row flag all use it. */
+/**
+ * Each gap as one SQL condition: the filter, the facet and the row flag all
+ * use it. Every gap but an unresolved owner is a capability's.
+ */
 function gapSql(gap: PortfolioGap, now: Date): [string, Knex.RawBinding[]] {
+  if (gap === 'owner-unresolved') return ['e.owner_resolves = ?', [false]];
+  const [sql, bindings] = capabilityGapSql(gap, now);
+  return [`(${CAPABILITY} AND ${sql})`, bindings];
+}
+
+function capabilityGapSql(
+  gap: Exclude<PortfolioGap, 'owner-unresolved'>,
+  now: Date,
+): [string, Knex.RawBinding[]] {
   switch (gap) {
     case 'overdue':
       return [`(e.next_review_at < ? AND e.stage <> 'stopped')`, [now]];
-    case 'owner-unresolved':
-      return ['e.owner_resolves = ?', [false]];
     case 'no-operating-owner':
       // A stopped capability needs nobody to operate it.
       return [
@@ -57,10 +76,15 @@ const SORTS: Record<PortfolioQuery['sort'], { sql?: string; nullable?: true }> =
     entityRef: {},
     kind: { sql: 'e.kind' },
     owner: { sql: 'e.owner_ref', nullable: true },
-    stage: { sql: STAGE_ORDER },
+    stage: { sql: STAGE_ORDER, nullable: true },
     risk: { sql: RISK_ORDER, nullable: true },
     nextReview: { sql: 'e.next_review_at', nullable: true },
   };
+
+const iso = (value: unknown) =>
+  value === null || value === undefined
+    ? undefined
+    : new Date(value as string).toISOString();
 
 /** A filter with its owner group expanded to the group and every group below it. */
 type Scoped<T> = T & { ownerRefs?: string[] };
@@ -108,6 +132,13 @@ export class PortfolioAudit {
     ]);
     const use = (key: keyof PortfolioFilter) =>
       omit !== key && filter[key] !== undefined;
+    // A stage, risk or spec filter asks about capabilities in either scope.
+    if (
+      filter.scope !== 'all' ||
+      (['stage', 'risk', 'spec'] as const).some(use)
+    ) {
+      q.whereRaw(CAPABILITY);
+    }
     if (use('kind')) q.whereIn('e.kind', filter.kind!);
     if (use('stage')) q.whereIn('e.stage', filter.stage!);
     if (use('risk')) q.whereIn('e.risk_tier', filter.risk!);
@@ -198,9 +229,17 @@ export class PortfolioAudit {
     const found = await pageRefs;
     if (found.length === 0) return { items: [] };
     const refs: string[] = found.map((r: any) => r.entity_ref);
+    const title = (column: string) =>
+      db('handoff_entities as o')
+        .where('o.entity_ref', db.ref(column))
+        .select('o.title')
+        .limit(1);
     const q = db('handoff_entities as e')
       .whereIn('e.entity_ref', refs)
       .select(
+        title('e.owner_ref').as('owner_title'),
+        title('e.operating_owner').as('operating_owner_title'),
+        db.raw(`CASE WHEN ${CAPABILITY} THEN 1 ELSE 0 END as capability`),
         'e.entity_ref',
         'e.kind',
         'e.type',
@@ -268,15 +307,16 @@ export class PortfolioAudit {
         overdueB,
       ),
       db.raw(
-        `SUM(CASE WHEN e.spec_state = 'invalid' THEN 1 ELSE 0 END) as invalid_specs`,
+        `SUM(CASE WHEN ${CAPABILITY} AND e.spec_state = 'invalid' THEN 1 ELSE 0 END) as invalid_specs`,
       ),
+      db.raw(`SUM(CASE WHEN ${CAPABILITY} THEN 1 ELSE 0 END) as capabilities`),
     );
     const [kind, stage, risk, spec, [gaps], [{ total }], [view]] =
       await Promise.all([
         grouped('kind', 'e.kind'),
-        grouped('stage', 'e.stage'),
-        grouped('risk', 'e.risk_tier'),
-        grouped('spec', 'e.spec_state'),
+        grouped('stage', `CASE WHEN ${CAPABILITY} THEN e.stage END`),
+        grouped('risk', `CASE WHEN ${CAPABILITY} THEN e.risk_tier END`),
+        grouped('spec', `CASE WHEN ${CAPABILITY} THEN e.spec_state END`),
         gapCounts,
         this.filtered(filter, now).count({ total: '*' }),
         inView,
@@ -294,6 +334,7 @@ export class PortfolioAudit {
         overdue: Number((view as any)?.overdue ?? 0),
         ownershipGaps: Number((view as any)?.ownership_gaps ?? 0),
         invalidSpecs: Number((view as any)?.invalid_specs ?? 0),
+        capabilities: Number((view as any)?.capabilities ?? 0),
       },
     };
   }
@@ -311,10 +352,10 @@ export class PortfolioAudit {
       .count({ total: '*' })
       .select(
         db.raw(
-          `SUM(CASE WHEN e.spec_state = 'invalid' THEN 1 ELSE 0 END) as invalid_specs`,
+          `SUM(CASE WHEN ${CAPABILITY} AND e.spec_state = 'invalid' THEN 1 ELSE 0 END) as invalid_specs`,
         ),
         db.raw(
-          `SUM(CASE WHEN e.spec_state = 'missing' THEN 1 ELSE 0 END) as missing_specs`,
+          `SUM(CASE WHEN ${CAPABILITY} AND e.spec_state = 'missing' THEN 1 ELSE 0 END) as missing_specs`,
         ),
       )
       // Whether the owner resolves is the same for all its entities.
@@ -327,7 +368,7 @@ export class PortfolioAudit {
     for (const stage of STAGES) {
       q.select(
         db.raw(
-          `SUM(CASE WHEN e.stage = ? THEN 1 ELSE 0 END) as "stage_${stage}"`,
+          `SUM(CASE WHEN ${CAPABILITY} AND e.stage = ? THEN 1 ELSE 0 END) as "stage_${stage}"`,
           [stage],
         ),
       );
@@ -342,8 +383,12 @@ export class PortfolioAudit {
       );
     }
     const rows = await q;
+    const titles = await this.titles(
+      rows.map((r: any) => r.owner_ref).filter(Boolean),
+    );
     return rows.map((r: any) => ({
       owner: r.owner_ref ?? undefined,
+      ...(titles.get(r.owner_ref) && { ownerTitle: titles.get(r.owner_ref) }),
       ownerResolves: Boolean(r.owner_resolves),
       total: Number(r.total),
       byStage: Object.fromEntries(
@@ -358,14 +403,109 @@ export class PortfolioAudit {
       missingSpecs: Number(r.missing_specs),
     }));
   }
+
+  /**
+   * Capabilities as portal search indexes them, in entity-ref order after
+   * `after` (a keyset page), with the problem their latest spec states.
+   */
+  async searchDocuments(
+    after: string | undefined,
+    limit: number,
+  ): Promise<CapabilitySearchPage> {
+    const db = this.db;
+    const q = db('handoff_entities as e')
+      .whereRaw(CAPABILITY)
+      .whereNotIn('e.kind', ['group', 'user'])
+      .orderBy('e.entity_ref')
+      .limit(limit)
+      .select(
+        'e.entity_ref',
+        'e.kind',
+        'e.title',
+        'e.owner_ref',
+        'e.stage',
+        'e.risk_tier',
+        'e.next_review_at',
+        'e.operating_owner',
+      );
+    if (after) q.where('e.entity_ref', '>', after);
+    const rows: any[] = await q;
+    const refs = rows.map(r => r.entity_ref as string);
+    const titles = await this.titles([
+      ...new Set(
+        rows.flatMap(r => [r.owner_ref, r.operating_owner]).filter(Boolean),
+      ),
+    ]);
+    const specs: Array<{ ref: string; document: string | null }> = refs.length
+      ? await db('handoff_spec_versions as v')
+          .whereIn(db.raw('LOWER(v.entity_ref)') as any, refs)
+          .where(
+            'v.version',
+            db('handoff_spec_versions as l')
+              .max('l.version')
+              .where('l.entity_ref', db.ref('v.entity_ref')),
+          )
+          .select(db.raw('LOWER(v.entity_ref) as ref'), 'v.document')
+      : [];
+    const problems = new Map(
+      specs.map(s => {
+        const doc = unjson(s.document) as
+          | { intent?: { problem?: unknown } }
+          | undefined;
+        const problem = doc?.intent?.problem;
+        return [s.ref, typeof problem === 'string' ? problem : undefined];
+      }),
+    );
+    const items = rows.map((r): CapabilitySearchDocument => {
+      const { kind, namespace, name } = parseEntityRef(r.entity_ref);
+      const problem = problems.get(r.entity_ref);
+      const ownerTitle = titles.get(r.owner_ref);
+      const operatingOwnerTitle = titles.get(r.operating_owner);
+      const stage = r.stage as Stage;
+      return {
+        title: r.title ?? name,
+        text: [
+          problem,
+          `${STAGE_TITLES[stage]}.`,
+          ownerTitle ?? r.owner_ref,
+          operatingOwnerTitle ?? r.operating_owner,
+        ]
+          .filter(Boolean)
+          .join(' '),
+        location: `/catalog/${namespace}/${kind}/${name}/handoff`,
+        entityRef: r.entity_ref,
+        kind: r.kind,
+        stage,
+        ...(r.owner_ref && { owner: r.owner_ref }),
+        ...(ownerTitle && { ownerTitle }),
+        ...(r.operating_owner && { operatingOwner: r.operating_owner }),
+        ...(operatingOwnerTitle && { operatingOwnerTitle }),
+        ...(r.risk_tier && { riskTier: r.risk_tier }),
+        ...(r.next_review_at && { nextReviewAt: iso(r.next_review_at) }),
+        ...(problem && { problem }),
+      };
+    });
+    return {
+      items,
+      ...(rows.length === limit && { next: refs[refs.length - 1] }),
+    };
+  }
+
+  /** The display names of owners, from their catalog entities. */
+  private async titles(refs: string[]): Promise<Map<string, string>> {
+    const rows: Array<{ entity_ref: string; title: string | null }> =
+      refs.length
+        ? await this.db('handoff_entities')
+            .whereIn('entity_ref', refs)
+            .whereNotNull('title')
+            .select('entity_ref', 'title')
+        : [];
+    return new Map(rows.map(r => [r.entity_ref, r.title!]));
+  }
 }
 
-const iso = (value: unknown) =>
-  value === null || value === undefined
-    ? undefined
-    : new Date(value as string).toISOString();
-
 function toRow(r: any): PortfolioRow {
+  const capability = Number(r.capability) === 1;
   return {
     entityRef: r.entity_ref,
     kind: r.kind,
@@ -373,17 +513,24 @@ function toRow(r: any): PortfolioRow {
     lifecycle: r.lifecycle ?? undefined,
     title: r.title ?? undefined,
     owner: r.owner_ref ?? undefined,
+    ownerTitle: r.owner_title ?? undefined,
     ownerResolves: Boolean(r.owner_resolves),
-    stage: r.stage as Stage,
-    stageSince: iso(r.stage_since),
-    riskTier: r.risk_tier ?? undefined,
-    nextReviewAt: iso(r.next_review_at),
-    specState: r.spec_state as SpecState,
-    specVersion: r.spec_version === null ? undefined : Number(r.spec_version),
-    operatingOwner: r.operating_owner ?? undefined,
+    capability,
+    // A catalog entity that is not a capability has no stage, spec or review.
+    ...(capability && {
+      stage: r.stage as Stage,
+      stageSince: iso(r.stage_since),
+      riskTier: r.risk_tier ?? undefined,
+      nextReviewAt: iso(r.next_review_at),
+      specState: r.spec_state as SpecState,
+      specVersion: r.spec_version === null ? undefined : Number(r.spec_version),
+      operatingOwner: r.operating_owner ?? undefined,
+      operatingOwnerTitle: r.operating_owner_title ?? undefined,
+    }),
     operatingOwnerResolves: Boolean(r.operating_owner_resolves),
-    missingArtifacts: r.missing_artifacts ? r.missing_artifacts.split(',') : [],
-    failingChecks: Number(r.failing_checks ?? 0),
+    missingArtifacts:
+      capability && r.missing_artifacts ? r.missing_artifacts.split(',') : [],
+    failingChecks: capability ? Number(r.failing_checks ?? 0) : 0,
     gaps: PORTFOLIO_GAPS.filter(gap => Number(r[`gap_${gap}`]) === 1),
   };
 }

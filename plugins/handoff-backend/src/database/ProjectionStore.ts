@@ -16,6 +16,19 @@ export type ProjectedEntity = {
   registeredStage?: string;
   /** The `handoff.dev/next-review` date it was registered with. */
   registeredNextReview?: Date;
+  /** The catalog's etag of the entity as projected. */
+  catalogEtag?: string;
+};
+
+/** The latest full sync of the projection: running, or how it ended. */
+export type SyncStatus = {
+  startedAt: string;
+  /** Last progress while it runs. */
+  updatedAt: string;
+  finishedAt?: string;
+  synced: number;
+  removed?: number;
+  error?: string;
 };
 
 /** The catalog projection the audit reads. */
@@ -27,7 +40,21 @@ export interface ProjectionStore {
   upsert(entities: ProjectedEntity[], syncedAt: Date): Promise<void>;
   /** Removes entities the pass that started at `syncedAt` did not see. */
   removeUnseen(syncedAt: Date): Promise<number>;
+  /** The catalog etags the entities were last projected with. */
+  etags(entityRefs: string[]): Promise<Map<string, string>>;
+  syncStatus(): Promise<SyncStatus | undefined>;
+  /** Records a full sync's start, progress or end. */
+  recordSync(status: {
+    startedAt: Date;
+    synced: number;
+    finishedAt?: Date;
+    removed?: number;
+    error?: string;
+  }): Promise<void>;
 }
+
+/** The projection's full sync in handoff_sync_status. */
+const FULL_SYNC = 'projection';
 
 /** The knex {@link ProjectionStore}; its table is created by the plugin's migrations. */
 export class DatabaseProjectionStore implements ProjectionStore {
@@ -54,6 +81,7 @@ export class DatabaseProjectionStore implements ProjectionStore {
       spec_location: e.specLocation ?? null,
       registered_stage: e.registeredStage ?? null,
       registered_next_review: e.registeredNextReview ?? null,
+      catalog_etag: e.catalogEtag ?? null,
       // Entities with handoff state get theirs from copyStateToProjection below.
       stage: e.registeredStage ?? 'proposed',
       search_text: `${e.entityRef} ${e.title ?? ''}`.toLocaleLowerCase('en-US'),
@@ -91,5 +119,52 @@ export class DatabaseProjectionStore implements ProjectionStore {
     // Fresh statistics let the query planner pick the right index for each filter.
     await this.db.raw('ANALYZE handoff_entities');
     return removed;
+  }
+
+  async etags(entityRefs: string[]) {
+    const result = new Map<string, string>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.db('handoff_entities')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .whereNotNull('catalog_etag')
+        .select('entity_ref', 'catalog_etag');
+      for (const row of rows) result.set(row.entity_ref, row.catalog_etag);
+    }
+    return result;
+  }
+
+  async syncStatus(): Promise<SyncStatus | undefined> {
+    const row = await this.db('handoff_sync_status')
+      .where({ pass: FULL_SYNC })
+      .first();
+    if (!row) return undefined;
+    const iso = (v: unknown) => new Date(v as string).toISOString();
+    return {
+      startedAt: iso(row.started_at),
+      updatedAt: iso(row.updated_at),
+      ...(row.finished_at && { finishedAt: iso(row.finished_at) }),
+      synced: Number(row.synced),
+      ...(row.removed !== null && { removed: Number(row.removed) }),
+      ...(row.error && { error: row.error }),
+    };
+  }
+
+  async recordSync(status: {
+    startedAt: Date;
+    synced: number;
+    finishedAt?: Date;
+    removed?: number;
+    error?: string;
+  }) {
+    const row = {
+      pass: FULL_SYNC,
+      started_at: status.startedAt,
+      updated_at: new Date(),
+      finished_at: status.finishedAt ?? null,
+      synced: status.synced,
+      removed: status.removed ?? null,
+      error: status.error?.slice(0, 2000) ?? null,
+    };
+    await this.db('handoff_sync_status').insert(row).onConflict('pass').merge();
   }
 }

@@ -62,6 +62,10 @@ export function httpHelpers(deps: HttpDeps) {
   const callerOf = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
+  /** For what only other backend plugins may call (a user gets 401). */
+  const serviceOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['service'] });
+
   /** The entity named by the route, or a 404. */
   async function entityOf(
     req: Request,
@@ -170,6 +174,7 @@ export function httpHelpers(deps: HttpDeps) {
 
   return {
     callerOf,
+    serviceOf,
     entityOf,
     authorize,
     authorizeWrite,

@@ -6,6 +6,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { PortfolioSyncStatus } from '@handoff/backstage-plugin-handoff-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import { Knex } from 'knex';
@@ -34,6 +35,11 @@ export type RouterOptions = {
   ingester: SpecIngester;
   workflow: WorkflowService;
   portfolio: PortfolioAudit;
+  /** The audit's catalog sync on request (`POST /portfolio/sync`). */
+  sync?: {
+    status(): Promise<PortfolioSyncStatus>;
+    request(): Promise<void>;
+  };
   /** The plugin's database, for the health check. */
   database: Knex;
   /** Tells owners of a new drift or schema breach. */

@@ -18,6 +18,7 @@ import {
   PortfolioFilter,
   PortfolioOwnersResponse,
   PortfolioPage,
+  PortfolioSyncStatus,
   PortfolioQuery,
 } from '@handoff/backstage-plugin-handoff-common';
 
@@ -77,6 +78,10 @@ export interface HandoffApi {
   getPortfolioCsv(
     query: Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>,
   ): Promise<Blob>;
+  /** The audit's catalog sync: running, or how the latest ended. */
+  getPortfolioSync(): Promise<PortfolioSyncStatus>;
+  /** Starts the audit's catalog sync now (409 while one runs). */
+  requestPortfolioSync(): Promise<PortfolioSyncStatus>;
 }
 
 /** @public */

@@ -128,6 +128,14 @@ export class HandoffClient implements HandoffApi {
     return res.blob();
   }
 
+  getPortfolioSync() {
+    return this.request<Result<'getPortfolioSync'>>('/portfolio/sync');
+  }
+
+  requestPortfolioSync() {
+    return this.post<Result<'requestPortfolioSync'>>('/portfolio/sync', {});
+  }
+
   refreshSpec(ref: CompoundEntityRef) {
     return this.request<Result<'refreshSpec'>>(
       `/specs/${entityPath(ref)}/refresh`,

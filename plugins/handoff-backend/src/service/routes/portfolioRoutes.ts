@@ -1,24 +1,72 @@
 import {
+  CapabilitySearchPage,
   PortfolioOwnersResponse,
   PortfolioPage,
+  PortfolioSyncStatus,
   handoffAuditReadPermission,
+  handoffAuditSyncPermission,
   portfolioFilterSchema,
   portfolioQuerySchema,
 } from '@handoff/backstage-plugin-handoff-common';
+import { NotImplementedError } from '@backstage/errors';
 import { Router } from 'express';
+import { z } from 'zod';
 import { PortfolioAudit } from '../../database/PortfolioAudit';
 import { HttpHelpers } from '../http';
 import { parseInput } from '../parseInput';
 import { streamCsv } from '../streamCsv';
 
+const searchQuery = z.strictObject({
+  after: z.string().min(1).max(600).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
 /** The catalog-wide portfolio audit, for holders of handoff.audit.read. */
 export function portfolioRoutes(
   router: Router,
   http: HttpHelpers,
-  deps: { portfolio: PortfolioAudit },
+  deps: {
+    portfolio: PortfolioAudit;
+    /** The audit's catalog sync, as the scheduler runs it. */
+    sync?: {
+      status(): Promise<PortfolioSyncStatus>;
+      /** Starts a sync now; throws ConflictError while one runs. */
+      request(): Promise<void>;
+    };
+  },
 ) {
-  const { callerOf, authorize } = http;
-  const { portfolio } = deps;
+  const { callerOf, serviceOf, authorize, authorizeWrite, audited } = http;
+  const { portfolio, sync } = deps;
+
+  // Portal search's collator: every capability with its stage, owners, risk
+  // and problem. Only other backend plugins may call it: a user reads the
+  // audit through handoff.audit.read, and search shows each document only
+  // to users who may read its catalog entity.
+  router.get('/search/capabilities', async (req, res) => {
+    await serviceOf(req);
+    const query = parseInput(searchQuery, req.query, 'query');
+    const body: CapabilitySearchPage = await portfolio.searchDocuments(
+      query.after,
+      query.limit,
+    );
+    res.json(body);
+  });
+
+  router.get('/portfolio/sync', async (req, res) => {
+    const credentials = await callerOf(req);
+    await authorize(credentials, handoffAuditReadPermission);
+    if (!sync) throw new NotImplementedError('No catalog sync here');
+    res.json(await sync.status());
+  });
+
+  // One sync at a time across replicas: the scheduler's lock on its task.
+  router.post('/portfolio/sync', async (req, res) => {
+    const credentials = await callerOf(req);
+    await authorizeWrite(req, credentials, handoffAuditSyncPermission);
+    if (!sync) throw new NotImplementedError('No catalog sync here');
+    await audited(req, 'portfolio-sync', {}, () => sync.request());
+    res.status(202).json(await sync.status());
+  });
 
   router.get('/portfolio', async (req, res) => {
     const credentials = await callerOf(req);
@@ -73,13 +121,16 @@ export function portfolioRoutes(
         'entityRef',
         'kind',
         'title',
+        'capability',
         'owner',
+        'ownerTitle',
         'ownerResolves',
         'stage',
         'riskTier',
         'nextReviewAt',
         'specState',
         'operatingOwner',
+        'operatingOwnerTitle',
         'missingArtifacts',
         'failingChecks',
         'gaps',

@@ -94,17 +94,45 @@ function OwnerFilter(props: {
   const { value: groups = [] } = useAsync(async () => {
     const { items } = await catalogApi.getEntities({
       filter: { kind: 'group' },
-      fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'metadata.title',
+        'spec.profile.displayName',
+      ],
     });
-    return items.map(g => stringifyEntityRef(g)).sort();
+    return items
+      .map(g => ({
+        ref: stringifyEntityRef(g),
+        title:
+          g.metadata.title ??
+          ((g.spec?.profile as { displayName?: string } | undefined)
+            ?.displayName as string | undefined),
+      }))
+      .sort((a, b) => a.ref.localeCompare(b.ref));
   }, [catalogApi]);
+  const titles = new Map(groups.map(g => [g.ref, g.title]));
   const [text, setText] = useState(props.value ?? '');
   useEffect(() => setText(props.value ?? ''), [props.value]);
   return (
     <Autocomplete
       freeSolo
       size="small"
-      options={groups}
+      options={groups.map(g => g.ref)}
+      // Found by display name or ref; the ref is what the filter keeps.
+      filterOptions={(options, state) => {
+        const find = state.inputValue.toLocaleLowerCase();
+        return options.filter(ref =>
+          `${titles.get(ref) ?? ''} ${ref}`.toLocaleLowerCase().includes(find),
+        );
+      }}
+      renderOption={ref => (
+        <ListItemText
+          primary={titles.get(ref) ?? ref}
+          secondary={titles.get(ref) ? ref : undefined}
+        />
+      )}
       value={props.value ?? null}
       inputValue={text}
       onInputChange={(_e, v) => setText(v)}

@@ -38,7 +38,7 @@ const facets: PortfolioFacets = {
     'no-operating-owner': 2,
   },
   // Two entities in the view; one has both ownership gaps.
-  inView: { overdue: 1, ownershipGaps: 2, invalidSpecs: 1 },
+  inView: { overdue: 1, ownershipGaps: 2, invalidSpecs: 1, capabilities: 2 },
 };
 
 const rows: PortfolioRow[] = [
@@ -48,6 +48,7 @@ const rows: PortfolioRow[] = [
     title: 'Churn model',
     owner: 'group:default/ghost-team',
     ownerResolves: false,
+    capability: true,
     stage: 'pilot',
     riskTier: 'high',
     nextReviewAt: '2026-01-02T00:00:00.000Z',
@@ -61,7 +62,9 @@ const rows: PortfolioRow[] = [
     entityRef: 'component:default/fraud-scoring',
     kind: 'component',
     owner: 'group:default/risk',
+    ownerTitle: 'Risk engineering',
     ownerResolves: true,
+    capability: true,
     stage: 'operating',
     specState: 'valid',
     operatingOwnerResolves: true,
@@ -91,6 +94,17 @@ function apiMock(overrides: object = {}) {
     getPortfolioFacets: jest.fn().mockResolvedValue(facets),
     getPortfolioOwners: jest.fn().mockResolvedValue({ items: owners }),
     getPortfolioCsv: jest.fn().mockResolvedValue(new Blob(['entityRef\n'])),
+    getPortfolioSync: jest.fn().mockResolvedValue({
+      running: false,
+      latest: {
+        startedAt: '2026-11-26T09:00:00.000Z',
+        updatedAt: '2026-11-26T09:00:05.000Z',
+        finishedAt: '2026-11-26T09:00:05.000Z',
+        synced: 2,
+        removed: 0,
+      },
+    }),
+    requestPortfolioSync: jest.fn(),
     ...overrides,
   };
 }
@@ -225,5 +239,139 @@ describe('AuditPage', () => {
       await screen.findAllByText(/You may not handoff.audit.read/),
     ).not.toHaveLength(0);
     expect(screen.queryByText('Churn model')).not.toBeInTheDocument();
+  });
+
+  it('shows owners by their display name with the ref on hover, and an unknown owner whole in the error colour', async () => {
+    await render(apiMock());
+    const owner = await screen.findByText('Risk engineering');
+    expect(owner.closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/group/risk',
+    );
+    expect(owner.closest('[title]')).toHaveAttribute(
+      'title',
+      'group:default/risk',
+    );
+    const unknown = screen
+      .getAllByText('group:default/ghost-team (not in the catalog)')
+      .find(el => el.tagName === 'P')!;
+    expect(unknown).toHaveStyle({ whiteSpace: 'nowrap' });
+    expect(unknown.className).toMatch(/colorError/);
+  });
+
+  it('lists every catalog entity in the all-entities scope, where one without a spec has no stage, spec or review', async () => {
+    const plain: PortfolioRow = {
+      entityRef: 'api:default/orders',
+      kind: 'api',
+      owner: 'group:default/risk',
+      ownerTitle: 'Risk engineering',
+      ownerResolves: true,
+      capability: false,
+      operatingOwnerResolves: false,
+      missingArtifacts: [],
+      failingChecks: 0,
+      gaps: [],
+    };
+    const api = apiMock({
+      getPortfolio: jest.fn().mockResolvedValue({
+        items: [...rows, plain],
+        totalCount: 3,
+        offset: 0,
+        limit: 20,
+      }),
+      getPortfolioFacets: jest.fn().mockResolvedValue({ ...facets, total: 3 }),
+    });
+    await render(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'All catalog entities' }),
+    );
+    await waitFor(() =>
+      expect(api.getPortfolioFacets).toHaveBeenLastCalledWith({ scope: 'all' }),
+    );
+    expect(
+      await screen.findByText('Catalog entities in this view'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('in this view, 2 of them capabilities'),
+    ).toBeInTheDocument();
+    const row = (await screen.findByText('orders')).closest('tr')!;
+    expect(within(row).getByText('Not a capability')).toBeInTheDocument();
+    expect(within(row).queryByText('Not scheduled')).not.toBeInTheDocument();
+  });
+
+  it('syncs with the catalog on request, shows its progress, then reads the figures again', async () => {
+    const finished = {
+      running: false,
+      latest: {
+        startedAt: '2026-11-26T10:00:00.000Z',
+        updatedAt: '2026-11-26T10:00:09.000Z',
+        finishedAt: '2026-11-26T10:00:09.000Z',
+        synced: 3,
+        removed: 1,
+      },
+    };
+    const running = {
+      running: true,
+      latest: {
+        startedAt: '2026-11-26T10:00:00.000Z',
+        updatedAt: '2026-11-26T10:00:01.000Z',
+        synced: 1,
+      },
+    };
+    const getPortfolioSync = jest
+      .fn()
+      .mockResolvedValueOnce(finished)
+      .mockResolvedValueOnce(running)
+      .mockResolvedValue(finished);
+    const api = apiMock({
+      getPortfolioSync,
+      requestPortfolioSync: jest.fn().mockResolvedValue(running),
+    });
+    await render(api);
+    await screen.findByText('Churn model');
+    const loads = api.getPortfolioFacets.mock.calls.length;
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Sync with the catalog now' }),
+    );
+    expect(api.requestPortfolioSync).toHaveBeenCalledTimes(1);
+    expect(
+      await screen.findByText('Syncing with the catalog: 1 entities so far…'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: 'Catalog sync in progress' }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/3 entities, 1 removed\./, undefined, {
+        timeout: 5000,
+      }),
+    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(api.getPortfolioFacets.mock.calls.length).toBeGreaterThan(loads),
+    );
+  });
+
+  it('says plainly when a sync is running elsewhere or the reader may not start one', async () => {
+    const conflict = Object.assign(new Error('Conflict'), {
+      name: 'ResponseError',
+      response: { status: 409 },
+      body: {
+        error: {
+          message:
+            'A catalog sync is already running; its progress is shown here',
+        },
+      },
+    });
+    const api = apiMock({
+      requestPortfolioSync: jest.fn().mockRejectedValue(conflict),
+    });
+    await render(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Sync with the catalog now' }),
+    );
+    expect(
+      await screen.findByText(
+        'A catalog sync is already running; its progress is shown here',
+      ),
+    ).toBeInTheDocument();
   });
 });

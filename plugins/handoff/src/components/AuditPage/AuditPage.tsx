@@ -15,11 +15,14 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
-import { useRef } from 'react';
+import ToggleButton from '@material-ui/lab/ToggleButton';
+import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
+import { useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { useDownload } from '../useDownload';
 import { AuditFilters } from './AuditFilters';
+import { CatalogSync } from './CatalogSync';
 import { BarList } from './BarList';
 import { OwnerRollup } from './OwnerRollup';
 import { PortfolioTable } from './PortfolioTable';
@@ -61,13 +64,15 @@ export function AuditPage() {
     sort: 'entityRef',
     order: 'asc',
   });
+  // Bumped when a catalog sync finishes: the figures are read again.
+  const [synced, setSynced] = useState(0);
   const facets = useAsync(
     () => api.getPortfolioFacets(filter),
-    [api, filterKey],
+    [api, filterKey, synced],
   );
   const owners = useAsync(
     () => api.getPortfolioOwners(filter),
-    [api, filterKey],
+    [api, filterKey, synced],
   );
   const error = facets.error ?? owners.error;
 
@@ -85,6 +90,26 @@ export function AuditPage() {
           <ResponseErrorPanel error={error} />
         ) : (
           <Grid container spacing={3}>
+            <Grid item xs={12} md="auto">
+              <ToggleButtonGroup
+                exclusive
+                size="small"
+                aria-label="What the audit lists"
+                value={filter.scope ?? 'capabilities'}
+                onChange={(_e, scope) =>
+                  scope &&
+                  update({
+                    scope: scope === 'all' ? 'all' : undefined,
+                  })
+                }
+              >
+                <ToggleButton value="capabilities">Capabilities</ToggleButton>
+                <ToggleButton value="all">All catalog entities</ToggleButton>
+              </ToggleButtonGroup>
+            </Grid>
+            <Grid item xs={12} md>
+              <CatalogSync onSynced={() => setSynced(n => n + 1)} />
+            </Grid>
             <Grid item xs={12}>
               <AuditFilters
                 filter={filter}
@@ -97,13 +122,17 @@ export function AuditPage() {
               {facets.loading || !facets.value ? (
                 <Progress />
               ) : (
-                <SummaryTiles facets={facets.value} onSelect={update} />
+                <SummaryTiles
+                  facets={facets.value}
+                  scope={filter.scope}
+                  onSelect={update}
+                />
               )}
             </Grid>
             <Grid item xs={12} data-testid="handoff-audit-table">
               <PortfolioTable
                 filter={filter}
-                filterKey={filterKey}
+                filterKey={`${filterKey}#${synced}`}
                 onSortChange={s => {
                   sort.current = s;
                 }}
@@ -136,7 +165,7 @@ export function AuditPage() {
                     empty="Nothing in this view."
                     items={owners.value.items.slice(0, 8).map(o => ({
                       key: o.owner ?? 'none',
-                      label: o.owner ?? 'No owner',
+                      label: o.ownerTitle ?? o.owner ?? 'No owner',
                       count: o.total,
                     }))}
                   />

@@ -22,16 +22,19 @@ export function OwnerRollup(props: {
           <Link
             component="button"
             variant="body2"
+            color={row.ownerResolves ? 'primary' : 'error'}
+            title={`Show only ${row.owner}`}
+            style={{ whiteSpace: 'nowrap', textAlign: 'left' }}
             onClick={() => props.onSelectOwner(row.owner!)}
           >
-            {row.owner}
+            {row.ownerTitle ?? row.owner}
             {row.ownerResolves ? '' : ' (not in the catalog)'}
           </Link>
         ) : (
           <Typography color="error">No owner</Typography>
         ),
     },
-    { title: 'Capabilities', field: 'total', type: 'numeric' },
+    { title: 'Entities', field: 'total', type: 'numeric' },
     {
       title: 'By stage',
       render: row =>

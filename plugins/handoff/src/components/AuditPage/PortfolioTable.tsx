@@ -12,6 +12,7 @@ import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { handoffApiRef } from '../../api';
 import { StageChip } from '../StageChip';
+import { OwnerName } from './OwnerName';
 
 const SPEC_TEXT = { valid: 'Valid', invalid: 'Invalid', missing: 'None' };
 
@@ -37,22 +38,25 @@ const columns: TableColumn<PortfolioRow>[] = [
   {
     title: 'Owner',
     field: 'owner',
-    render: row => {
-      if (!row.owner) return <Typography color="error">No owner</Typography>;
-      if (!row.ownerResolves) {
-        return (
-          <Typography color="error" variant="body2">
-            {row.owner} (not in the catalog)
-          </Typography>
-        );
-      }
-      return <EntityRefLink entityRef={row.owner} defaultKind="group" />;
-    },
+    render: row => (
+      <OwnerName
+        owner={row.owner}
+        title={row.ownerTitle}
+        resolves={row.ownerResolves}
+      />
+    ),
   },
   {
     title: 'Stage',
     field: 'stage',
-    render: row => <StageChip stage={row.stage} />,
+    render: row =>
+      row.stage ? (
+        <StageChip stage={row.stage} />
+      ) : (
+        <Typography variant="body2" color="textSecondary">
+          Not a capability
+        </Typography>
+      ),
   },
   {
     title: 'Risk',
@@ -63,6 +67,7 @@ const columns: TableColumn<PortfolioRow>[] = [
     title: 'Next review',
     field: 'nextReviewAt',
     render: row => {
+      if (!row.capability) return '—';
       if (!row.nextReviewAt) return 'Not scheduled';
       const date = new Date(row.nextReviewAt).toLocaleDateString();
       return row.gaps.includes('overdue') ? (
@@ -78,7 +83,7 @@ const columns: TableColumn<PortfolioRow>[] = [
     title: 'Spec',
     field: 'specState',
     sorting: false,
-    render: row => SPEC_TEXT[row.specState],
+    render: row => (row.specState ? SPEC_TEXT[row.specState] : '—'),
   },
   {
     title: 'Gaps',
@@ -117,7 +122,11 @@ export function PortfolioTable(props: {
     <Table<PortfolioRow>
       // A new filter starts again from the first page.
       key={props.filterKey}
-      title="Capabilities in this view"
+      title={
+        props.filter.scope === 'all'
+          ? 'Catalog entities in this view'
+          : 'Capabilities in this view'
+      }
       columns={columns}
       options={{
         paging: true,

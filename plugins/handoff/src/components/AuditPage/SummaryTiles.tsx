@@ -18,13 +18,18 @@ type Tile = {
 /** The numbers a platform team looks at first; each one opens its list. */
 export function SummaryTiles(props: {
   facets: PortfolioFacets;
+  scope?: PortfolioFilter['scope'];
   onSelect: (filter: Partial<PortfolioFilter>) => void;
 }) {
   const { gap, spec, total, inView } = props.facets;
+  const all = props.scope === 'all';
   const tiles: Tile[] = [
     {
-      title: 'Capabilities',
-      help: 'in this view',
+      title: all ? 'Catalog entities' : 'Capabilities',
+      help:
+        all && inView
+          ? `in this view, ${inView.capabilities} of them capabilities`
+          : 'in this view',
       count: total,
       filter: { gap: undefined, spec: undefined },
     },

@@ -1,0 +1,119 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { PortfolioSyncStatus } from '@handoff/backstage-plugin-handoff-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import { ResponseError } from '@backstage/errors';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { handoffApiRef } from '../../api';
+
+const time = (iso: string) =>
+  new Date(iso).toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+
+/** What the latest sync did, in words. */
+function describe(status?: PortfolioSyncStatus): string {
+  const latest = status?.latest;
+  if (!latest) return 'The audit has not synced with the catalog yet.';
+  if (status!.running) {
+    return `Syncing with the catalog: ${latest.synced} entities so far…`;
+  }
+  if (latest.error) {
+    return `The last sync (${time(latest.startedAt)}) did not finish: ${
+      latest.error
+    }`;
+  }
+  return `Last synced with the catalog ${time(
+    latest.finishedAt ?? latest.updatedAt,
+  )}: ${latest.synced} entities${
+    latest.removed ? `, ${latest.removed} removed` : ''
+  }.`;
+}
+
+/**
+ * "Sync now" for the platform team: asks the backend for the audit's full
+ * catalog sync (one at a time across replicas), shows its progress, and
+ * tells the page when it has finished so the page reloads its figures.
+ */
+export function CatalogSync(props: { onSynced: () => void }) {
+  const api = useApi(handoffApiRef);
+  const [status, setStatus] = useState<PortfolioSyncStatus>();
+  const [message, setMessage] = useState<string>();
+  const [asked, setAsked] = useState(false);
+  const wasRunning = useRef(false);
+  // The latest callback, without polling again each time the page renders.
+  const onSynced = useRef(props.onSynced);
+  onSynced.current = props.onSynced;
+
+  const lastFinished = useRef<string | undefined>();
+  const poll = useCallback(async () => {
+    try {
+      const next = await api.getPortfolioSync();
+      setStatus(next);
+      const finished = next.latest?.finishedAt;
+      // A sync that ended since the last look, asked for here or scheduled:
+      // the page reads its figures again.
+      if (
+        (wasRunning.current && !next.running) ||
+        (lastFinished.current !== undefined &&
+          finished !== lastFinished.current)
+      ) {
+        onSynced.current();
+      }
+      lastFinished.current = finished ?? '';
+      wasRunning.current = next.running;
+    } catch {
+      // The status is a nicety: the audit works without it.
+    }
+  }, [api]);
+
+  const running = Boolean(status?.running) || asked;
+  // Every second while a sync runs, every 15 seconds otherwise.
+  useEffect(() => {
+    poll();
+    const timer = setInterval(poll, running ? 1000 : 15_000);
+    return () => clearInterval(timer);
+  }, [running, poll]);
+  useEffect(() => {
+    if (status?.running) setAsked(false);
+  }, [status?.running]);
+
+  const syncNow = async () => {
+    setMessage(undefined);
+    try {
+      setStatus(await api.requestPortfolioSync());
+      setAsked(true);
+      wasRunning.current = true;
+    } catch (error) {
+      const e = error as ResponseError;
+      setMessage(
+        e.response?.status === 403
+          ? 'Only the platform team may start a sync.'
+          : e.body?.error?.message ?? e.message,
+      );
+      poll();
+    }
+  };
+
+  return (
+    <Box display="flex" alignItems="center" style={{ gap: 16 }} flexWrap="wrap">
+      <Button
+        variant="outlined"
+        color="primary"
+        onClick={syncNow}
+        disabled={running}
+      >
+        {running ? 'Syncing…' : 'Sync with the catalog now'}
+      </Button>
+      <Box flex="1 1 240px" minWidth={240}>
+        <Typography variant="body2" role="status" aria-live="polite">
+          {message ?? describe(status)}
+        </Typography>
+        {running && <LinearProgress aria-label="Catalog sync in progress" />}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,81 @@
+import { Link } from '@backstage/core-components';
+import { SearchDocument } from '@backstage/plugin-search-common';
+import {
+  RiskLevel,
+  Stage,
+  isStage,
+} from '@handoff/backstage-plugin-handoff-common';
+import Box from '@material-ui/core/Box';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemIcon from '@material-ui/core/ListItemIcon';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { ReactNode } from 'react';
+import { StageChip } from '../StageChip';
+
+/** The fields of a `handoff` search document this item shows. */
+type HandoffDocument = SearchDocument & {
+  stage?: Stage;
+  owner?: string;
+  ownerTitle?: string;
+  operatingOwner?: string;
+  operatingOwnerTitle?: string;
+  riskTier?: RiskLevel;
+  nextReviewAt?: string;
+  problem?: string;
+};
+
+const RISK = { low: 'Low risk', medium: 'Medium risk', high: 'High risk' };
+
+/**
+ * A capability in portal search: its stage at a glance, then who owns it,
+ * its risk tier, when it is next reviewed and the problem it solves.
+ *
+ * @public
+ */
+export function HandoffSearchResultListItem(props: {
+  result?: SearchDocument;
+  icon?: ReactNode;
+  rank?: number;
+}) {
+  const doc = props.result as HandoffDocument | undefined;
+  if (!doc) return null;
+  const facts = [
+    doc.ownerTitle ?? doc.owner,
+    doc.operatingOwner &&
+      doc.operatingOwner !== doc.owner &&
+      `operated by ${doc.operatingOwnerTitle ?? doc.operatingOwner}`,
+    doc.riskTier && RISK[doc.riskTier],
+    doc.nextReviewAt &&
+      `next review ${new Date(doc.nextReviewAt).toLocaleDateString()}`,
+  ].filter(Boolean);
+  return (
+    <ListItem alignItems="flex-start" divider>
+      {props.icon && <ListItemIcon>{props.icon}</ListItemIcon>}
+      <ListItemText
+        primaryTypographyProps={{ variant: 'h6' }}
+        primary={
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <Link to={doc.location}>{doc.title}</Link>
+            {isStage(doc.stage) && <StageChip stage={doc.stage} />}
+          </Box>
+        }
+        secondary={
+          <>
+            <Typography variant="body2" color="textPrimary" component="span">
+              {doc.problem ?? doc.text}
+            </Typography>
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              component="span"
+              style={{ display: 'block' }}
+            >
+              {facts.join(' · ')}
+            </Typography>
+          </>
+        }
+      />
+    </ListItem>
+  );
+}

@@ -1,0 +1,2 @@
+export { HandoffSearchResultListItem } from './HandoffSearchResultListItem';
+export { HandoffSearchFilters } from './HandoffSearchFilters';
