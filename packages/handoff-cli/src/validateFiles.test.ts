@@ -68,6 +68,38 @@ pilot:
     ]);
   });
 
+  it('prints the first errors of a file with thousands of them, and counts the rest', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-cli-'));
+    const file = path.join(dir, 'handoff.yaml');
+    const fields = Array.from(
+      { length: 20_000 },
+      (_, i) => `      f${i}: { type: text }`,
+    );
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(good, 'utf8')
+        .replace(
+          /^dataContracts:[\s\S]*?(?=^\S)/m,
+          `dataContracts:\n  - name: big\n    provenance: { sourceSystem: s }\n    fields:\n${fields.join(
+            '\n',
+          )}\n`,
+        ),
+    );
+    const { code, out } = await run(['validate', file]);
+    expect(code).toBe(1);
+    expect(out[0]).toMatch(/: invalid, 2000\d errors$/);
+    expect(out).toHaveLength(1 + 50 + 1);
+    expect(out[51]).toMatch(
+      /^ {2}\.\.\. and 19\d\d\d more \(fix these first, or pass --max-errors 2000\d\)$/,
+    );
+    const fewer = await run(['validate', '--max-errors', '3', file]);
+    expect(fewer.out).toHaveLength(1 + 3 + 1);
+    const wrong = await run(['validate', '--max-errors', '0', file]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err.join('\n')).toMatch(/must be a whole number, 1 or more/);
+  });
+
   it('exits with 2 for a file it cannot read or a wrong command', async () => {
     const missing = await run(['validate', '/nonexistent/handoff.yaml']);
     expect(missing.code).toBe(2);

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import {
   formatSpecError,
   validateHandoffSpec,
@@ -8,11 +8,16 @@ import { previewGate } from './previewGate';
 
 type Output = { out: (line: string) => void; err: (line: string) => void };
 
+/** How many errors of one file are printed by default; the rest are counted. */
+export const DEFAULT_MAX_ERRORS = 50;
+
 /** Validates files and reports on them; resolves to the exit code. */
 export async function validateFiles(
   files: string[],
   output: Output,
+  options: { maxErrors?: number } = {},
 ): Promise<number> {
+  const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   let invalid = 0;
   let unreadable = 0;
   for (const file of files) {
@@ -38,8 +43,15 @@ export async function validateFiles(
       invalid += 1;
       const count = result.errors.length;
       output.out(`${file}: invalid, ${count} error${count === 1 ? '' : 's'}`);
-      for (const error of result.errors) {
+      for (const error of result.errors.slice(0, maxErrors)) {
         output.out(`  ${formatSpecError(error)}`);
+      }
+      if (count > maxErrors) {
+        output.out(
+          `  ... and ${
+            count - maxErrors
+          } more (fix these first, or pass --max-errors ${count})`,
+        );
       }
     }
   }
@@ -84,8 +96,19 @@ export async function main(
       'Validates each file against the handoff spec schema and prints one line per file, followed by each error with its path, line and column.',
     )
     .argument('<files...>', 'the handoff.yaml files')
-    .action(async (files: string[]) => {
-      code = await validateFiles(files, output);
+    .option(
+      '--max-errors <n>',
+      `print at most this many errors per file (default ${DEFAULT_MAX_ERRORS})`,
+      value => {
+        const n = Number(value);
+        if (!Number.isInteger(n) || n < 1) {
+          throw new InvalidArgumentError('must be a whole number, 1 or more');
+        }
+        return n;
+      },
+    )
+    .action(async (files: string[], opts: { maxErrors?: number }) => {
+      code = await validateFiles(files, output, opts);
     });
   program
     .command('gates')

@@ -4,8 +4,11 @@ import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
 import { parse } from 'yaml';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import {
   evaluateGate,
+  parseSpecYaml,
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
 import os from 'os';
@@ -103,6 +106,57 @@ describe('the New capability template through the scaffolder dry-run API', () =>
       body.directoryContents.find((f: any) => f.path === name).base64Content,
       'base64',
     ).toString('utf8');
+
+  it.each([
+    [
+      'low',
+      {
+        data: 'low',
+        customerImpact: 'low',
+        compliance: 'low',
+        operationalDependency: 'low',
+      },
+    ],
+    [
+      'medium',
+      {
+        data: 'medium',
+        customerImpact: 'low',
+        compliance: 'low',
+        operationalDependency: 'medium',
+      },
+    ],
+    [
+      'high',
+      {
+        data: 'high',
+        customerImpact: 'high',
+        compliance: 'high',
+        operationalDependency: 'high',
+      },
+    ],
+  ])(
+    'renders a %s-risk spec that the committed JSON Schema (ajv) and the validator both accept',
+    async (_tier, risk) => {
+      const res = await dryRun(values(risk));
+      expect(res.status).toBe(200);
+      const text = fileOf(res.body, 'handoff.yaml');
+      const ajv = new Ajv2020({ strict: false, strictNumbers: true });
+      addFormats(ajv);
+      const schema = JSON.parse(
+        fs.readFileSync(
+          require.resolve(
+            '@handoff/backstage-plugin-handoff-common/handoff.schema.json',
+          ),
+          'utf8',
+        ),
+      );
+      const check = ajv.compile(schema);
+      expect(check(parseSpecYaml(text))).toBe(true);
+      expect(check.errors ?? null).toBeNull();
+      expect(validateHandoffSpec(text).valid).toBe(true);
+    },
+  );
 
   it('creates a high-risk capability whose spec is valid and carries every artifact its risk requires', async () => {
     const res = await dryRun(

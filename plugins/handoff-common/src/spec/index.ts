@@ -22,6 +22,7 @@ export {
   formatSpecError,
   formatPath,
   validateYaml,
+  parseSpecYaml,
 } from './validate';
 export type { SpecError, SpecValidation, YamlValidation } from './validate';
 export { plainIssues } from './validate';

@@ -12,13 +12,19 @@ import { z } from 'zod';
 export const HANDOFF_SPEC_API_VERSION = 'handoff.dev/v1alpha1';
 export const HANDOFF_SPEC_KIND = 'HandoffSpec';
 
-const text = z.string().trim().min(1, 'must not be empty');
+/**
+ * Text with something in it. Checked as a pattern (not by trimming first) so
+ * the JSON Schema editors use refuses whitespace-only text just the same.
+ */
+const text = z.string().regex(/\S/, 'must not be empty').trim();
 
 /** A catalog entity ref to a Group or User, e.g. `group:default/sre` or `user:ada`. */
 export const ownerRefSchema = z
   .string()
+  // Case-insensitive as the catalog compares refs, spelled out: a regex
+  // flag would not reach the JSON Schema.
   .regex(
-    /^(group|user):([a-z0-9][a-z0-9._-]*\/)?[a-z0-9][a-z0-9._-]*$/i,
+    /^([Gg][Rr][Oo][Uu][Pp]|[Uu][Ss][Ee][Rr]):([A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/,
     'must be a group or user entity ref, like group:default/sre or user:ada',
   );
 
@@ -28,7 +34,12 @@ export const ownerRefSchema = z
  * @public
  */
 export const httpUrlSchema = (message: string) =>
-  z.url({ protocol: /^https?$/, message });
+  // A pattern, not a URL parser, so the JSON Schema says exactly the same:
+  // http or https, a host without spaces or credentials, then anything but
+  // whitespace.
+  z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#@]+(:[0-9]{1,5})?([/?#][^\s]*)?$/, message);
 
 const link = z.strictObject({
   title: text,
@@ -143,7 +154,10 @@ export const dataContractSchema = z.strictObject({
     .record(
       z
         .string()
-        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain field name'),
+        .regex(
+          /^(?!(__proto__|constructor|prototype)$)[A-Za-z_][A-Za-z0-9_]*$/,
+          'must be a plain field name (and not __proto__, constructor or prototype)',
+        ),
       dataFieldSchema,
     )
     .refine(f => Object.keys(f).length > 0, 'must describe at least one field'),

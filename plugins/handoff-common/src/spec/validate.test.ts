@@ -76,11 +76,39 @@ describe('validateHandoffSpec', () => {
     const result = validateHandoffSpec(text);
     expect(result.errors).toEqual([
       expect.objectContaining({
-        message: 'YAML syntax error: Map keys must be unique',
+        message:
+          'YAML syntax error: the key "kind" appears twice in one mapping',
         line: 10,
         column: 1,
       }),
     ]);
+  });
+
+  it('finds a duplicated key among 30,000 and reads a map that size (the check is linear)', () => {
+    const fields = Array.from(
+      { length: 30_000 },
+      (_, i) => `      f${i}: { type: string, driftExempt: an id }`,
+    );
+    fields.splice(20_000, 0, '      f7: { type: string, driftExempt: again }');
+    const text = `${stringify(
+      minimal,
+    )}dataContracts:\n  - name: big\n    provenance: { sourceSystem: s }\n    fields:\n${fields.join(
+      '\n',
+    )}\n`;
+    const result = validateHandoffSpec(text);
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        message: 'YAML syntax error: the key "f7" appears twice in one mapping',
+        line: expect.any(Number),
+      }),
+    ]);
+    const unique = validateHandoffSpec(
+      text.replace(
+        'f7: { type: string, driftExempt: again }',
+        'g7: { type: string, driftExempt: again }',
+      ),
+    );
+    expect(unique.valid).toBe(true);
   });
 
   it.each([

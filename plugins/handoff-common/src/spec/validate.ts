@@ -1,4 +1,11 @@
-import { LineCounter, parseDocument } from 'yaml';
+import {
+  LineCounter,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { z } from 'zod';
 import { HandoffSpec, handoffSpecSchema } from './schema';
 
@@ -39,6 +46,50 @@ export type SpecValidation =
 const MAX_EXPANSION = 4;
 const EXPANSION_SLACK = 4096;
 
+/**
+ * How every spec and policy is read: YAML 1.2's core schema whatever the
+ * file declares, so a date stays text (as editors and the JSON Schema see
+ * it) and `%YAML 1.1` cannot turn values into Dates.
+ */
+const YAML_OPTIONS = {
+  version: '1.2',
+  schema: 'core',
+  // The parser's own check compares every pair of keys (minutes for a map
+  // of 30,000); duplicateKeys below does the same with a set.
+  uniqueKeys: false,
+} as const;
+
+/** Each key that appears twice in a mapping, with where it appears again. */
+function duplicateKeys(doc: ReturnType<typeof parseDocument>) {
+  const found: Array<{ key: string; offset?: number }> = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) found.push({ key, offset: pair.key.range?.[0] });
+        seen.add(key);
+      }
+    },
+  });
+  return found;
+}
+
+/**
+ * The data of a YAML document as the validator sees it (throws on a syntax
+ * error). For tools that check the same data with another validator.
+ *
+ * @public
+ */
+export function parseSpecYaml(yamlText: string): unknown {
+  const doc = parseDocument(yamlText, YAML_OPTIONS);
+  if (doc.errors.length) throw doc.errors[0];
+  const [duplicate] = duplicateKeys(doc);
+  if (duplicate) throw new Error(`"${duplicate.key}" appears twice`);
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
 /** Renders a zod path as `a.b[2].c`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((out, key) => {
@@ -50,6 +101,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'number' && Number.isNaN(value)) return '.nan';
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'infinity';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return 'text';
@@ -177,7 +230,11 @@ export function validateYaml<T>(
   const lineCounter = new LineCounter();
   let doc;
   try {
-    doc = parseDocument(yamlText, { lineCounter, prettyErrors: false });
+    doc = parseDocument(yamlText, {
+      ...YAML_OPTIONS,
+      lineCounter,
+      prettyErrors: false,
+    });
   } catch (error) {
     return {
       valid: false,
@@ -194,6 +251,24 @@ export function validateYaml<T>(
           message: `YAML syntax error: ${e.message.split('\n')[0]}`,
           line: pos.line,
           column: pos.col,
+        };
+      }),
+    };
+  }
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length) {
+    return {
+      valid: false,
+      errors: duplicates.map(d => {
+        const pos =
+          d.offset === undefined ? undefined : lineCounter.linePos(d.offset);
+        return {
+          path: '',
+          message: `YAML syntax error: the key "${d.key.slice(
+            0,
+            100,
+          )}" appears twice in one mapping`,
+          ...(pos && { line: pos.line, column: pos.col }),
         };
       }),
     };
@@ -261,6 +336,19 @@ export function validateYaml<T>(
     };
   }
   const document = value as Record<string, unknown>;
+  const place = placer(doc, lineCounter);
+  // A key named __proto__ never reaches a schema (a zod record skips it, so
+  // it would vanish unchecked): it is refused here, wherever it is.
+  const protoKeys = keysNamedProto(value);
+  if (protoKeys.length) {
+    return {
+      valid: false,
+      document,
+      errors: protoKeys.map(at =>
+        place({ path: at, message: 'is not allowed as a name' }),
+      ),
+    };
+  }
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) {
     return { valid: true, value: result.data, errors: [], document };
@@ -268,15 +356,7 @@ export function validateYaml<T>(
   return {
     valid: false,
     document,
-    errors: result.error.issues
-      .flatMap(plainIssues)
-      .map(i => ({ path: formatPath(i.path), message: i.message }))
-      .map(error => {
-        const node = findNode(doc, error.path);
-        if (!node?.range) return error;
-        const pos = lineCounter.linePos(node.range[0]);
-        return { ...error, line: pos.line, column: pos.col };
-      }),
+    errors: result.error.issues.flatMap(plainIssues).map(place),
   };
 }
 
@@ -299,19 +379,63 @@ export function validateHandoffSpec(yamlText: string): SpecValidation {
     : result;
 }
 
-/** The YAML node at a formatted path, or its nearest existing parent. */
-function findNode(doc: ReturnType<typeof parseDocument>, path: string) {
-  const keys = path
-    .split(/\.|\[(\d+)\]/)
-    .filter(k => k !== undefined && k !== '')
-    .map(k => (/^\d+$/.test(k) ? Number(k) : k));
-  for (let n = keys.length; n >= 0; n--) {
-    const node = doc.getIn(keys.slice(0, n), true) as
-      | { range?: [number, number, number] }
-      | undefined;
-    if (node && typeof node === 'object' && node.range) return node;
+/** Paths of every own key named `__proto__` in parsed YAML. */
+function keysNamedProto(
+  value: unknown,
+  at: PropertyKey[] = [],
+): PropertyKey[][] {
+  if (Array.isArray(value)) {
+    return value.flatMap((v, i) => keysNamedProto(v, [...at, i]));
   }
-  return undefined;
+  if (!value || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap(key =>
+    key === '__proto__'
+      ? [[...at, key]]
+      : keysNamedProto((value as Record<string, unknown>)[key], [...at, key]),
+  );
+}
+
+/**
+ * Where each value of a YAML document starts, by its formatted path: built
+ * once, in one walk, so placing 20,000 errors costs 20,000 lookups.
+ */
+function valueOffsets(doc: ReturnType<typeof parseDocument>) {
+  const offsets = new Map<string, number>();
+  const walk = (node: unknown, at: PropertyKey[]) => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) offsets.set(formatPath(at), range[0]);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          walk(pair.value, [...at, String(pair.key.value)]);
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...at, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return offsets;
+}
+
+/** Adds the line and column of the value at `path`, or of its nearest parent. */
+function placer(
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+) {
+  let offsets: Map<string, number> | undefined;
+  return (error: { path: PropertyKey[]; message: string }): SpecError => {
+    offsets ??= valueOffsets(doc);
+    const formatted = { path: formatPath(error.path), message: error.message };
+    for (let n = error.path.length; n >= 0; n--) {
+      const offset = offsets.get(formatPath(error.path.slice(0, n)));
+      if (offset !== undefined) {
+        const pos = lineCounter.linePos(offset);
+        return { ...formatted, line: pos.line, column: pos.col };
+      }
+    }
+    return formatted;
+  };
 }
 
 /**

@@ -1,0 +1,234 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import fs from 'fs';
+import path from 'path';
+import { parse, stringify } from 'yaml';
+import { parseSpecYaml, validateHandoffSpec } from './validate';
+
+/*
+ * One schema for real: the committed JSON Schema (what editors use, checked
+ * here by ajv, a validator nobody here wrote) and the zod validator (what
+ * the portal and the CLI use) give the same verdict on every file — the
+ * examples and a seeded corpus of mutated specs. The only allowed
+ * difference: refinements JSON Schema cannot express, listed below.
+ */
+
+const root = path.resolve(__dirname, '../../../..');
+const jsonSchema = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../handoff.schema.json'), 'utf8'),
+);
+// JSON has no NaN or infinity: numbers are finite (strictNumbers).
+const ajv = new Ajv2020({
+  strict: false,
+  allErrors: false,
+  strictNumbers: true,
+});
+addFormats(ajv);
+const ajvValidate = ajv.compile(jsonSchema);
+
+/** Zod refinements JSON Schema cannot express: the only allowed difference. */
+const REFINEMENTS = [
+  'min must not be greater than max',
+  'an enum field must list its allowed values',
+  'a field has either a drift tolerance or a reason to be exempt, not both',
+  'must describe at least one field',
+];
+
+/** What each side says of one file: the validator the portal and CLI use, and ajv. */
+function verdicts(yamlText: string) {
+  const value = parseSpecYaml(yamlText);
+  const ours = validateHandoffSpec(yamlText);
+  const onlyRefinements =
+    !ours.valid && ours.errors.every(e => REFINEMENTS.includes(e.message));
+  return {
+    zod: ours.valid,
+    ajv: ajvValidate(value) as boolean,
+    onlyRefinements,
+    issues: ours.valid ? [] : ours.errors.map(e => `${e.path}: ${e.message}`),
+    ajvErrors: ajvValidate.errors,
+  };
+}
+
+const examples = fs
+  .readdirSync(path.join(root, 'examples/capabilities'))
+  .map(dir =>
+    fs.readFileSync(
+      path.join(root, 'examples/capabilities', dir, 'handoff.yaml'),
+      'utf8',
+    ),
+  );
+
+/** A small seeded PRNG (mulberry32): the corpus is the same on every run. */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Values a hostile or careless author writes where something else belongs. */
+const ODD_VALUES: unknown[] = [
+  '',
+  '   ',
+  '\t\n',
+  ' x ',
+  0,
+  -1,
+  1.5,
+  1e308,
+  '42',
+  true,
+  null,
+  [],
+  {},
+  ['a'],
+  'GROUP:default/SRE',
+  'group:default/sre',
+  'user:ada',
+  'group:Default/Data-Science',
+  'https://',
+  'https://grafana/d/a b',
+  'https://grafana.example.com:99999/d/x',
+  'http://999.999.999.999/x',
+  'https://grafana.example.com/d/abc',
+  'ftp://files.example.com/x',
+  // eslint-disable-next-line no-script-url -- a value the schema must refuse
+  'javascript:alert(1)',
+  'HTTPS://EXAMPLE.COM/X',
+  '2026-01-15',
+  'x'.repeat(600),
+];
+
+/** Every path to a value in a document. */
+function paths(value: unknown, at: PropertyKey[] = []): PropertyKey[][] {
+  if (Array.isArray(value)) {
+    return [at, ...value.flatMap((v, i) => paths(v, [...at, i]))];
+  }
+  if (value && typeof value === 'object') {
+    return [
+      at,
+      ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, k])),
+    ];
+  }
+  return [at];
+}
+
+function setIn(doc: any, at: PropertyKey[], value: unknown) {
+  if (at.length === 0) return value;
+  let node = doc;
+  for (const key of at.slice(0, -1)) node = node[key as any];
+  node[at[at.length - 1] as any] = value;
+  return doc;
+}
+
+function deleteIn(doc: any, at: PropertyKey[]) {
+  let node = doc;
+  for (const key of at.slice(0, -1)) node = node[key as any];
+  const last = at[at.length - 1];
+  if (Array.isArray(node)) node.splice(last as number, 1);
+  else delete node[last as any];
+}
+
+/** One mutation of a spec, as YAML text. */
+function mutate(yamlText: string, next: () => number): string {
+  const doc = parse(yamlText);
+  const all = paths(doc).filter(p => p.length > 0);
+  const at = all[Math.floor(next() * all.length)];
+  const pick = next();
+  if (pick < 0.55) {
+    setIn(doc, at, ODD_VALUES[Math.floor(next() * ODD_VALUES.length)]);
+  } else if (pick < 0.7) {
+    deleteIn(doc, at);
+  } else if (pick < 0.8) {
+    // An unknown key next to a known one.
+    const parent = at.slice(0, -1);
+    const node = parent.reduce((n: any, k) => n[k as any], doc);
+    if (node && typeof node === 'object' && !Array.isArray(node)) {
+      node.colour = 'blue';
+    }
+  } else {
+    // A data field with an awkward name.
+    const names = ['__proto__', 'constructor', 'prototype', 'Order_ID', '1st'];
+    const name = names[Math.floor(next() * names.length)];
+    const contract = doc.dataContracts?.[0];
+    if (contract?.fields) {
+      return stringify(doc).replace(
+        /^(\s+)fields:\n/m,
+        (_m, indent) =>
+          `${indent}fields:\n${indent}  ${name}: { type: string, driftExempt: an id }\n`,
+      );
+    }
+  }
+  return stringify(doc);
+}
+
+/** Hand-written files for what a mutation of parsed data cannot produce. */
+const SPECIAL = [
+  // YAML's non-finite numbers where no bound applies.
+  examples[0].replace(/target: [^\n]+/, 'target: .nan'),
+  examples[0].replace(/target: [^\n]+/, 'target: .inf'),
+  // A YAML 1.1 document: its dates stay text, as the JSON Schema sees them.
+  `%YAML 1.1\n---\n${examples[0]}`,
+];
+
+describe('the JSON Schema and the validator', () => {
+  it('agree on every example (one of them is invalid on purpose)', () => {
+    const results = examples.map(text => verdicts(text));
+    expect(results.map(v => v.ajv)).toEqual(results.map(v => v.zod));
+    expect(results.filter(v => v.zod).length).toBe(examples.length - 1);
+  });
+
+  it('agree on the hand-written edge cases', () => {
+    for (const text of SPECIAL) {
+      const v = verdicts(text);
+      expect({ text: text.slice(0, 80), zod: v.zod }).toEqual({
+        text: text.slice(0, 80),
+        zod: v.ajv,
+      });
+    }
+  });
+
+  it('agree on 2,000 seeded mutations, differing only where a refinement JSON Schema cannot express decides', () => {
+    const next = random(20261126);
+    const disagreements: Array<{ yaml: string; zod: string[]; ajv: unknown }> =
+      [];
+    let invalid = 0;
+    for (let i = 0; i < 2000; i++) {
+      const base = examples[i % examples.length];
+      let text = mutate(base, next);
+      if (next() < 0.3) text = mutate(text, next);
+      let v;
+      try {
+        v = verdicts(text);
+      } catch {
+        // Not YAML (a duplicate key): both refuse it before any schema.
+        continue;
+      }
+      if (!v.zod) invalid += 1;
+      if (v.zod !== v.ajv && !(v.ajv && v.onlyRefinements)) {
+        disagreements.push({ yaml: text, zod: v.issues, ajv: v.ajvErrors });
+      }
+    }
+    if (process.env.SHOW_DISAGREEMENTS) {
+      const kinds = new Map<string, number>();
+      for (const d of disagreements) {
+        const a = (d.ajv as any)?.[0];
+        const key = `zod=${JSON.stringify(d.zod.slice(0, 1))} ajv=${
+          a
+            ? `${a.instancePath.replace(/\d+/g, 'N')} ${a.keyword} ${a.message}`
+            : 'valid'
+        }`;
+        kinds.set(key, (kinds.get(key) ?? 0) + 1);
+      }
+      // eslint-disable-next-line no-console
+      console.log([...kinds].map(([k, n]) => `${n} ${k}`).join('\n'));
+    }
+    // The corpus exercises both verdicts.
+    expect(invalid).toBeGreaterThan(500);
+    expect(invalid).toBeLessThan(1900);
+    expect(disagreements.slice(0, 3)).toEqual([]);
+  });
+});
