@@ -300,14 +300,13 @@ describe('AuditPage', () => {
   });
 
   it('syncs with the catalog on request, shows its progress, then reads the figures again', async () => {
-    const finished = {
+    const earlier = {
       running: false,
       latest: {
-        startedAt: '2026-11-26T10:00:00.000Z',
-        updatedAt: '2026-11-26T10:00:09.000Z',
-        finishedAt: '2026-11-26T10:00:09.000Z',
-        synced: 3,
-        removed: 1,
+        startedAt: '2026-11-26T09:00:00.000Z',
+        updatedAt: '2026-11-26T09:00:05.000Z',
+        finishedAt: '2026-11-26T09:00:05.000Z',
+        synced: 2,
       },
     };
     const running = {
@@ -318,14 +317,23 @@ describe('AuditPage', () => {
         synced: 1,
       },
     };
-    const getPortfolioSync = jest
-      .fn()
-      .mockResolvedValueOnce(finished)
-      .mockResolvedValueOnce(running)
-      .mockResolvedValue(finished);
+    const finished = {
+      running: false,
+      latest: {
+        ...running.latest,
+        updatedAt: '2026-11-26T10:00:09.000Z',
+        finishedAt: '2026-11-26T10:00:09.000Z',
+        synced: 3,
+        removed: 1,
+      },
+    };
+    let state: object = earlier;
     const api = apiMock({
-      getPortfolioSync,
-      requestPortfolioSync: jest.fn().mockResolvedValue(running),
+      getPortfolioSync: jest.fn(async () => state),
+      requestPortfolioSync: jest.fn(async () => {
+        state = running;
+        return running;
+      }),
     });
     await render(api);
     await screen.findByText('Churn model');
@@ -340,14 +348,49 @@ describe('AuditPage', () => {
     expect(
       screen.getByRole('progressbar', { name: 'Catalog sync in progress' }),
     ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Syncing…' })).toBeDisabled();
+
+    state = finished;
     expect(
       await screen.findByText(/3 entities, 1 removed\./, undefined, {
         timeout: 5000,
       }),
     ).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'Sync with the catalog now' }),
+    ).toBeEnabled();
     await waitFor(() =>
       expect(api.getPortfolioFacets.mock.calls.length).toBeGreaterThan(loads),
     );
+  });
+
+  it('frees the button when the sync asked for ran to its end before the first look', async () => {
+    const done = {
+      running: false,
+      latest: {
+        startedAt: '2026-11-26T10:00:00.000Z',
+        updatedAt: '2026-11-26T10:00:01.000Z',
+        finishedAt: '2026-11-26T10:00:01.000Z',
+        synced: 3,
+      },
+    };
+    const api = apiMock({
+      requestPortfolioSync: jest.fn().mockResolvedValue(done),
+      getPortfolioSync: jest
+        .fn()
+        .mockResolvedValueOnce({ running: false })
+        .mockResolvedValue(done),
+    });
+    await render(api);
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Sync with the catalog now' }),
+    );
+    expect(
+      await screen.findByText(/3 entities\./, undefined, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Sync with the catalog now' }),
+    ).toBeEnabled();
   });
 
   it('says plainly when a sync is running elsewhere or the reader may not start one', async () => {

@@ -42,13 +42,14 @@ export function CatalogSync(props: { onSynced: () => void }) {
   const api = useApi(handoffApiRef);
   const [status, setStatus] = useState<PortfolioSyncStatus>();
   const [message, setMessage] = useState<string>();
-  const [asked, setAsked] = useState(false);
-  const wasRunning = useRef(false);
+  /** Set from a request until a sync that started after it has ended. */
+  const [waitingSince, setWaitingSince] = useState<number>();
+  const seenBefore = useRef<string | undefined>();
   // The latest callback, without polling again each time the page renders.
   const onSynced = useRef(props.onSynced);
   onSynced.current = props.onSynced;
-
   const lastFinished = useRef<string | undefined>();
+
   const poll = useCallback(async () => {
     try {
       const next = await api.getPortfolioSync();
@@ -57,36 +58,51 @@ export function CatalogSync(props: { onSynced: () => void }) {
       // A sync that ended since the last look, asked for here or scheduled:
       // the page reads its figures again.
       if (
-        (wasRunning.current && !next.running) ||
-        (lastFinished.current !== undefined &&
-          finished !== lastFinished.current)
+        lastFinished.current !== undefined &&
+        finished !== lastFinished.current
       ) {
         onSynced.current();
       }
       lastFinished.current = finished ?? '';
-      wasRunning.current = next.running;
+      // The sync asked for has run once a newer one than we saw has ended.
+      if (
+        !next.running &&
+        next.latest?.finishedAt &&
+        next.latest.startedAt !== seenBefore.current
+      ) {
+        setWaitingSince(undefined);
+      }
     } catch {
       // The status is a nicety: the audit works without it.
     }
   }, [api]);
 
-  const running = Boolean(status?.running) || asked;
+  const running = Boolean(status?.running) || waitingSince !== undefined;
   // Every second while a sync runs, every 15 seconds otherwise.
   useEffect(() => {
     poll();
     const timer = setInterval(poll, running ? 1000 : 15_000);
     return () => clearInterval(timer);
   }, [running, poll]);
+  // A request no replica picked up in two minutes stops waiting.
   useEffect(() => {
-    if (status?.running) setAsked(false);
-  }, [status?.running]);
+    if (waitingSince === undefined) return undefined;
+    const timer = setTimeout(() => setWaitingSince(undefined), 120_000);
+    return () => clearTimeout(timer);
+  }, [waitingSince]);
 
   const syncNow = async () => {
     setMessage(undefined);
+    seenBefore.current = status?.latest?.startedAt;
     try {
-      setStatus(await api.requestPortfolioSync());
-      setAsked(true);
-      wasRunning.current = true;
+      const next = await api.requestPortfolioSync();
+      setStatus(next);
+      // A sync that already ran to its end within the request counts.
+      if (next.running || next.latest?.startedAt === seenBefore.current) {
+        setWaitingSince(Date.now());
+      } else {
+        onSynced.current();
+      }
     } catch (error) {
       const e = error as ResponseError;
       setMessage(
