@@ -1,4 +1,5 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
+import { PortfolioSyncStatus } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { copyStateToProjection, resolveOwners } from './auditColumns';
 
@@ -21,15 +22,7 @@ export type ProjectedEntity = {
 };
 
 /** The latest full sync of the projection: running, or how it ended. */
-export type SyncStatus = {
-  startedAt: string;
-  /** Last progress while it runs. */
-  updatedAt: string;
-  finishedAt?: string;
-  synced: number;
-  removed?: number;
-  error?: string;
-};
+export type SyncStatus = NonNullable<PortfolioSyncStatus['latest']>;
 
 /** The catalog projection the audit reads. */
 export interface ProjectionStore {

@@ -1,8 +1,7 @@
 import { Link } from '@backstage/core-components';
 import { SearchDocument } from '@backstage/plugin-search-common';
 import {
-  RiskLevel,
-  Stage,
+  CapabilitySearchDocument,
   isStage,
 } from '@handoff/backstage-plugin-handoff-common';
 import Box from '@material-ui/core/Box';
@@ -13,17 +12,9 @@ import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
 import { StageChip } from '../StageChip';
 
-/** The fields of a `handoff` search document this item shows. */
-type HandoffDocument = SearchDocument & {
-  stage?: Stage;
-  owner?: string;
-  ownerTitle?: string;
-  operatingOwner?: string;
-  operatingOwnerTitle?: string;
-  riskTier?: RiskLevel;
-  nextReviewAt?: string;
-  problem?: string;
-};
+/** A `handoff` search document: what the search module indexes. */
+type HandoffDocument = SearchDocument &
+  Partial<Omit<CapabilitySearchDocument, 'title' | 'text' | 'location'>>;
 
 const RISK = { low: 'Low risk', medium: 'Medium risk', high: 'High risk' };
 
