@@ -158,6 +158,22 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     },
   );
 
+  it('refuses a one-line description of 5,000 characters before anything runs', async () => {
+    const res = await dryRun(
+      values(
+        {
+          data: 'low',
+          customerImpact: 'low',
+          compliance: 'low',
+          operationalDependency: 'low',
+        },
+        { description: 'x'.repeat(5000) },
+      ),
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toMatch(/description/);
+  });
+
   it('creates a high-risk capability whose spec is valid and carries every artifact its risk requires', async () => {
     const res = await dryRun(
       values({
