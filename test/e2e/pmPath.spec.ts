@@ -1,10 +1,7 @@
 import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
-import {
-  chooseOperatingOwnerAndReview,
-  fillFirstStep,
-} from './newCapabilityForm';
+import { fillFirstStep } from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
 
 /** Where the e2e portal publishes new capabilities (app-config.e2e.yaml). */
@@ -40,16 +37,17 @@ test('a PM cannot damage a live capability by creating one with its name', async
     problem: 'Retention calls the wrong subscribers',
   });
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await chooseOperatingOwnerAndReview(page);
-  await page.getByRole('button', { name: 'Create' }).click();
+  // The form itself says so, in plain words, and stays on its first step
+  // (the template's first step would refuse it again, before writing).
   await expect(
     page
       .getByText(
-        /There is already a capability called “churn-model” in the catalog \(Churn model, owned by group:data-science\)/,
+        'There is already a capability called “churn-model” in the catalog (Churn model); choose another name.',
       )
       .first(),
-  ).toBeVisible({ timeout: 60_000 });
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByRole('button', { name: 'Review' })).toHaveCount(0);
 
   // Nothing was written or changed.
   expect(fs.existsSync(path.join(published, 'churn-model'))).toBe(false);
@@ -77,6 +75,24 @@ test('the form refuses a name the catalog would refuse before a run starts', asy
   // Everything else is filled in: only the name keeps the form on its first step.
   const name = page.getByLabel('Name');
   await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(
+    page
+      .getByText(
+        'The name cannot be used: start and end with a letter or digit, and use at most 63 characters.',
+      )
+      .first(),
+  ).toBeVisible();
+  // Capitals or spaces: plain words, never a pattern.
+  await name.fill('Credit Limit');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(
+    page
+      .getByText(
+        'The name cannot be used: use only lower-case letters, digits and dashes (no capitals or spaces).',
+      )
+      .first(),
+  ).toBeVisible();
+  await expect(page.getByText(/must match pattern/)).toHaveCount(0);
   await expect(page.getByLabel('The problem it solves')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Review' })).toHaveCount(0);
   expect(fs.existsSync(path.join(published, 'credit-limit-'))).toBe(false);

@@ -16,3 +16,4 @@ export * from './portfolio';
 export * from './review';
 export * from './ownership';
 export type * from './api';
+export * from './capabilityName';

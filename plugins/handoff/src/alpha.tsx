@@ -21,6 +21,10 @@ import {
   SearchFilterResultTypeBlueprint,
   SearchResultListItemBlueprint,
 } from '@backstage/plugin-search-react/alpha';
+import {
+  FormFieldBlueprint,
+  createFormField,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { handoffApiRef, HandoffClient } from './api';
 import { auditRouteRef, rootRouteRef } from './routes';
 import { HandoffSearchFilters } from './components/Search/HandoffSearchFilters';
@@ -136,6 +140,26 @@ export const handoffSearchFilters = SearchFilterBlueprint.make({
 });
 
 /**
+ * The New capability template's name field (`ui:field: CapabilityName`):
+ * plain words for a name the catalog would refuse or that is taken.
+ *
+ * @alpha
+ */
+export const handoffCapabilityNameField = FormFieldBlueprint.make({
+  name: 'capability-name',
+  params: {
+    field: () =>
+      import('./components/CapabilityNameField').then(m =>
+        createFormField({
+          name: 'CapabilityName',
+          component: m.CapabilityNameField,
+          validation: m.capabilityNameValidation,
+        }),
+      ),
+  },
+});
+
+/**
  * The Handoff plugin for apps on the new frontend system.
  *
  * @alpha
@@ -152,6 +176,7 @@ export default createFrontendPlugin({
     handoffSearchResultListItem,
     handoffSearchResultType,
     handoffSearchFilters,
+    handoffCapabilityNameField,
   ],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),

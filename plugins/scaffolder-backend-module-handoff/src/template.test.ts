@@ -382,13 +382,12 @@ rules:
     expect(taken.body.directoryContents ?? []).toEqual([]);
     expect(log(taken.body)).not.toContain('The handoff spec is valid');
 
-    // The form's own schema already refuses a trailing dash (and the
-    // check-name step would, were the form bypassed: see checkName.test.ts).
+    // A name the catalog would refuse: the form's field says so, and were
+    // the form bypassed, the first step refuses it before writing anything.
     const dashed = await dryRun(values(low, { name: 'credit-limit-' }));
-    expect(dashed.status).toBe(400);
-    expect(dashed.body.errors[0]).toMatchObject({
-      path: ['name'],
-      name: 'pattern',
-    });
+    expect(log(dashed.body)).toContain(
+      '“credit-limit-” cannot be a catalog name: start and end with a letter or digit, and use at most 63 characters. Nothing was created.',
+    );
+    expect(dashed.body.directoryContents ?? []).toEqual([]);
   });
 });

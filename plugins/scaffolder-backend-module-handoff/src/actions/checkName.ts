@@ -2,28 +2,15 @@ import {
   AuthService,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
-import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs/promises';
 import { examples } from './checkName.examples';
+import { capabilityNameProblem } from '@handoff/backstage-plugin-handoff-common';
 
-/**
- * Why a name cannot become a new capability's catalog name, in plain words;
- * undefined when it can. The catalog's own rule (at most 63 letters, digits,
- * dashes, dots or underscores, starting and ending with a letter or digit),
- * kept to lower case, digits and dashes as the template asks.
- */
-export function nameProblem(name: string): string | undefined {
-  if (!/^[a-z0-9-]+$/.test(name)) {
-    return 'use only lower-case letters, digits and dashes (no capitals or spaces)';
-  }
-  if (!KubernetesValidatorFunctions.isValidObjectName(name)) {
-    return 'start and end with a letter or digit, and use at most 63 characters';
-  }
-  return undefined;
-}
+/** Why a name cannot become a capability's catalog name (shared with the form). */
+export const nameProblem = capabilityNameProblem;
 
 /**
  * `handoff:capability:check-name`: the first step of the New capability

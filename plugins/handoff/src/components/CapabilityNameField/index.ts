@@ -1,0 +1,4 @@
+export {
+  CapabilityNameField,
+  capabilityNameValidation,
+} from './CapabilityNameField';
