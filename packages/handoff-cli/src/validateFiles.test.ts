@@ -72,7 +72,7 @@ pilot:
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-cli-'));
     const file = path.join(dir, 'handoff.yaml');
     const fields = Array.from(
-      { length: 20_000 },
+      { length: 5_000 },
       (_, i) => `      f${i}: { type: text }`,
     );
     fs.writeFileSync(
@@ -88,17 +88,17 @@ pilot:
     );
     const { code, out } = await run(['validate', file]);
     expect(code).toBe(1);
-    expect(out[0]).toMatch(/: invalid, 2000\d errors$/);
+    expect(out[0]).toMatch(/: invalid, 500\d errors$/);
     expect(out).toHaveLength(1 + 50 + 1);
     expect(out[51]).toMatch(
-      /^ {2}\.\.\. and 19\d\d\d more \(fix these first, or pass --max-errors 2000\d\)$/,
+      /^ {2}\.\.\. and 49\d\d more \(fix these first, or pass --max-errors 500\d\)$/,
     );
     const fewer = await run(['validate', '--max-errors', '3', file]);
     expect(fewer.out).toHaveLength(1 + 3 + 1);
     const wrong = await run(['validate', '--max-errors', '0', file]);
     expect(wrong.code).toBe(2);
     expect(wrong.err.join('\n')).toMatch(/must be a whole number, 1 or more/);
-  });
+  }, 60_000);
 
   it('exits with 2 for a file it cannot read or a wrong command', async () => {
     const missing = await run(['validate', '/nonexistent/handoff.yaml']);

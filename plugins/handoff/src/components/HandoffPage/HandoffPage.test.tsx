@@ -69,5 +69,5 @@ describe('HandoffPage', () => {
       cursor: 'page-2',
       q: undefined,
     });
-  });
+  }, 30_000);
 });
