@@ -551,6 +551,14 @@ describe.each(databases.eachSupportedId())(
               .set('Authorization', user)
           ).status,
         ).toBe(403);
+        // Nor may they read how the audit's sync went.
+        expect(
+          (
+            await request(denied)
+              .get('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).status,
+        ).toBe(403);
 
         const knex = await databases.init(databaseId);
         const { server } = await startTestBackend({
