@@ -33,9 +33,15 @@ export interface Config {
     projection?: {
       /**
        * How often the catalog projection the audit reads is fully re-synced.
-       * Defaults to every 30 minutes.
+       * Defaults to every 30 minutes, with a 60-second timeout.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * How often catalog entities that changed, or are new, are brought into
+       * the audit between full syncs (a listing of refs and etags). Defaults
+       * to every 30 seconds. Each run works for two thirds of its timeout.
+       */
+      changedSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
     reviews?: {
       /**
