@@ -112,6 +112,12 @@ describe("the example portal's CI token", () => {
       ],
       ['portfolio', request(server).get('/api/handoff/portfolio')],
       ['audit.csv', request(server).get('/api/handoff/audit.csv')],
+      // A service, but not one allowed to read what search indexes.
+      [
+        'search documents',
+        request(server).get('/api/handoff/search/capabilities'),
+      ],
+      ['sync', request(server).post('/api/handoff/portfolio/sync')],
     ];
     for (const [what, call] of refused) {
       const res = await call.set('Authorization', token);

@@ -43,7 +43,8 @@ export function portfolioRoutes(
   // audit through handoff.audit.read, and search shows each document only
   // to users who may read its catalog entity.
   router.get('/search/capabilities', async (req, res) => {
-    await serviceOf(req);
+    // A service with restricted access (a CI token) is refused too.
+    await authorize(await serviceOf(req), handoffAuditReadPermission);
     const query = parseInput(searchQuery, req.query, 'query');
     const body: CapabilitySearchPage = await portfolio.searchDocuments(
       query.after,
