@@ -276,6 +276,55 @@ describe('the default gate policy', () => {
     ]);
   });
 
+  it('does not count a placeholder the template wrote (text starting with TODO) as the artifact', () => {
+    const low = complete('low');
+    const lean: HandoffSpec = {
+      apiVersion: low.apiVersion,
+      kind: low.kind,
+      intent: { problem: 'Finance re-keys a monthly report' },
+      risk: low.risk,
+      acceptanceCriteria: ['The report arrives by the 2nd', 'TODO: agree'],
+      deployment: {
+        checklist: [{ item: 'Tell finance', done: false }],
+        rollback: { procedure: '  TODO write the rollback' },
+      },
+      owners: { operatingOwner: 'group:default/payments' },
+    };
+    expect(unmet(base(lean))).toEqual([
+      'acceptance-criteria: Still marked TODO: acceptanceCriteria[1]',
+      'rollback: Still marked TODO: deployment.rollback.procedure',
+    ]);
+    // A word that merely starts like it is not a placeholder.
+    expect(
+      evaluateGate(
+        base({
+          ...lean,
+          acceptanceCriteria: ['TODOS are tracked in Jira'],
+          deployment: {
+            ...lean.deployment!,
+            rollback: { procedure: 'Redeploy; a TODO is not a procedure' },
+          },
+        }),
+      ).met,
+    ).toBe(true);
+    // Missing and still to do, both named.
+    expect(
+      unmet(
+        base(
+          {
+            ...lean,
+            successCriteria: [
+              { metric: 'TODO', target: '95%', measuredBy: 'TODO: agree' },
+            ],
+          },
+          { decision: 'start-pilot' },
+        ),
+      ),
+    ).toEqual([
+      'pilot-success-criteria: Still marked TODO: successCriteria[0].metric, successCriteria[0].measuredBy',
+    ]);
+  });
+
   it('never gates the honest outcomes, and blocks the rest when the spec is missing or invalid', () => {
     expect(unmet(base(undefined, { decision: 'start-pilot' }))).toEqual([
       'spec-valid: The entity has no handoff spec',

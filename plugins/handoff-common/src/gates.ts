@@ -1,7 +1,7 @@
 import type { Decision, Stage } from './lifecycle';
 import { actsFor, normalizeOwnerRef } from './ownership';
 import { DEFAULT_GATE_POLICY } from './policy/defaultPolicy';
-import { missingAt } from './policy/paths';
+import { missingAt, unfinishedAt } from './policy/paths';
 import type { GatePolicy, PolicyDecision, PolicyRule } from './policy/schema';
 import type { HandoffSpec, RiskProfile } from './spec';
 import { approval, separationOfDuties } from './gateApprovals';
@@ -88,14 +88,19 @@ function judge(
   const { require: r, id, description } = rule;
   const spec = input.spec;
   if (r.artifact !== undefined) {
-    const missing = [
-      ...new Set([r.artifact].flat().flatMap(p => missingAt(spec, p))),
-    ];
+    const found = [r.artifact].flat().map(p => unfinishedAt(spec, p));
+    const missing = [...new Set(found.flatMap(f => f.missing))];
+    const toDo = [...new Set(found.flatMap(f => f.toDo))];
     return req(
       id,
       description,
-      missing.length === 0,
-      `Not in the spec: ${missing.join(', ')}`,
+      missing.length === 0 && toDo.length === 0,
+      [
+        missing.length > 0 && `Not in the spec: ${missing.join(', ')}`,
+        toDo.length > 0 && `Still marked TODO: ${toDo.join(', ')}`,
+      ]
+        .filter(Boolean)
+        .join('; '),
     );
   }
   if (r.owner !== undefined) {

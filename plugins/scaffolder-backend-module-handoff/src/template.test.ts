@@ -54,7 +54,7 @@ const values = (risk: Record<string, string>, extra: object = {}) => ({
   usesModel: true,
   operatingOwner: 'group:default/sre',
   successMetrics: [
-    { metric: 'Sign-up rate', target: '5%', measuredBy: 'Monthly CRM report' },
+    { Metric: 'Sign-up rate', Target: '5%', Measurement: 'Monthly CRM report' },
   ],
   ...extra,
 });
@@ -174,6 +174,32 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     expect(JSON.stringify(res.body)).toMatch(/description/);
   });
 
+  it('refuses high compliance risk with no regulation named, and an empty success metric', async () => {
+    const high = {
+      data: 'low',
+      customerImpact: 'low',
+      compliance: 'high',
+      operationalDependency: 'low',
+    };
+    const none = await dryRun(values(high, { regulatoryConstraints: [] }));
+    expect(none.status).toBe(400);
+    expect(JSON.stringify(none.body)).toMatch(/regulatoryConstraints/);
+    const blank = await dryRun(values(high, { regulatoryConstraints: [' '] }));
+    expect(blank.status).toBe(400);
+    const cleared = await dryRun(
+      values(high, {
+        successMetrics: [{ Metric: '', Target: '5%', Measurement: 'CRM' }],
+      }),
+    );
+    expect(cleared.status).toBe(400);
+    expect(JSON.stringify(cleared.body)).toMatch(/Metric/);
+    // Medium compliance risk may leave it to the spec (a TODO there).
+    const medium = await dryRun(
+      values({ ...high, compliance: 'medium' }, { regulatoryConstraints: [] }),
+    );
+    expect(medium.status).toBe(200);
+  });
+
   it('creates a high-risk capability whose spec is valid and carries every artifact its risk requires', async () => {
     const res = await dryRun(
       values({
@@ -208,13 +234,20 @@ describe('the New capability template through the scaffolder dry-run API', () =>
       compliance: 'high',
       operationalDependency: 'medium',
     });
-    expect(
-      spec.spec.dataContracts?.[0].fields.example_field.driftTolerance,
-    ).toBeDefined();
+    // Placeholders read as TODOs, and no number is made up.
+    expect(spec.spec.dataContracts?.[0].fields.example_field).toEqual({
+      type: 'number',
+      driftExempt: 'TODO: a drift tolerance, or why this field needs none',
+    });
+    expect(spec.spec.dataContracts?.[0].quality).toEqual({});
+    expect(spec.spec.model?.evaluationMetric).toBeUndefined();
     expect(spec.spec.model?.failureModes).toHaveLength(1);
     expect(spec.spec.nonFunctionalRequirements).toHaveLength(2);
     expect(spec.spec.regulatoryConstraints).toEqual([
-      { regulation: 'GDPR', requirement: 'To be written' },
+      {
+        regulation: 'GDPR',
+        requirement: 'TODO: what it requires of this capability',
+      },
     ]);
     expect(spec.spec.observability?.slos).toHaveLength(1);
     expect(spec.spec.successCriteria).toEqual([
@@ -271,17 +304,28 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     expect(spec.spec.observability).toBeUndefined();
     expect(spec.spec.testPlan).toBeUndefined();
     expect(spec.spec.pilot).toBeUndefined();
-    // It carries what the default policy asks of a low-tier hand-off.
-    const gate = evaluateGate({
-      decision: 'hand-off',
-      spec: spec.spec,
-      specState: 'valid',
+    // It carries every artifact the default policy asks of a low-tier
+    // hand-off, each a TODO the gate lists as still to do.
+    const gateInput = (s: typeof spec.spec) => ({
+      decision: 'hand-off' as const,
+      spec: s,
+      specState: 'valid' as const,
       ownersResolve: { operatingOwner: true, supportPath: true },
       checks: [],
       approvals: [],
       transferAccepted: false,
     });
-    expect(gate.requirements.filter(r => !r.met)).toEqual([]);
+    const gate = evaluateGate(gateInput(spec.spec));
+    expect(
+      gate.requirements.filter(r => !r.met).map(r => [r.id, r.reason]),
+    ).toEqual([
+      ['acceptance-criteria', 'Still marked TODO: acceptanceCriteria[0]'],
+      ['rollback', 'Still marked TODO: deployment.rollback.procedure'],
+    ]);
+    // Once written, nothing else is asked of it.
+    spec.spec.acceptanceCriteria = ['The programme mails only members'];
+    spec.spec.deployment!.rollback!.procedure = 'Switch the mailing back';
+    expect(evaluateGate(gateInput(spec.spec)).met).toBe(true);
   });
 
   it('follows the configured gate policy: a section for each artifact it asks of the risk', async () => {

@@ -6,5 +6,5 @@ export type {
   PolicyRequirement,
 } from './schema';
 export { DEFAULT_GATE_POLICY } from './defaultPolicy';
-export { missingAt } from './paths';
+export { isPlaceholder, missingAt, unfinishedAt } from './paths';
 export { validateGatePolicy, gatePolicyJsonSchema } from './validate';

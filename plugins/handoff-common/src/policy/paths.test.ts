@@ -1,4 +1,4 @@
-import { missingAt } from './paths';
+import { isPlaceholder, missingAt, unfinishedAt } from './paths';
 
 const spec = {
   intent: { problem: 'p' },
@@ -45,5 +45,35 @@ describe('missingAt', () => {
     expect(
       missingAt({ dataContracts: [] }, 'dataContracts[*].quality'),
     ).toEqual(['dataContracts']);
+  });
+});
+
+describe('unfinishedAt', () => {
+  it('names placeholders left inside what a path finds, apart from what is missing', () => {
+    const draft = {
+      dataContracts: [
+        {
+          fields: {
+            id: { type: 'string', driftExempt: 'TODO: say why' },
+            units: { type: 'integer' },
+          },
+        },
+      ],
+    };
+    expect(
+      unfinishedAt(
+        draft,
+        'dataContracts[*].fields[*].(driftTolerance|driftExempt)',
+      ),
+    ).toEqual({
+      missing: ['dataContracts[0].fields.units.(driftTolerance|driftExempt)'],
+      toDo: ['dataContracts[0].fields.id.driftExempt'],
+    });
+    expect(unfinishedAt(spec, 'intent')).toEqual({ missing: [], toDo: [] });
+    expect(isPlaceholder('TODO')).toBe(true);
+    expect(isPlaceholder('TODO: x')).toBe(true);
+    expect(isPlaceholder('TODOS')).toBe(false);
+    expect(isPlaceholder('Not a TODO')).toBe(false);
+    expect(isPlaceholder(0)).toBe(false);
   });
 });

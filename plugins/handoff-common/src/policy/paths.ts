@@ -23,8 +23,43 @@ function segments(path: string): Segment[] {
 const join = (prefix: string, key: string) =>
   prefix ? `${prefix}.${key}` : key;
 
-function walk(value: unknown, rest: Segment[], at: string): string[] {
-  if (rest.length === 0) return present(value) ? [] : [at];
+/**
+ * Whether a value is a placeholder still to be written: text starting with
+ * TODO, as the New capability template writes them.
+ *
+ * @public
+ */
+export function isPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && /^\s*TODO\b/.test(value);
+}
+
+/** Where, inside a value, placeholders are left. */
+function placeholdersIn(value: unknown, at: string): string[] {
+  if (isPlaceholder(value)) return [at];
+  if (Array.isArray(value)) {
+    return value.flatMap((item, i) => placeholdersIn(item, `${at}[${i}]`));
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, item]) =>
+      placeholdersIn(item, join(at, k)),
+    );
+  }
+  return [];
+}
+
+type Found = { missing: string[]; toDo: string[] };
+const none: Found = { missing: [], toDo: [] };
+const merge = (all: Found[]): Found => ({
+  missing: all.flatMap(f => f.missing),
+  toDo: all.flatMap(f => f.toDo),
+});
+
+function walk(value: unknown, rest: Segment[], at: string): Found {
+  if (rest.length === 0) {
+    return present(value)
+      ? { ...none, toDo: placeholdersIn(value, at) }
+      : { ...none, missing: [at] };
+  }
   const [segment, ...tail] = rest;
   const object =
     value && typeof value === 'object' && !Array.isArray(value)
@@ -34,19 +69,19 @@ function walk(value: unknown, rest: Segment[], at: string): string[] {
   const key = segment.keys.find(k => present(object[k]));
   const named =
     segment.keys.length > 1 ? `(${segment.keys.join('|')})` : segment.keys[0];
-  if (!key) return [join(at, named)];
+  if (!key) return { ...none, missing: [join(at, named)] };
   const next = object[key];
   const here = join(at, key);
   if (!segment.each) return walk(next, tail, here);
   if (Array.isArray(next)) {
-    return next.flatMap((item, i) => walk(item, tail, `${here}[${i}]`));
+    return merge(next.map((item, i) => walk(item, tail, `${here}[${i}]`)));
   }
   if (next && typeof next === 'object') {
-    return Object.entries(next).flatMap(([k, item]) =>
-      walk(item, tail, `${here}.${k}`),
+    return merge(
+      Object.entries(next).map(([k, item]) => walk(item, tail, `${here}.${k}`)),
     );
   }
-  return [here];
+  return { ...none, missing: [here] };
 }
 
 /**
@@ -57,5 +92,19 @@ function walk(value: unknown, rest: Segment[], at: string): string[] {
  * @public
  */
 export function missingAt(document: unknown, path: string): string[] {
+  return walk(document, segments(path), '').missing;
+}
+
+/**
+ * What a policy path still lacks: where it is missing, and where what is
+ * there is still a placeholder (text starting with TODO) — neither counts as
+ * the artifact being there.
+ *
+ * @public
+ */
+export function unfinishedAt(
+  document: unknown,
+  path: string,
+): { missing: string[]; toDo: string[] } {
   return walk(document, segments(path), '');
 }

@@ -3,6 +3,15 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { examples } from './registerCapability.examples';
 
+/** A date as a PM reads it: 26 December 2026. */
+export const inWords = (iso: string) =>
+  new Date(iso).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
 /** `handoff:capability:register`: records the new capability's first state in the Handoff backend. */
 export function createRegisterCapabilityAction(options: {
   discovery: DiscoveryService;
@@ -24,7 +33,12 @@ export function createRegisterCapabilityAction(options: {
             .describe('The new entity, e.g. component:default/churn-model'),
       },
       output: {
-        nextReviewAt: z => z.string().describe('The first review date'),
+        nextReviewAt: z =>
+          z.string().describe('The first review date (ISO 8601)'),
+        nextReviewOn: z =>
+          z
+            .string()
+            .describe('The first review date in words, e.g. 26 December 2026'),
       },
     },
     async handler(ctx) {
@@ -33,6 +47,7 @@ export function createRegisterCapabilityAction(options: {
           `Dry run: would register ${ctx.input.entityRef} as proposed`,
         );
         ctx.output('nextReviewAt', 'not set in a dry run');
+        ctx.output('nextReviewOn', 'not set in a dry run');
         return;
       }
       const baseUrl = await options.discovery.getBaseUrl('handoff');
@@ -55,12 +70,12 @@ export function createRegisterCapabilityAction(options: {
         });
         const body = await res.json().catch(() => undefined);
         if (res.ok) {
+          const nextReviewOn = inWords(body.nextReviewAt);
           ctx.logger.info(
-            `Registered ${
-              ctx.input.entityRef
-            }: proposed, first review on ${body.nextReviewAt.slice(0, 10)}`,
+            `Registered ${ctx.input.entityRef}: proposed, first review on ${nextReviewOn}`,
           );
           ctx.output('nextReviewAt', body.nextReviewAt);
+          ctx.output('nextReviewOn', nextReviewOn);
           return;
         }
         if (res.status !== 404 || Date.now() > deadline) {

@@ -34,8 +34,8 @@ export function ChecksCard(props: { revision: number }) {
     <InfoCard title="Checks" subheader="Posted by CI and data pipelines">
       {history.length === 0 ? (
         <Typography variant="body2">
-          No check result yet. CI posts them to /api/handoff/checks/
-          {'{kind}/{namespace}/{name}'} with a service token.
+          No check result yet. Test runs and data pipelines post their results
+          here once the team connects them (see Checks in Handoff's README).
         </Typography>
       ) : (
         <Table size="small" aria-label="Check results">
