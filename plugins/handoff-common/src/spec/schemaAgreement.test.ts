@@ -3,7 +3,12 @@ import addFormats from 'ajv-formats';
 import fs from 'fs';
 import path from 'path';
 import { parse, stringify } from 'yaml';
-import { parseSpecYaml, validateHandoffSpec } from './validate';
+import {
+  parseSpecYaml,
+  readFullYaml,
+  readPlainYaml,
+  validateHandoffSpec,
+} from './validate';
 
 /*
  * One schema for real: the committed JSON Schema (what editors use, checked
@@ -173,6 +178,117 @@ const SPECIAL = [
   // A YAML 1.1 document: its dates stay text, as the JSON Schema sees them.
   `%YAML 1.1\n---\n${examples[0]}`,
 ];
+
+/** Scalars and shapes where two YAML readers could differ. */
+const ODD_YAML = [
+  ...[
+    '0b101',
+    '-0x1F',
+    '0x1F',
+    '+0o17',
+    '0o17',
+    '017',
+    '1_000',
+    '+12',
+    '-0',
+    '1.',
+    '.5',
+    '1e3',
+    '1E-3',
+    '.inf',
+    '-.Inf',
+    '.NaN',
+    '.nan',
+    '~',
+    'Null',
+    'NULL',
+    'TRUE',
+    'False',
+    'yes',
+    'on',
+    'y',
+    '2026-01-01',
+    '2026-01-01T10:00:00Z',
+    '12:30',
+    '1:30:00',
+    '99999999999999999999',
+    '1e400',
+    "'quoted'",
+    '"x\\ty"',
+    '0.1e+2',
+    '- 1',
+    'R&D',
+    'a * b',
+    '<<',
+  ].map(scalar => `intent:\n  problem: ${scalar}\n`),
+  'intent: {problem: a, outcome: [1, 2]}\n',
+  '? intent\n: problem\n',
+  'intent:\n  problem: &a x\n  outcome: *a\n',
+  'intent: !!str 1\n',
+  '%YAML 1.1\n---\nintent: 2026-01-01\n',
+  'intent:\n\tproblem: tab\n',
+  'a: 1\na: 2\n',
+  '---\na: 1\n---\nb: 2\n',
+  '{[a, b]: 1}\n',
+  'intent: "unterminated\n',
+  '"1": one\n1: again\n',
+  '__proto__: x\n',
+  'intent:\n  problem: >\n    folded\n    text\n',
+  'intent:\n  problem: |-\n    literal\n',
+  // Syntax one reader might forgive: the fast one must not.
+  'a: b: c\n',
+  'a:\n  - x\n  y: 1\n',
+  "a: 'it''s' # a comment\n",
+  '- a\nb: 1\n',
+  'a: [1, 2\n',
+  'a: {b: 1\n',
+  '  a: 1\n b: 2\n',
+  'a: "\\q"\n',
+  'a: @x\n',
+  'a: `x\n',
+  'a: x\n  b: y\n',
+  'a:\n- 1\n- 2\n',
+  'a: x #c\nb: y#not a comment\n',
+  'a: 1\n...\n',
+  '\ufeffa: 1\n',
+];
+
+describe('the fast YAML reader', () => {
+  it('reads every file of the corpus it answers exactly as the full reader does', () => {
+    const next = random(7);
+    const corpus = [...examples, ...SPECIAL, ...ODD_YAML];
+    for (let i = 0; i < 500; i++) {
+      corpus.push(mutate(examples[i % examples.length], next));
+    }
+    let answered = 0;
+    for (const text of corpus) {
+      const fast = readPlainYaml(text);
+      let full: unknown;
+      try {
+        full = readFullYaml(text);
+      } catch {
+        full = undefined;
+      }
+      if (fast === undefined) continue;
+      answered += 1;
+      expect({ text, value: fast }).toEqual({ text, value: full });
+    }
+    // It answers the plain files, and leaves the odd ones to the full reader.
+    expect(answered).toBeGreaterThan(500);
+    for (const left of [
+      '0b101',
+      '-0x1F',
+      '&a x',
+      '!!str',
+      '%YAML',
+      '? intent',
+    ]) {
+      expect(
+        readPlainYaml(ODD_YAML.find(t => t.includes(left))!),
+      ).toBeUndefined();
+    }
+  });
+});
 
 describe('the JSON Schema and the validator', () => {
   it('agree on every example (one of them is invalid on purpose)', () => {

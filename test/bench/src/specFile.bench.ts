@@ -1,0 +1,109 @@
+/*
+ * How long the CLI (and the portal) take to read a large handoff.yaml: a
+ * 1 MB spec valid, a 1 MB spec with one mistake (read again to place it at
+ * its line), and one with 20,000 mistakes (output capped). Prints the
+ * figures and writes test-results/benchmarks/spec-file.json.
+ *
+ *   yarn bench:spec
+ */
+import { validateHandoffSpec } from '@handoff/backstage-plugin-handoff-common';
+import { spawnSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+
+const root = path.resolve(__dirname, '../../..');
+
+/** A valid spec of about `bytes`, one data contract with many fields. */
+function bigSpec(bytes: number) {
+  let text = `apiVersion: handoff.dev/v1alpha1
+kind: HandoffSpec
+intent:
+  problem: Finance re-keys a monthly report
+risk: { data: low, customerImpact: low, compliance: low, operationalDependency: low }
+dataContracts:
+  - name: big
+    provenance: { sourceSystem: ledger }
+    fields:
+`;
+  for (let i = 0; text.length < bytes; i++) {
+    text += `      field_${i}: { type: number, description: the value of field ${i}, range: { min: 0, max: 100 }, driftTolerance: { metric: psi, threshold: 0.2 } }\n`;
+  }
+  return text;
+}
+
+function timed<T>(f: () => T): [T, number] {
+  const start = process.hrtime.bigint();
+  const value = f();
+  return [value, Number(process.hrtime.bigint() - start) / 1e6];
+}
+
+it('reads a 1 MB handoff.yaml', () => {
+  const valid = bigSpec(1_000_000);
+  // One mistake near the end: a number out of range.
+  const oneMistake = valid.replace(
+    /max: 100 }(?![\s\S]*max: 100 })/,
+    'max: -1 }',
+  );
+  // Every field wrong.
+  const manyMistakes = valid.replace(/metric: psi/g, 'metric: nope');
+  const figures: Record<string, number | string> = {
+    bytes: valid.length,
+    fields: (valid.match(/field_/g) ?? []).length,
+  };
+  for (const [name, text] of Object.entries({
+    valid,
+    oneMistake,
+    manyMistakes,
+  })) {
+    const [first, cold] = timed(() => validateHandoffSpec(text));
+    const [, warm] = timed(() => validateHandoffSpec(text));
+    expect(first.valid).toBe(name === 'valid');
+    figures[`${name}ColdMs`] = Math.round(cold);
+    figures[`${name}WarmMs`] = Math.round(warm);
+    if (!first.valid) figures[`${name}Errors`] = first.errors.length;
+  }
+
+  // The CLI as a process, from source (as in this repository).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-bench-'));
+  for (const [name, text] of Object.entries({ valid, manyMistakes })) {
+    const file = path.join(dir, `${name}.yaml`);
+    fs.writeFileSync(file, text);
+    const [run, ms] = timed(() =>
+      spawnSync(
+        process.execPath,
+        [
+          path.join(root, 'packages/handoff-cli/bin/handoff-spec'),
+          'validate',
+          file,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
+    const [help, startMs] = timed(() =>
+      spawnSync(
+        process.execPath,
+        [path.join(root, 'packages/handoff-cli/bin/handoff-spec'), '--help'],
+        { encoding: 'utf8' },
+      ),
+    );
+    expect(help.status).toBe(0);
+    expect(run.status).toBe(name === 'valid' ? 0 : 1);
+    figures[`cli_${name}Ms`] = Math.round(ms);
+    figures.cliStartMs = Math.round(startMs);
+    figures[`cli_${name}Lines`] = run.stdout.split('\n').length - 1;
+  }
+  figures.measuredOn = `${os.cpus().length} cores, Node ${process.version}`;
+  // eslint-disable-next-line no-console
+  console.log(
+    Object.entries(figures)
+      .map(([k, v]) => `${k.padEnd(22)} ${v}`)
+      .join('\n'),
+  );
+  const out = path.join(root, 'test-results/benchmarks');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(
+    path.join(out, 'spec-file.json'),
+    `${JSON.stringify(figures, null, 2)}\n`,
+  );
+});
