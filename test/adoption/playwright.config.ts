@@ -1,0 +1,48 @@
+import { defineConfig } from '@playwright/test';
+import path from 'path';
+
+/**
+ * The fresh Backstage app `adopt.js` made, started as its README says, in
+ * Debian's chromium. Run `node test/adoption/adopt.js` first.
+ */
+const app = path.resolve(__dirname, '../../test-results/adoption/app');
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  expect: { timeout: 60_000 },
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  reporter: [
+    ['list'],
+    ['json', { outputFile: '../../test-results/adoption-e2e.json' }],
+  ],
+  outputDir: '../../test-results/adoption-artifacts',
+  webServer: {
+    command:
+      'yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.adoption.yaml',
+    cwd: app,
+    url: 'http://localhost:7027/.backstage/health/v1/readiness',
+    timeout: 240_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+  use: {
+    baseURL: 'http://localhost:7027',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+});
