@@ -1,6 +1,7 @@
 // Prints the plain "N passed, N failed" line from the runners' own reports:
-// Jest's and Playwright's JSON results count tests; tsc, lint and the app build
-// count as one check each, passed when they exit with 0.
+// Jest's and Playwright's JSON results count tests; tsc, lint, the app build,
+// packing and the adoption app's set-up count as one check each, passed when
+// they exit with 0.
 const fs = require('fs');
 const path = require('path');
 
@@ -24,7 +25,7 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-for (const check of ['tsc', 'lint', 'build-app']) {
+for (const check of ['tsc', 'lint', 'build-app', 'pack', 'adopt']) {
   const code = exitOf(check);
   if (code === 0) passed += 1;
   else failed += 1;
@@ -60,22 +61,29 @@ function countJest(name, file) {
 }
 countJest('unit', 'jest.json');
 countJest('faults', 'faults-jest.json');
+countJest('packs', 'packs-jest.json');
 
-const e2e = read('e2e.json');
-if (e2e) {
-  passed += e2e.stats.expected + e2e.stats.flaky;
-  failed += e2e.stats.unexpected;
-  lines.push(
-    `e2e: ${e2e.stats.expected} passed, ${e2e.stats.flaky} flaky, ${e2e.stats.unexpected} failed, ${e2e.stats.skipped} skipped`,
-  );
-  if (e2e.errors?.length) {
-    failed += e2e.errors.length;
-    lines.push(`e2e: ${e2e.errors.length} errors outside tests`);
+/** Counts a Playwright JSON report. */
+function countPlaywright(name, file) {
+  const report = read(file);
+  if (report) {
+    passed += report.stats.expected + report.stats.flaky;
+    failed += report.stats.unexpected;
+    lines.push(
+      `${name}: ${report.stats.expected} passed, ${report.stats.flaky} flaky, ${report.stats.unexpected} failed, ${report.stats.skipped} skipped`,
+    );
+    if (report.errors?.length) {
+      failed += report.errors.length;
+      lines.push(`${name}: ${report.errors.length} errors outside tests`);
+    }
+  } else {
+    failed += 1;
+    lines.push(`${name}: no report`);
   }
-} else {
-  failed += 1;
-  lines.push('e2e: no report');
 }
+countPlaywright('e2e', 'e2e.json');
+countPlaywright('adoption', 'adoption-e2e.json');
+countPlaywright('production', 'production-e2e.json');
 
 console.log(lines.join('\n'));
 console.log(`${passed} passed, ${failed} failed`);

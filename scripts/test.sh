@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Debian's chromium and postgresql, Node 22, the yarn
 # dependencies) and runs every suite: type check, lint, unit and integration tests on
-# SQLite and PostgreSQL, the end-to-end tests in a real browser, and the fault suite
-# (backends killed mid-write, PostgreSQL stopped, a replica killed mid-sweep). The last line is
+# SQLite and PostgreSQL, the end-to-end tests in a real browser, the fault suite
+# (backends killed mid-write, PostgreSQL stopped, a replica killed mid-sweep), and
+# shipping: packed packages checked and installed into a fresh Backstage app, and the
+# production bundle run as two replicas on PostgreSQL. The last line is
 # "N passed, N failed", counted from the runners' own results.
 set -uo pipefail
 source "$(dirname "$0")/env.sh"
@@ -35,5 +37,14 @@ step unit yarn backstage-cli repo test --ci --json --outputFile="$results/jest.j
 step build-app yarn workspace app build
 step e2e yarn playwright test
 step faults ./scripts/faults.sh --json --outputFile="$results/faults-jest.json"
+# Shipping: the packages packed as npm would publish them and checked; installed
+# from the tarballs into a fresh Backstage app as the README says, type-checked,
+# built, started and used in chromium; the production bundle as two replicas on
+# one PostgreSQL.
+step pack ./scripts/pack.sh
+step packs bash -c "cd test/adoption && CI=true yarn backstage-cli package test --testMatch '**/*.adoption.ts' --json --outputFile='$results/packs-jest.json'"
+step adopt node test/adoption/adopt.js
+step adoption yarn playwright test -c test/adoption/playwright.config.ts
+step production ./scripts/production.sh
 
 node "$repo_root/scripts/summarize-tests.js" "$results"
