@@ -25,7 +25,14 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
-for (const check of ['tsc', 'lint', 'build-app', 'pack', 'adopt']) {
+for (const check of [
+  'tsc',
+  'api-reports',
+  'lint',
+  'build-app',
+  'pack',
+  'adopt',
+]) {
   const code = exitOf(check);
   if (code === 0) passed += 1;
   else failed += 1;

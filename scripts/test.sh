@@ -32,6 +32,7 @@ step() {
   "$@"; echo $? > "$results/$name.exit"
 }
 step tsc yarn tsc
+step api-reports ./scripts/api-reports.sh --ci
 step lint yarn backstage-cli repo lint
 step unit yarn backstage-cli repo test --ci --json --outputFile="$results/jest.json"
 step build-app yarn workspace app build

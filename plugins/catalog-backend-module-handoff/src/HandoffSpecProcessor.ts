@@ -24,6 +24,8 @@ import {
  * Backstage keeps an entity at its last error-free state while a processing
  * error stands, and does not add a new entity until it has none; that is why
  * the module that installs this processor is opt-in.
+ *
+ * @public
  */
 export class HandoffSpecProcessor implements CatalogProcessor {
   constructor(

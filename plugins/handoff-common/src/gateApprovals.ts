@@ -26,7 +26,11 @@ export function approvalRoleRef(
   return normalizeOwnerRef(role);
 }
 
-/** Approval roles compare as refs when they name a group. */
+/**
+ * Approval roles compare as refs when they name a group.
+ *
+ * @public
+ */
 export const normalizeRole = (role: ApprovalRole): string =>
   role === 'accountable' || role === 'compliance'
     ? role

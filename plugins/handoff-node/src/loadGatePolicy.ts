@@ -11,7 +11,11 @@ import stableStringify from 'fast-json-stable-stringify';
 import fs from 'fs';
 import path from 'path';
 
-/** A gate policy as the backend uses it, with the hash each decision records. */
+/**
+ * A gate policy as the backend uses it, with the hash each decision records.
+ *
+ * @public
+ */
 export type LoadedGatePolicy = {
   policy: GatePolicy;
   /** The first 12 hex digits of the SHA-256 of the policy's content. */
@@ -20,7 +24,11 @@ export type LoadedGatePolicy = {
   source?: string;
 };
 
-/** The hash a decision's gate snapshot records for the policy that judged it. */
+/**
+ * The hash a decision's gate snapshot records for the policy that judged it.
+ *
+ * @public
+ */
 export function gatePolicyHash(policy: GatePolicy): string {
   return createHash('sha256')
     .update(stableStringify(policy))
@@ -33,6 +41,8 @@ export function gatePolicyHash(policy: GatePolicy): string {
  * backend's working directory), else the default. An unreadable or invalid
  * file throws, naming the path and line of each error: the backend does not
  * start on a policy nobody can trust, and never falls back silently.
+ *
+ * @public
  */
 export function loadGatePolicy(config: RootConfigService): LoadedGatePolicy {
   const file = config.getOptionalString('handoff.policy');

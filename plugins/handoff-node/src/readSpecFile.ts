@@ -17,16 +17,26 @@ import fs from 'fs/promises';
 import path from 'path';
 import { Readable } from 'stream';
 
-/** The largest handoff.yaml read; anything bigger is refused as a mistake. */
+/**
+ * The largest handoff.yaml read; anything bigger is refused as a mistake.
+ *
+ * @public
+ */
 export const MAX_SPEC_BYTES = 1024 * 1024;
 
-/** How long one spec read may take before it is abandoned. */
+/**
+ * How long one spec read may take before it is abandoned.
+ *
+ * @public
+ */
 export const DEFAULT_READ_TIMEOUT_MS = 15_000;
 
 /**
  * Where an entity's spec lives, and the source tree it must stay inside:
  * for a file: entity the folder of its catalog file, for a url: entity its
  * repository (or, on a host no integration describes, the catalog file's folder).
+ *
+ * @public
  */
 export type SpecLocation = {
   type: 'file' | 'url';
@@ -72,6 +82,8 @@ function refuse(specPath: string, why: string): never {
  * location the entity itself was read from. A spec that would resolve outside
  * the entity's own source tree (`..`, an absolute path, another host or
  * repository, a non-http scheme) is refused.
+ *
+ * @public
  */
 export function resolveSpecLocation(
   entity: Entity,
@@ -208,6 +220,8 @@ async function readLocalFile(
  * A spec read: its content with what identifies this version at its source
  * (the url's ETag, or the file's size, time and inode), or `unchanged` when
  * the source says it is the version read before.
+ *
+ * @public
  */
 export type SpecFileRead =
   | { status: 'read'; content: string; etag?: string; fileStamp?: string }
@@ -219,6 +233,8 @@ export type SpecFileRead =
  * abandoned after the timeout or when `signal` aborts. Given what identified
  * the version read before (`previous`), an unchanged source is not read again:
  * a url answers 304 to its ETag, a file keeps its size, time and inode.
+ *
+ * @public
  */
 export async function readSpecFileIfChanged(
   location: SpecLocation,
@@ -285,7 +301,11 @@ export async function readSpecFileIfChanged(
   return Promise.race([reading, timedOut]);
 }
 
-/** Reads the spec file an entity points at, whatever it was before (see {@link readSpecFileIfChanged}). */
+/**
+ * Reads the spec file an entity points at, whatever it was before (see {@link readSpecFileIfChanged}).
+ *
+ * @public
+ */
 export async function readSpecFile(
   location: SpecLocation,
   urlReader: UrlReaderService,

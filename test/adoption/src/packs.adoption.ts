@@ -132,9 +132,11 @@ describe.each(publishable)('the packed %s', name => {
   });
 
   it('ships what it needs besides its code', () => {
-    const absent = (MUST_SHIP[name] ?? []).filter(
-      f => !fs.existsSync(path.join(dir, f)),
-    );
+    const absent = [
+      'README.md',
+      'CHANGELOG.md',
+      ...(MUST_SHIP[name] ?? []),
+    ].filter(f => !fs.existsSync(path.join(dir, f)));
     expect({ name, absent }).toEqual({ name, absent: [] });
     if (name.endsWith('handoff-backend')) {
       expect(

@@ -54,6 +54,8 @@ const DELTA_FIELDS = [
  * with its cursor (memory stays flat: one page at a time), and entities the
  * pass did not see are removed. Refs are stored in lower case, as the catalog
  * compares them.
+ *
+ * @public
  */
 export class EntityProjection {
   constructor(

@@ -64,6 +64,8 @@ const DELTA_FIELDS = [
 /**
  * Reads the handoff specs of catalog entities, validates them and keeps
  * every distinct version. Invalid specs are stored with their errors.
+ *
+ * @public
  */
 export class SpecIngester {
   constructor(

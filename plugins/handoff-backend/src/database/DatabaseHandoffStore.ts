@@ -35,6 +35,8 @@ function combine<T extends object>(...stores: object[]): T {
  * The Handoff backend's database: migrations run once, here, and the store of
  * each concern ({@link DatabaseWorkflowStore}, {@link DatabaseSpecStore},
  * {@link DatabaseReminderStore}) over the same connection.
+ *
+ * @public
  */
 export class DatabaseHandoffStore {
   static async create(options: {

@@ -92,6 +92,8 @@ type Scoped<T> = T & { ownerRefs?: string[] };
 /**
  * The portfolio audit over the catalog projection, whose rows carry each
  * entity's handoff state: one indexed table, the same SQL on SQLite and PostgreSQL.
+ *
+ * @public
  */
 export class PortfolioAudit {
   constructor(

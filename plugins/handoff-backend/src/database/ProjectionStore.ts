@@ -49,7 +49,11 @@ export interface ProjectionStore {
 /** The projection's full sync in handoff_sync_status. */
 const FULL_SYNC = 'projection';
 
-/** The knex {@link ProjectionStore}; its table is created by the plugin's migrations. */
+/**
+ * The knex {@link ProjectionStore}; its table is created by the plugin's migrations.
+ *
+ * @public
+ */
 export class DatabaseProjectionStore implements ProjectionStore {
   static async create(options: { database: DatabaseService }) {
     return new DatabaseProjectionStore(await options.database.getClient());

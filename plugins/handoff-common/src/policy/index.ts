@@ -1,4 +1,10 @@
-export { GATE_POLICY_KIND, POLICY_DECISIONS, gatePolicySchema } from './schema';
+export {
+  GATE_POLICY_KIND,
+  POLICY_DECISIONS,
+  gatePolicySchema,
+  policyRequirementSchema,
+  policyRuleSchema,
+} from './schema';
 export type {
   GatePolicy,
   PolicyDecision,

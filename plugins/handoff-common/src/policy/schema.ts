@@ -5,6 +5,8 @@ import { ownerRefSchema, riskLevelSchema } from '../spec/schema';
  * The gate policy (`handoff.policy`): what each decision needs, per risk tier
  * and risk dimension, as rules a platform team writes in one YAML file. Every
  * object is strict, like the spec's.
+ *
+ * @public
  */
 
 export const GATE_POLICY_KIND = 'GatePolicy';
@@ -66,7 +68,11 @@ const REQUIREMENT_KINDS = [
   'transfer',
 ] as const;
 
-/** What a rule requires: exactly one of these. */
+/**
+ * What a rule requires: exactly one of these.
+ *
+ * @public
+ */
 export const policyRequirementSchema = z
   .strictObject({
     /** Sections of the spec that must be there (all of them, when a list). */
@@ -91,6 +97,7 @@ export const policyRequirementSchema = z
     `must name exactly one of ${REQUIREMENT_KINDS.join(', ')}`,
   );
 
+/** @public */
 export const policyRuleSchema = z.strictObject({
   /** Shown on the gate and kept in each decision's snapshot. */
   id: z
@@ -105,6 +112,7 @@ export const policyRuleSchema = z.strictObject({
 
 const days = z.number().int().positive('must be a positive number of days');
 
+/** @public */
 export const gatePolicySchema = z.strictObject({
   apiVersion: z.literal('handoff.dev/v1alpha1', {
     message: 'must be handoff.dev/v1alpha1',

@@ -5,6 +5,8 @@ export {
   riskLevelSchema,
   riskProfileSchema,
   dataContractSchema,
+  dataFieldSchema,
+  pilotEvidenceSchema,
   ownerRefSchema,
   httpUrlSchema,
 } from './schema';

@@ -8,8 +8,13 @@ import { z } from 'zod';
  * capability must carry depends on its risk profile and stage (see gates).
  */
 
-/** The version of the format this schema reads. */
+/**
+ * The version of the format this schema reads.
+ *
+ * @public
+ */
 export const HANDOFF_SPEC_API_VERSION = 'handoff.dev/v1alpha1';
+/** @public */
 export const HANDOFF_SPEC_KIND = 'HandoffSpec';
 
 /**
@@ -18,7 +23,11 @@ export const HANDOFF_SPEC_KIND = 'HandoffSpec';
  */
 const text = z.string().regex(/\S/, 'must not be empty').trim();
 
-/** A catalog entity ref to a Group or User, e.g. `group:default/sre` or `user:ada`. */
+/**
+ * A catalog entity ref to a Group or User, e.g. `group:default/sre` or `user:ada`.
+ *
+ * @public
+ */
 export const ownerRefSchema = z
   .string()
   // Case-insensitive as the catalog compares refs, spelled out: a regex
@@ -48,8 +57,10 @@ const link = z.strictObject({
   ),
 });
 
+/** @public */
 export const riskLevelSchema = z.enum(['low', 'medium', 'high']);
 
+/** @public */
 export const riskProfileSchema = z.strictObject({
   /** Sensitivity of the data the capability reads or produces. */
   data: riskLevelSchema,
@@ -105,6 +116,7 @@ export const driftToleranceSchema = z.strictObject({
   threshold: z.number().nonnegative('must be zero or more'),
 });
 
+/** @public */
 export const dataFieldSchema = z
   .strictObject({
     type: fieldTypeSchema,
@@ -141,6 +153,7 @@ const fraction = z
   .min(0, 'must be between 0 and 1')
   .max(1, 'must be between 0 and 1');
 
+/** @public */
 export const dataContractSchema = z.strictObject({
   name: text,
   description: text.optional(),
@@ -273,6 +286,8 @@ export const ownersSchema = z.strictObject({
 
 /**
  * What the pilot showed: the input a readiness review judges.
+ *
+ * @public
  */
 export const pilotEvidenceSchema = z.strictObject({
   /** The users (or their teams) who tried the pilot and validated it. */
@@ -305,6 +320,7 @@ export const pilotEvidenceSchema = z.strictObject({
   knownConstraints: z.array(text).optional(),
 });
 
+/** @public */
 export const handoffSpecSchema = z.strictObject({
   apiVersion: z.literal(HANDOFF_SPEC_API_VERSION, {
     message: `must be ${HANDOFF_SPEC_API_VERSION}`,
@@ -333,9 +349,15 @@ export const handoffSpecSchema = z.strictObject({
   pilot: pilotEvidenceSchema.optional(),
 });
 
+/** @public */
 export type HandoffSpec = z.infer<typeof handoffSpecSchema>;
+/** @public */
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
+/** @public */
 export type RiskProfile = z.infer<typeof riskProfileSchema>;
+/** @public */
 export type DataContract = z.infer<typeof dataContractSchema>;
+/** @public */
 export type DataField = z.infer<typeof dataFieldSchema>;
+/** @public */
 export type PilotEvidence = z.infer<typeof pilotEvidenceSchema>;

@@ -124,7 +124,11 @@ export function readFullYaml(yamlText: string): unknown {
   return doc.toJS({ maxAliasCount: 100 });
 }
 
-/** Renders a zod path as `a.b[2].c`. */
+/**
+ * Renders a zod path as `a.b[2].c`.
+ *
+ * @public
+ */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((out, key) => {
     if (typeof key === 'number') return `${out}[${key}]`;
@@ -157,8 +161,8 @@ const isDefaultMessage = (message: string) =>
   /^(Too small|Too big|Invalid)/.test(message);
 
 /**
- * A zod issue in plain words (`is required`, `must be at most 500`, `is not a
- * known field`), one per offending field.
+ * A zod issue in plain words (`is required`, `must be at most 500`,
+ * `is not a known field`), one per offending field.
  *
  * @public
  */

@@ -12,6 +12,8 @@ import { examples } from './publishLocal.examples';
 /**
  * `handoff:publish:local`: for the embedded default with no git host, writes
  * the workspace to a folder and registers it in the catalog as a file: location.
+ *
+ * @public
  */
 export function createLocalPublishAction(options: {
   catalog: CatalogService;

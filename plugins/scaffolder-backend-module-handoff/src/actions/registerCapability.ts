@@ -12,7 +12,11 @@ export const inWords = (iso: string) =>
     timeZone: 'UTC',
   });
 
-/** `handoff:capability:register`: records the new capability's first state in the Handoff backend. */
+/**
+ * `handoff:capability:register`: records the new capability's first state in the Handoff backend.
+ *
+ * @public
+ */
 export function createRegisterCapabilityAction(options: {
   discovery: DiscoveryService;
   auth: AuthService;

@@ -9,7 +9,11 @@ import {
 import fs from 'fs/promises';
 import { examples } from './validateSpec.examples';
 
-/** `handoff:spec:validate`: fails the run with path-level errors if the generated spec is invalid. */
+/**
+ * `handoff:spec:validate`: fails the run with path-level errors if the generated spec is invalid.
+ *
+ * @public
+ */
 export function createValidateSpecAction() {
   return createTemplateAction({
     id: 'handoff:spec:validate',
