@@ -205,6 +205,7 @@ it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
           databaseWrites: counter.writes,
           peakHeapAboveStartMb: run.peakHeapAboveStartMb,
           peakRssAboveStartMb: run.peakRssAboveStartMb,
+          retainedHeapAfterGcMb: run.retainedHeapAfterGcMb,
         };
         log(`  ${databaseId} ${name}: ${JSON.stringify(figures)}`);
         return figures;
