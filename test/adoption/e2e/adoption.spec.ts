@@ -5,7 +5,10 @@ test('in a fresh Backstage app with the packed packages, the Handoff card and ta
 }) => {
   await page.goto('/');
   // create-app's sign-in page: the guest provider.
-  await page.getByRole('button', { name: /enter/i }).first().click();
+  const enter = page.getByRole('button', { name: /enter/i });
+  await enter.first().click();
+  // Signed in (and remembered) once the sign-in page has gone.
+  await expect(enter).toHaveCount(0);
 
   await page.goto('/catalog/default/component/payments-ledger');
   // The card on the overview of an entity with a handoff.dev/* annotation.

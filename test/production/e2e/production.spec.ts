@@ -9,6 +9,9 @@ test('the production bundle on two replicas: sign in, the card renders, a decisi
   // Sign in on replica A and see the Handoff card on a capability's overview.
   await page.goto(`${A}/`);
   await page.getByRole('button', { name: 'Enter as Guest' }).click();
+  await expect(
+    page.getByRole('button', { name: 'Enter as Guest' }),
+  ).toHaveCount(0);
   // The catalog of a fresh database takes in the example data within seconds.
   await expect(async () => {
     await page.goto(`${A}/catalog/default/component/churn-model`);
@@ -116,6 +119,9 @@ test('the production bundle on two replicas: sign in, the card renders, a decisi
   // The page on replica B shows the new stage.
   await page.goto(`${B}/`);
   await page.getByRole('button', { name: 'Enter as Guest' }).click();
+  await expect(
+    page.getByRole('button', { name: 'Enter as Guest' }),
+  ).toHaveCount(0);
   await page.goto(`${B}/catalog/default/component/churn-model/handoff`);
   await expect(page.getByTestId('handoff-stage')).toHaveText(
     'Readiness review',
