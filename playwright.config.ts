@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { debianChromium } from './test/chromium';
 
 /**
  * End-to-end tests in Debian's chromium (never a downloaded browser), against the
@@ -25,17 +26,6 @@ export default defineConfig({
   use: {
     baseURL: 'http://localhost:7017',
     screenshot: 'only-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: debianChromium,
   },
 });

@@ -166,82 +166,74 @@ describe('handoff:capability:register', () => {
 });
 
 describe('handoff:capability:register against a Handoff backend', () => {
-  it('waits while the catalog has not taken the entity in, then gives the first review date in words', async () => {
+  /** The action pointed at a local server answering `/registrations` with `answer`. */
+  async function registerWith(
+    answer: (n: number) => { status: number; body: object },
+    entityRef: string,
+  ) {
     const seen: string[] = [];
     const server = http.createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
+      const { status, body } = answer(seen.length);
+      res.statusCode = status;
       res.setHeader('Content-Type', 'application/json');
-      if (seen.length < 3) {
-        res.statusCode = 404;
-        res.end(JSON.stringify({ error: { message: 'not in the catalog' } }));
-        return;
-      }
-      res.end(
-        JSON.stringify({
-          stage: 'proposed',
-          nextReviewAt: '2026-12-26T09:29:26.524Z',
-        }),
-      );
+      res.end(JSON.stringify(body));
     });
     await new Promise<void>(resolve => server.listen(0, resolve));
     const port = (server.address() as { port: number }).port;
-    try {
-      const action = createRegisterCapabilityAction({
-        discovery: {
-          getBaseUrl: async () => `http://127.0.0.1:${port}/api/handoff`,
-          getExternalBaseUrl: jest.fn(),
-        },
-        auth: mockServices.auth(),
-      });
-      const ctx = createMockActionContext({
-        input: { entityRef: 'component:default/loyalty' },
-        workspacePath: workspaceWith('x: 1\n'),
-      });
-      await action.handler(ctx as any);
-      expect(seen).toEqual(Array(3).fill('POST /api/handoff/registrations'));
-      expect(ctx.output).toHaveBeenCalledWith(
-        'nextReviewAt',
-        '2026-12-26T09:29:26.524Z',
-      );
-      expect(ctx.output).toHaveBeenCalledWith(
-        'nextReviewOn',
-        '26 December 2026',
-      );
-    } finally {
-      server.close();
-    }
+    const action = createRegisterCapabilityAction({
+      discovery: {
+        getBaseUrl: async () => `http://127.0.0.1:${port}/api/handoff`,
+        getExternalBaseUrl: jest.fn(),
+      },
+      auth: mockServices.auth(),
+    });
+    const ctx = createMockActionContext({
+      input: { entityRef },
+      workspacePath: workspaceWith('x: 1\n'),
+    });
+    const run = action
+      .handler(ctx as any)
+      .finally(() => new Promise(resolve => server.close(resolve)));
+    return { run, ctx, seen };
+  }
+
+  it('waits while the catalog has not taken the entity in, then gives the first review date in words', async () => {
+    const { run, ctx, seen } = await registerWith(
+      n =>
+        n < 3
+          ? { status: 404, body: { error: { message: 'not in the catalog' } } }
+          : {
+              status: 200,
+              body: {
+                stage: 'proposed',
+                nextReviewAt: '2026-12-26T09:29:26.524Z',
+              },
+            },
+      'component:default/loyalty',
+    );
+    await run;
+    expect(seen).toEqual(Array(3).fill('POST /api/handoff/registrations'));
+    expect(ctx.output).toHaveBeenCalledWith(
+      'nextReviewAt',
+      '2026-12-26T09:29:26.524Z',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('nextReviewOn', '26 December 2026');
   });
 
   it('fails the run in plain words when Handoff refuses (an entity with a history)', async () => {
-    const server = http.createServer((_req, res) => {
-      res.statusCode = 409;
-      res.setHeader('Content-Type', 'application/json');
-      res.end(
-        JSON.stringify({
+    const { run, ctx } = await registerWith(
+      () => ({
+        status: 409,
+        body: {
           error: { message: 'churn-model already has a readiness history' },
-        }),
-      );
-    });
-    await new Promise<void>(resolve => server.listen(0, resolve));
-    const port = (server.address() as { port: number }).port;
-    try {
-      const action = createRegisterCapabilityAction({
-        discovery: {
-          getBaseUrl: async () => `http://127.0.0.1:${port}/api/handoff`,
-          getExternalBaseUrl: jest.fn(),
         },
-        auth: mockServices.auth(),
-      });
-      const ctx = createMockActionContext({
-        input: { entityRef: 'component:default/churn-model' },
-        workspacePath: workspaceWith('x: 1\n'),
-      });
-      await expect(action.handler(ctx as any)).rejects.toThrow(
-        'Handoff did not register component:default/churn-model: churn-model already has a readiness history',
-      );
-      expect(ctx.output).not.toHaveBeenCalled();
-    } finally {
-      server.close();
-    }
+      }),
+      'component:default/churn-model',
+    );
+    await expect(run).rejects.toThrow(
+      'Handoff did not register component:default/churn-model: churn-model already has a readiness history',
+    );
+    expect(ctx.output).not.toHaveBeenCalled();
   });
 });
