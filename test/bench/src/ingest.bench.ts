@@ -43,6 +43,7 @@ import {
   measure,
   startCatalog,
   waitForCatalog,
+  quietLogger,
   withPeakMemory,
 } from './harness';
 
@@ -145,7 +146,7 @@ it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
   });
   const urlReader = UrlReaders.default({
     config,
-    logger: mockServices.logger.mock(),
+    logger: quietLogger,
   });
   try {
     const components = Array.from({ length: ENTITIES }, (_, i) =>
@@ -178,12 +179,12 @@ it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
         auth,
         urlReader,
         integrations: ScmIntegrations.fromConfig(config),
-        logger: mockServices.logger.mock(),
+        logger: quietLogger,
         projection: new EntityProjection({
           catalog,
           auth,
           store: await DatabaseProjectionStore.create({ database }),
-          logger: mockServices.logger.mock(),
+          logger: quietLogger,
         }),
         readTimeoutMs: 30_000,
       });
