@@ -273,6 +273,13 @@ describe('the fast YAML reader', () => {
       answered += 1;
       expect({ text, value: fast }).toEqual({ text, value: full });
     }
+    // Deciding takes linear time, whatever the file (no pattern backtracks
+    // across lines).
+    for (const hostile of ['-\n'.repeat(300_000), '\n'.repeat(600_000)]) {
+      const started = Date.now();
+      readPlainYaml(hostile);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
     // It answers the plain files, and leaves the odd ones to the full reader.
     expect(answered).toBeGreaterThan(500);
     for (const left of [

@@ -68,7 +68,7 @@ const YAML_OPTIONS = {
  * only costs speed.
  */
 const NOT_FOR_FAST_READING =
-  /(^|[\s,[{:-])[&*!][^\s,[\]{}]|^%|^\s*\?(\s|$)|0b[01]|[-+]0(?![0-9.eE])|\d[eE][-+]?\d{3}|[[{,]\s*[[{]|^[\s-]*[[{].*[\]}]\s*:(\s|$)/m;
+  /(^|[\s,[{:-])[&*!][^\s,[\]{}]|^%|^[ \t]*\?(\s|$)|0b[01]|[-+]0(?![0-9.eE])|\d[eE][-+]?\d{3}|[[{,]\s*[[{]|^[ \t-]*[[{].*[\]}][ \t]*:(\s|$)/m;
 
 /**
  * The data of a plain YAML document, read about fifteen times faster than
