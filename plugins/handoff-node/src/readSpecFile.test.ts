@@ -8,6 +8,8 @@ import http from 'http';
 import { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import {
   MAX_SPEC_BYTES,
   readSpecFile,
@@ -266,6 +268,34 @@ describe('readSpecFile through the URL reader', () => {
           timeoutMs: 60_000,
         }),
       ).rejects.toThrow(/was cancelled/);
+    });
+
+    it('keeps nothing of a finished read while the pass goes on', async () => {
+      // A pass reads tens of thousands of specs under one signal; each read's
+      // timer and listeners must go when it ends, not when its timeout would
+      // have fired. Seen through a finalizer on what the read was given.
+      setFlagsFromString('--expose-gc');
+      const gc = runInNewContext('gc') as () => void;
+      const pass = new AbortController();
+      const released: string[] = [];
+      const registry = new FinalizationRegistry<string>(held =>
+        released.push(held),
+      );
+      const readOnce = async (n: number) => {
+        const location = at('/ok');
+        registry.register(location, `read ${n}`);
+        await readSpecFile(location, reader(), {
+          signal: pass.signal,
+          timeoutMs: 60_000,
+        });
+      };
+      for (let n = 0; n < 5; n++) await readOnce(n);
+      for (let i = 0; i < 20 && released.length < 5; i++) {
+        gc();
+        await new Promise(r => setTimeout(r, 10));
+      }
+      expect(released.sort()).toEqual([0, 1, 2, 3, 4].map(n => `read ${n}`));
+      expect(pass.signal.aborted).toBe(false);
     });
 
     it('stops downloading past 1 MB', async () => {

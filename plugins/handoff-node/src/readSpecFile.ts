@@ -246,24 +246,26 @@ export async function readSpecFileIfChanged(
   } = {},
 ): Promise<SpecFileRead> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
-  const signal = AbortSignal.any([
-    AbortSignal.timeout(timeoutMs),
-    ...(options.signal ? [options.signal] : []),
-  ]);
+  // One controller, timer and listener per read, all released when the read
+  // ends: a pass makes tens of thousands of reads under one long-lived
+  // signal, and AbortSignal.timeout/any would keep each read's closures until
+  // its timer fired (about 3 KB a read, held for the whole timeout).
+  const controller = new AbortController();
+  const { signal } = controller;
+  let stop: (why: string) => void = () => {};
   const timedOut = new Promise<never>((_, reject) => {
-    const fail = () =>
-      reject(
-        new InputError(
-          options.signal?.aborted
-            ? `Reading ${location.target} was cancelled`
-            : `Reading ${location.target} took longer than ${Math.round(
-                timeoutMs / 1000,
-              )} s`,
-        ),
-      );
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
+    stop = why => {
+      controller.abort();
+      reject(new InputError(`Reading ${location.target} ${why}`));
+    };
   });
+  const cancelled = () => stop('was cancelled');
+  const timer = setTimeout(
+    () => stop(`took longer than ${Math.round(timeoutMs / 1000)} s`),
+    timeoutMs,
+  );
+  if (options.signal?.aborted) cancelled();
+  options.signal?.addEventListener('abort', cancelled, { once: true });
   const read = async (): Promise<SpecFileRead> => {
     if (location.type === 'file') {
       return readLocalFile(location, signal, options.previous?.fileStamp);
@@ -296,9 +298,15 @@ export async function readSpecFileIfChanged(
     }
     return { status: 'read', content, etag: response.etag };
   };
-  const reading = read();
+  const reading = signal.aborted ? timedOut : read();
   reading.catch(() => {});
-  return Promise.race([reading, timedOut]);
+  timedOut.catch(() => {});
+  try {
+    return await Promise.race([reading, timedOut]);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', cancelled);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import {
   AuthService,
+  BackendFeature,
   coreServices,
   createBackendModule,
   createBackendPlugin,
@@ -18,6 +19,7 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 
 export class BenchProvider implements EntityProvider {
@@ -81,10 +83,23 @@ export async function withPeakMemory(fn: () => Promise<unknown>) {
     peakHeapAboveStartMb: mb(peakHeap - before.heapUsed),
     peakRssAboveStartMb: mb(peakRss - before.rss),
     retainedHeapAfterGcMb: mb(after.heapUsed - before.heapUsed),
+    heapAfterGcMb: mb(after.heapUsed),
   };
 }
 
-export async function startCatalog(catalogKnex: Knex) {
+/**
+ * A real catalog backend on `catalogKnex`, fed by a provider the benchmark
+ * drives; `features` (Handoff itself, say) run in the same backend.
+ */
+export async function startCatalog(
+  catalogKnex: Knex,
+  options: {
+    features?: BackendFeature[];
+    config?: JsonObject;
+    /** Each plugin's own database; the others share the catalog's. */
+    databases?: Record<string, Knex>;
+  } = {},
+) {
   const provider = new BenchProvider();
   const captured: { catalog?: CatalogService; auth?: AuthService } = {};
   const backend = await startTestBackend({
@@ -115,20 +130,25 @@ export async function startCatalog(catalogKnex: Knex) {
       }),
       createServiceFactory({
         service: coreServices.database,
-        deps: {},
-        factory: () =>
+        deps: { plugin: coreServices.pluginMetadata },
+        factory: ({ plugin }) =>
           mockServices.database({
-            knex: catalogKnex,
+            knex: options.databases?.[plugin.getId()] ?? catalogKnex,
             migrations: { skip: false },
           }),
       }),
       mockServices.rootConfig.factory({
-        data: { catalog: { processingInterval: { hours: 24 } } },
+        data: {
+          ...options.config,
+          catalog: { processingInterval: { hours: 24 } },
+        },
       }),
+      ...(options.features ?? []),
     ],
   });
   return {
     backend,
+    server: backend.server,
     provider,
     catalog: captured.catalog!,
     auth: captured.auth!,

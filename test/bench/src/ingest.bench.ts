@@ -7,9 +7,13 @@
  * changed (time, HTTP requests, conditional hits, database writes, peak
  * memory) on SQLite and PostgreSQL, and decision writes through HTTP.
  * Prints the figures and writes test-results/benchmarks/ingest.json.
+ * After each pass it records the heap left once garbage is collected:
+ * flat from pass to pass when a pass keeps nothing.
  *
  *   yarn bench:ingest                               # 50,000 entities
  *   BENCH_ENTITIES=5000 BENCH_DATABASES=SQLITE_3 yarn bench:ingest
+ *   BENCH_UNCHANGED_PASSES=6                        # default 4
+ *   BENCH_HEAP_SNAPSHOTS=/tmp/snaps                 # a heap snapshot after each pass
  */
 import {
   TestDatabaseId,
@@ -37,6 +41,7 @@ import { Knex } from 'knex';
 import { AddressInfo } from 'net';
 import path from 'path';
 import request from 'supertest';
+import v8 from 'v8';
 import { capability, organisation } from './generate';
 import {
   Timing,
@@ -48,6 +53,8 @@ import {
 } from './harness';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 50_000);
+const UNCHANGED_PASSES = Number(process.env.BENCH_UNCHANGED_PASSES ?? 4);
+const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS;
 const WRITES = Number(process.env.BENCH_WRITES ?? 200);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'SQLITE_3,POSTGRES_15')
   .split(',')
@@ -207,13 +214,29 @@ it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
           peakHeapAboveStartMb: run.peakHeapAboveStartMb,
           peakRssAboveStartMb: run.peakRssAboveStartMb,
           retainedHeapAfterGcMb: run.retainedHeapAfterGcMb,
+          heapAfterGcMb: run.heapAfterGcMb,
         };
+        heapAfterPasses.push(run.heapAfterGcMb);
         log(`  ${databaseId} ${name}: ${JSON.stringify(figures)}`);
+        if (SNAPSHOTS) {
+          const file = `${SNAPSHOTS}/${databaseId}-${heapAfterPasses.length}.heapsnapshot`;
+          v8.writeHeapSnapshot(file);
+          // Writing blocks for seconds; let idle keep-alive sockets close
+          // before the next pass reuses them.
+          await new Promise(r => setTimeout(r, 8000));
+          log(`    heap snapshot ${file}`);
+        }
         return figures;
       };
       const figures: Record<string, unknown> = {};
+      const heapAfterPasses: number[] = [];
       figures.firstPass = await pass('first pass');
       figures.unchangedPass = await pass('unchanged pass');
+      // More unchanged passes: the heap left after each, once garbage is
+      // collected, shows whether a pass keeps anything (it must not grow).
+      for (let i = 2; i <= UNCHANGED_PASSES; i++) {
+        await pass(`unchanged pass ${i}`);
+      }
       // 1% of the specs change at their source.
       const changed = annotated.filter((_, i) => i % 100 === 0);
       for (const e of changed) {
@@ -224,6 +247,7 @@ it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
       }
       figures.onePercentChanged = await pass('1% changed');
       figures.changedSpecs = changed.length;
+      figures.heapAfterGcMbByPass = heapAfterPasses;
       results[databaseId] = figures;
     }
   } finally {
