@@ -5,6 +5,11 @@ start_test_postgres() {
     return 0
   fi
   local bin port=${HANDOFF_TEST_PG_PORT:-54329}
+  # Another run on this machine (a benchmark beside the tests, say) may hold the
+  # port: take the next free one rather than share, or stop, its server.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    port=$((port + 1))
+  done
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
   [ -x "$bin/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)"; return 1; }
   pg_dir=$(mktemp -d /tmp/handoff-pg.XXXXXX)
