@@ -20,6 +20,7 @@ import {
   Timing,
   measure,
   startCatalog,
+  summarize,
   waitForCatalog,
   withPeakMemory,
 } from './harness';
@@ -52,22 +53,6 @@ const located = (e: Entity) => ({
   },
   locationKey: 'bench',
 });
-
-const round = (n: number) => Math.round(n * 100) / 100;
-
-/** The times of single calls, as `measure` reports them. */
-function summarize(times: number[]): Timing & { max: number } {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return {
-    p50: round(at(0.5)),
-    p95: round(at(0.95)),
-    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
-    max: round(sorted[sorted.length - 1]),
-    runs: sorted.length,
-  };
-}
 
 it(`pages the capabilities of ${ENTITIES} entities`, async () => {
   const { backend, server, provider, catalog, auth } = await startCatalog(

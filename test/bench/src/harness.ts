@@ -42,16 +42,23 @@ export async function measure(runs: number, fn: () => Promise<unknown>) {
     await fn();
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
-  times.sort((a, b) => a - b);
+  const { max, ...timing } = summarize(times);
+  return timing satisfies Timing;
+}
+
+/** Percentiles of a list of times in milliseconds. */
+export function summarize(times: number[]): Timing & { max: number } {
+  const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) =>
-    times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
+    sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
     p50: round(at(0.5)),
     p95: round(at(0.95)),
-    mean: round(times.reduce((a, b) => a + b, 0) / times.length),
-    runs,
-  } satisfies Timing;
+    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+    max: round(sorted[sorted.length - 1]),
+    runs: sorted.length,
+  };
 }
 
 /** Runs `fn` while sampling the heap; reports the peak above the level before it. */
