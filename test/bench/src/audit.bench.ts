@@ -26,9 +26,7 @@ import {
   EntityProjection,
   PortfolioAudit,
 } from '@handoff/backstage-plugin-handoff-backend/testUtils';
-import fs from 'fs';
 import { Knex } from 'knex';
-import path from 'path';
 import { capability, capabilityState, organisation } from './generate';
 import {
   Timing,
@@ -36,6 +34,8 @@ import {
   startCatalog,
   waitForCatalog,
   withPeakMemory,
+  log,
+  writeFigures,
 } from './harness';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 50_000);
@@ -44,7 +44,6 @@ const CATALOG_RUNS = Number(process.env.BENCH_CATALOG_RUNS ?? 5);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'SQLITE_3,POSTGRES_15')
   .split(',')
   .map(s => s.trim()) as TestDatabaseId[];
-const OUT = path.resolve(__dirname, '../../../test-results/benchmarks');
 
 const databases = TestDatabases.create({ ids: DATABASES });
 
@@ -146,27 +145,14 @@ async function answerThroughCatalogApi(
 
 const allResults: Record<string, unknown> = {};
 
-afterAll(() => {
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, 'audit.json');
-  fs.writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        entities: ENTITIES,
-        runs: RUNS,
-        node: process.version,
-        cpus: require('os').cpus().length,
-        date: new Date().toISOString(),
-        catalogDatabase: DATABASES[0],
-        results: allResults,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  process.stdout.write(`\nFigures written to ${file}\n`);
-});
+afterAll(() =>
+  writeFigures('audit', {
+    entities: ENTITIES,
+    runs: RUNS,
+    catalogDatabase: DATABASES[0],
+    results: allResults,
+  }),
+);
 
 /** One audit database: the plugin's tables, its projection, and what was measured on it. */
 async function auditDatabase(databaseId: TestDatabaseId, now: Date) {
@@ -187,8 +173,6 @@ async function auditDatabase(databaseId: TestDatabaseId, now: Date) {
     results: { sync: {} as Record<string, unknown> } as Record<string, any>,
   };
 }
-
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 it(`answers audit questions over ${ENTITIES} entities`, async () => {
   const now = new Date();

@@ -12,8 +12,6 @@
 import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import handoffPlugin from '@handoff/backstage-plugin-handoff-backend';
-import fs from 'fs';
-import path from 'path';
 import request from 'supertest';
 import { capability, organisation } from './generate';
 import {
@@ -23,13 +21,13 @@ import {
   summarize,
   waitForCatalog,
   withPeakMemory,
+  log,
+  writeFigures,
 } from './harness';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-const OUT = path.resolve(__dirname, '../../../test-results/benchmarks');
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Handoff's own passes wait a day: the benchmark measures paging alone. */
 const idle = {
@@ -152,22 +150,9 @@ it(`pages the capabilities of ${ENTITIES} entities`, async () => {
     await backend.stop();
   }
 
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, 'capabilities.json');
-  fs.writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        entities: ENTITIES,
-        node: process.version,
-        cpus: require('os').cpus().length,
-        date: new Date().toISOString(),
-        catalogDatabase: 'SQLITE_3',
-        results,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  log(`\nFigures written to ${file}`);
+  writeFigures('capabilities', {
+    entities: ENTITIES,
+    catalogDatabase: 'SQLITE_3',
+    results,
+  });
 });

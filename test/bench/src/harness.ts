@@ -20,7 +20,10 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { JsonObject } from '@backstage/types';
+import fs from 'fs';
 import { Knex } from 'knex';
+import os from 'os';
+import path from 'path';
 
 export class BenchProvider implements EntityProvider {
   connection?: EntityProviderConnection;
@@ -202,3 +205,26 @@ export const quietLogger = {
     return quietLogger;
   },
 };
+
+/** Prints a line of figures as the benchmark goes. */
+export const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * Writes a benchmark's figures, with the machine they were measured on, to
+ * test-results/benchmarks/<name>.json.
+ */
+export function writeFigures(name: string, figures: Record<string, unknown>) {
+  const dir = path.resolve(__dirname, '../../../test-results/benchmarks');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.json`);
+  const machine = {
+    node: process.version,
+    cpus: os.cpus().length,
+    date: new Date().toISOString(),
+  };
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify({ ...figures, ...machine }, null, 2)}\n`,
+  );
+  log(`\nFigures written to ${file}`);
+}

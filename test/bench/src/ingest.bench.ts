@@ -35,11 +35,9 @@ import {
   SpecIngester,
 } from '@handoff/backstage-plugin-handoff-backend/testUtils';
 import { createHash } from 'crypto';
-import fs from 'fs';
 import http from 'http';
 import { Knex } from 'knex';
 import { AddressInfo } from 'net';
-import path from 'path';
 import request from 'supertest';
 import v8 from 'v8';
 import { capability, organisation } from './generate';
@@ -50,6 +48,8 @@ import {
   waitForCatalog,
   quietLogger,
   withPeakMemory,
+  log,
+  writeFigures,
 } from './harness';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 50_000);
@@ -59,9 +59,7 @@ const WRITES = Number(process.env.BENCH_WRITES ?? 200);
 const DATABASES = (process.env.BENCH_DATABASES ?? 'SQLITE_3,POSTGRES_15')
   .split(',')
   .map(s => s.trim()) as TestDatabaseId[];
-const OUT = path.resolve(__dirname, '../../../test-results/benchmarks');
 const databases = TestDatabases.create({ ids: DATABASES });
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 const spec = (
   name: string,
@@ -114,25 +112,7 @@ function writeCounter(knex: Knex) {
 
 const results: Record<string, unknown> = {};
 
-afterAll(() => {
-  fs.mkdirSync(OUT, { recursive: true });
-  const file = path.join(OUT, 'ingest.json');
-  fs.writeFileSync(
-    file,
-    `${JSON.stringify(
-      {
-        entities: ENTITIES,
-        node: process.version,
-        cpus: require('os').cpus().length,
-        date: new Date().toISOString(),
-        results,
-      },
-      null,
-      2,
-    )}\n`,
-  );
-  log(`\nFigures written to ${file}`);
-});
+afterAll(() => writeFigures('ingest', { entities: ENTITIES, results }));
 
 it(`reads the specs of ${ENTITIES} entities incrementally`, async () => {
   const host = await specServer();
