@@ -34,6 +34,7 @@ import {
   startCatalog,
   waitForCatalog,
   withPeakMemory,
+  deferred,
   log,
   writeFigures,
 } from './harness';
@@ -46,21 +47,6 @@ const DATABASES = (process.env.BENCH_DATABASES ?? 'SQLITE_3,POSTGRES_15')
   .map(s => s.trim()) as TestDatabaseId[];
 
 const databases = TestDatabases.create({ ids: DATABASES });
-
-const location = {
-  'backstage.io/managed-by-location': 'url:https://bench.example.com/',
-  'backstage.io/managed-by-origin-location': 'url:https://bench.example.com/',
-};
-const deferred = (e: Entity) => ({
-  entity: {
-    ...e,
-    metadata: {
-      ...e.metadata,
-      annotations: { ...e.metadata.annotations, ...location },
-    },
-  },
-  locationKey: 'bench',
-});
 
 const lowerRef = (e: Entity) =>
   stringifyEntityRef(e).toLocaleLowerCase('en-US');

@@ -10,7 +10,6 @@
  *   BENCH_ENTITIES=5000 yarn bench:capabilities
  */
 import { TestDatabases, mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import handoffPlugin from '@handoff/backstage-plugin-handoff-backend';
 import request from 'supertest';
 import { capability, organisation } from './generate';
@@ -21,6 +20,7 @@ import {
   summarize,
   waitForCatalog,
   withPeakMemory,
+  deferred,
   log,
   writeFigures,
 } from './harness';
@@ -35,22 +35,6 @@ const idle = {
   timeout: { minutes: 10 },
   initialDelay: { hours: 24 },
 };
-
-const located = (e: Entity) => ({
-  entity: {
-    ...e,
-    metadata: {
-      ...e.metadata,
-      annotations: {
-        ...e.metadata.annotations,
-        'backstage.io/managed-by-location': 'url:https://bench.example.com/',
-        'backstage.io/managed-by-origin-location':
-          'url:https://bench.example.com/',
-      },
-    },
-  },
-  locationKey: 'bench',
-});
 
 it(`pages the capabilities of ${ENTITIES} entities`, async () => {
   const { backend, server, provider, catalog, auth } = await startCatalog(
@@ -87,7 +71,7 @@ it(`pages the capabilities of ${ENTITIES} entities`, async () => {
     ).length;
     await provider.connection!.applyMutation({
       type: 'full',
-      entities: [...entities, ...organisation()].map(located),
+      entities: [...entities, ...organisation()].map(deferred),
     });
     const processingMs = await waitForCatalog(catalog, auth, ENTITIES);
     log(
