@@ -67,6 +67,7 @@ function countJest(name, file) {
   }
 }
 countJest('unit', 'jest.json');
+countJest('audit-crosscheck', 'audit-crosscheck-jest.json');
 countJest('faults', 'faults-jest.json');
 countJest('packs', 'packs-jest.json');
 

@@ -37,6 +37,8 @@ step lint yarn backstage-cli repo lint
 step unit yarn backstage-cli repo test --ci --json --outputFile="$results/jest.json"
 step build-app yarn workspace app build
 step e2e yarn playwright test
+# The audit and an independent answer from the catalog API, entity by entity.
+step audit-crosscheck ./scripts/audit-crosscheck.sh --json --outputFile="$results/audit-crosscheck-jest.json"
 step faults ./scripts/faults.sh --json --outputFile="$results/faults-jest.json"
 # Shipping: the packages packed as npm would publish them and checked; installed
 # from the tarballs into a fresh Backstage app as the README says, type-checked,

@@ -19,6 +19,10 @@ const DAY = 86_400_000;
 
 const team = (d: number, t: number) => `team-${d}-${t}`;
 
+/** How many groups and users {@link organisation} holds. */
+export const ORGANISATION_SIZE =
+  DEPARTMENTS * (TEAMS_PER_DEPARTMENT + 1) + USERS;
+
 /** The organisation: departments with teams below them, and their people. */
 export function organisation(): Entity[] {
   const out: Entity[] = [];
@@ -52,24 +56,30 @@ function group(name: string, parent: string | undefined): Entity {
 
 /**
  * Capability number `i`: owned by a team (3% by a group that no longer
- * exists), 70% with a handoff spec, the rest plain components.
+ * exists), 70% with a handoff spec, the rest plain components (a tenth of
+ * those in the `ops` namespace). Owners are written the ways people write
+ * them: most as full refs, some as a bare name or in other letter case.
  */
 export function capability(i: number): Entity {
   const rnd = random(i + 1);
   const gone = rnd() < 0.03;
-  const owner = gone
-    ? `group:default/gone-${i % 40}`
-    : `group:default/${team(
+  const name = gone
+    ? `gone-${i % 40}`
+    : team(
         Math.floor(rnd() * DEPARTMENTS),
         Math.floor(rnd() * TEAMS_PER_DEPARTMENT),
-      )}`;
+      );
+  const spelling = rnd();
+  let owner = `group:default/${name}`;
+  if (spelling < 0.03) owner = name;
+  else if (spelling < 0.06) owner = `Group:default/${name.toUpperCase()}`;
   const withSpec = rnd() < 0.7;
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name: `svc-${i}`,
-      namespace: 'default',
+      namespace: !withSpec && i % 10 === 3 ? 'ops' : 'default',
       title: `Service ${i}`,
       annotations: withSpec
         ? {

@@ -25,6 +25,7 @@ import fs from 'fs';
 import { Knex } from 'knex';
 import os from 'os';
 import path from 'path';
+import { ORGANISATION_SIZE } from './generate';
 
 export class BenchProvider implements EntityProvider {
   connection?: EntityProviderConnection;
@@ -186,6 +187,11 @@ export async function startCatalog(
   };
 }
 
+/**
+ * Waits until the catalog holds `components` components and the whole
+ * organisation: until then an owner may be missing only because its group
+ * is not processed yet.
+ */
 export async function waitForCatalog(
   catalog: CatalogService,
   auth: AuthService,
@@ -194,16 +200,23 @@ export async function waitForCatalog(
   const credentials = await auth.getOwnServiceCredentials();
   const start = Date.now();
   let last = 0;
+  const count = async (kind: string[]) =>
+    (
+      await catalog.queryEntities(
+        { filter: { kind }, limit: 1 },
+        { credentials },
+      )
+    ).totalItems;
   for (;;) {
-    const { totalItems } = await catalog.queryEntities(
-      { filter: { kind: 'component' }, limit: 1 },
-      { credentials },
-    );
-    if (totalItems >= components) break;
+    const [processed, organisation] = await Promise.all([
+      count(['component']),
+      count(['group', 'user']),
+    ]);
+    if (processed >= components && organisation >= ORGANISATION_SIZE) break;
     if (Date.now() - last > 15_000) {
       last = Date.now();
       process.stdout.write(
-        `  catalog processed ${totalItems} of ${components} components (${Math.round(
+        `  catalog processed ${processed} of ${components} components, ${organisation} of ${ORGANISATION_SIZE} groups and users (${Math.round(
           (Date.now() - start) / 1000,
         )} s)\n`,
       );
