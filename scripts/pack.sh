@@ -9,7 +9,7 @@ out="$repo_root/dist-packages"
 rm -rf "$out" && mkdir -p "$out"
 for dir in $(node "$repo_root/scripts/publishable.js"); do
   echo "Packing $dir ..."
-  (cd "$repo_root/$dir" && yarn backstage-cli package build >/dev/null &&
+  (cd "$repo_root/$dir" && yarn run build >/dev/null &&
     yarn pack --out "$out/%s-%v.tgz" >/dev/null) ||
     { echo "Could not build or pack $dir"; exit 1; }
 done

@@ -114,10 +114,88 @@ rules:
     const invalid = await run(['gates', broken, '--decision', 'start-review']);
     expect(invalid.code).toBe(1);
     expect(invalid.out).toContain(
-      '  ✗ A valid handoff spec: The latest handoff spec is invalid',
+      '  ✗ A valid handoff spec: 1 error, listed below',
     );
     expect(invalid.out).toContain(
       '    risk.data: must be one of low, medium, high (line 4, column 15)',
     );
+  });
+
+  it('judges an invalid spec on being valid alone, with its risk profile still choosing the rules', async () => {
+    // High data risk, and one mistake elsewhere (a target that is not a number or text).
+    const high = write(
+      'high.yaml',
+      `${lean.replace(
+        'data: low',
+        'data: high',
+      )}successCriteria:\n  - { metric: recall, target: [1], measuredBy: back-test }\n`,
+    );
+    const { code, out } = await run(['gates', high, '--decision', 'hand-off']);
+    expect(code).toBe(1);
+    expect(out.filter(l => l.startsWith('  ✗'))).toEqual([
+      '  ✗ A valid handoff spec: 1 error, listed below',
+    ]);
+    // Present fields are not reported missing, and the high-risk rules are listed.
+    expect(out.join('\n')).not.toMatch(/Not in the spec/);
+    expect(out).toContain(
+      '  · Data contracts with a drift tolerance (or a reason to be exempt) on every field: judged once the spec is valid',
+    );
+    expect(out).toContain(
+      '    successCriteria[0].target: must be a number or text (line 8, column 31)',
+    );
+    expect(out[out.length - 1]).toMatch(
+      /^0 of 1 met in the file; \d+ judged once the spec is valid/,
+    );
+    // A low-risk spec with the same mistake lists fewer rules.
+    const low = write(
+      'low.yaml',
+      fs.readFileSync(high, 'utf8').replace('data: high', 'data: low'),
+    );
+    const lowOut = (await run(['gates', low, '--decision', 'hand-off'])).out;
+    expect(lowOut.length).toBeLessThan(out.length);
+  });
+
+  it('previews every file it is given, and exits with the worst result', async () => {
+    const good = write(
+      'good.yaml',
+      `${lean}deployment:\n  checklist: [{ item: Tell finance }]\n  rollback: { procedure: Switch the old report back on }\n`,
+    );
+    const broken = write('broken.yaml', 'intent: [\n');
+    const both = await run(['gates', good, broken, '--decision', 'hand-off']);
+    expect(both.code).toBe(1);
+    expect(both.out).toContain(`${good}: hand-off under the default policy`);
+    expect(both.out).toContain(`${broken}: hand-off under the default policy`);
+    const missing = await run([
+      'gates',
+      good,
+      path.join(dir, 'nope.yaml'),
+      '--decision',
+      'hand-off',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(
+      (await run(['gates', good, good, '--decision', 'hand-off'])).code,
+    ).toBe(0);
+  });
+
+  it('reports a spec nested too deep as one plain error, and nothing on stderr', async () => {
+    const deep = write(
+      'deep.yaml',
+      `intent: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+    );
+    const odd = write('odd.yaml', `${lean}x: !foo bar\n? [a]\n: 1\n`);
+    for (const args of [
+      ['validate', deep],
+      ['gates', deep, '--decision', 'start-pilot'],
+      ['validate', odd],
+    ]) {
+      const { code, out, err } = await run(args);
+      expect({ args, code, err }).toEqual({ args, code: 1, err: [] });
+      expect(out.join('\n')).not.toMatch(/call stack|Maximum/);
+    }
+    expect((await run(['validate', deep])).out).toEqual([
+      `${deep}: invalid, 1 error`,
+      '  spec: YAML nested deeper than 64 levels (line 1, column 72)',
+    ]);
   });
 });

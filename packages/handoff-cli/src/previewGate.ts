@@ -5,8 +5,10 @@ import {
   POLICY_DECISIONS,
   PolicyDecision,
   Stage,
+  HandoffSpec,
   evaluateGate,
   formatSpecError,
+  riskProfileSchema,
   validateGatePolicy,
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -85,11 +87,21 @@ export async function previewGate(
   const kindOf = new Map(
     policy.rules.map(r => [r.id, Object.keys(r.require)[0]]),
   );
+  // An invalid spec is judged on one thing, being valid; its risk profile
+  // (when that part is valid) still chooses which rules will apply.
+  const risk = riskProfileSchema.safeParse(spec.document?.risk);
+  let chooser: HandoffSpec | undefined = spec.valid ? spec.spec : undefined;
+  if (!spec.valid && risk.success) {
+    chooser = {
+      risk: risk.data,
+      ...(spec.document?.model !== undefined && { model: spec.document.model }),
+    } as HandoffSpec;
+  }
   const gate = evaluateGate(
     {
       decision,
       fromStage,
-      spec: spec.valid ? spec.spec : undefined,
+      spec: chooser,
       specState: spec.valid ? 'valid' : 'invalid',
       // Whether owners exist is the catalog's to say; here they count when named.
       ownersResolve: { operatingOwner: true, supportPath: true },
@@ -106,6 +118,7 @@ export async function previewGate(
   );
   let unmet = 0;
   let portal = 0;
+  let waiting = 0;
   for (const r of gate.requirements) {
     const kind = kindOf.get(r.id);
     if (
@@ -116,6 +129,16 @@ export async function previewGate(
     ) {
       portal += 1;
       output.out(`  ? ${r.description}: checked in the portal`);
+    } else if (r.id === 'spec-valid' && !spec.valid) {
+      unmet += 1;
+      output.out(
+        `  ✗ ${r.description}: ${spec.errors.length} error${
+          spec.errors.length === 1 ? '' : 's'
+        }, listed below`,
+      );
+    } else if (!spec.valid) {
+      waiting += 1;
+      output.out(`  · ${r.description}: judged once the spec is valid`);
     } else if (r.met) {
       output.out(
         `  ✓ ${r.description}${
@@ -128,13 +151,18 @@ export async function previewGate(
     }
   }
   if (!spec.valid) {
+    if (!risk.success) {
+      output.out(
+        '    The risk profile is not valid either, so the rules of the highest risk tier are listed.',
+      );
+    }
     for (const e of spec.errors) output.out(`    ${formatSpecError(e)}`);
   }
-  const local = gate.requirements.length - portal;
+  const local = gate.requirements.length - portal - waiting;
   output.out(
     `${local - unmet} of ${local} met in the file${
-      portal ? `; ${portal} checked in the portal` : ''
-    }`,
+      waiting ? `; ${waiting} judged once the spec is valid` : ''
+    }${portal ? `; ${portal} checked in the portal` : ''}`,
   );
   return unmet ? 1 : 0;
 }

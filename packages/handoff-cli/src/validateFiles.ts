@@ -115,15 +115,21 @@ export async function main(
     .description(
       'Shows what a decision asks of a spec under a gate policy (the default, or --policy): each requirement met or not, with its reason. Requirements that need the catalog or the portal (owners that exist, approvals, checks) are listed as checked in the portal.',
     )
-    .argument('<file>', 'the handoff.yaml file')
+    .argument('<files...>', 'the handoff.yaml files')
     .requiredOption(
       '--decision <decision>',
       'start-pilot, start-review, hand-off, operate-without-hand-off, operate-after-hand-off or review',
     )
     .option('--policy <file>', 'a gate policy file (handoff.policy)')
     .action(
-      async (file: string, options: { decision: string; policy?: string }) => {
-        code = await previewGate(file, options, output);
+      async (
+        files: string[],
+        options: { decision: string; policy?: string },
+      ) => {
+        // Each file is previewed; the exit code is the worst of them.
+        for (const file of files) {
+          code = Math.max(code, await previewGate(file, options, output));
+        }
       },
     );
   try {

@@ -28,7 +28,8 @@ const MUST_SHIP: Record<string, string[]> = {
   '@handoff/backstage-plugin-search-backend-module-handoff': [
     'config.schema.json',
   ],
-  '@handoff/handoff-cli': ['bin/handoff-spec'],
+  // The command runs its one-file build (bundle.js).
+  '@handoff/handoff-cli': ['bin/handoff-spec', 'dist/handoff-spec.cjs.js'],
 };
 
 const publishable = execFileSync('node', [
@@ -168,5 +169,45 @@ describe.each(publishable)('the packed %s', name => {
       name,
       undeclared: {},
     });
+  });
+});
+
+describe('the packed handoff-spec command', () => {
+  const examples = path.join(root, 'examples/capabilities');
+  it('runs from its tarball alone, with the reader and schema it was tested with', () => {
+    const dir = unpack('@handoff/handoff-cli');
+    // Nothing installed beside it: the one-file build carries what it needs.
+    expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    const run = (...args: string[]) => {
+      try {
+        const stdout = execFileSync(
+          process.execPath,
+          [path.join(dir, 'bin/handoff-spec'), ...args],
+          { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        return { code: 0, stdout };
+      } catch (error: any) {
+        return {
+          code: error.status,
+          stdout: String(error.stdout),
+          stderr: String(error.stderr),
+        };
+      }
+    };
+    const valid = path.join(examples, 'invoice-export/handoff.yaml');
+    expect(run('validate', valid)).toEqual({
+      code: 0,
+      stdout: expect.stringContaining(`${valid}: valid`),
+    });
+    const odd = path.join(os.tmpdir(), `handoff-odd-${process.pid}.yaml`);
+    fs.writeFileSync(odd, `${fs.readFileSync(valid, 'utf8')}\n? [a]\n: 1\n`);
+    const refused = run('validate', odd);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: expect.stringContaining('YAML syntax error'),
+      stderr: '',
+    });
+    expect(run('gates', valid, odd, '--decision', 'hand-off').code).toBe(1);
+    fs.rmSync(odd);
   });
 });

@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { parseSpecYaml } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import {
   DatabaseProjectionStore,
@@ -88,7 +88,7 @@ export async function seedPortfolio(
   const valid = (text: string) => ({
     content: text,
     contentHash: `hash-${text.length}`,
-    document: parse(text),
+    document: parseSpecYaml(text) as Record<string, unknown>,
     valid: true,
     errors: [],
     sourceLocation: 'file:/tmp/handoff.yaml',

@@ -25,6 +25,7 @@ export {
   formatPath,
   validateYaml,
   parseSpecYaml,
+  MAX_YAML_DEPTH,
 } from './validate';
 export type { SpecError, SpecValidation, YamlValidation } from './validate';
 export { plainIssues } from './validate';

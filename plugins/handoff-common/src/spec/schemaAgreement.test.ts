@@ -3,11 +3,13 @@ import addFormats from 'ajv-formats';
 import fs from 'fs';
 import path from 'path';
 import { parse, stringify } from 'yaml';
+import fc from 'fast-check';
+import { z } from 'zod';
 import {
+  MAX_YAML_DEPTH,
   parseSpecYaml,
-  readFullYaml,
-  readPlainYaml,
   validateHandoffSpec,
+  validateYaml,
 } from './validate';
 
 /*
@@ -253,47 +255,193 @@ const ODD_YAML = [
   '\ufeffa: 1\n',
 ];
 
-describe('the fast YAML reader', () => {
-  it('reads every file of the corpus it answers exactly as the full reader does', () => {
+/** One minimal file per way two YAML readers were seen to differ. */
+const fixtures = path.join(__dirname, '__fixtures__/yaml');
+const CAUSES = Object.fromEntries(
+  fs
+    .readdirSync(fixtures)
+    .map(name => [name, fs.readFileSync(path.join(fixtures, name), 'utf8')]),
+);
+
+/**
+ * What the one reader gives each tool for a file: the data the validator's
+ * schema was handed, the data the validation result carries (what the
+ * backend stores, diffs and packs), and the data parseSpecYaml hands other
+ * validators — or, when the file is not YAML 1.2, the line each refuses it at.
+ */
+function readings(text: string) {
+  let judged: unknown = 'never judged';
+  const spy = z.custom(value => {
+    judged = value;
+    return true;
+  });
+  const validation = validateYaml(text, spy);
+  let parsed: unknown;
+  let refusedAt: string | undefined;
+  try {
+    parsed = parseSpecYaml(text);
+  } catch (error) {
+    refusedAt = /\(line \d+, column \d+\)/.exec(String(error))?.[0] ?? String(error);
+  }
+  return { validation, judged, parsed, refusedAt };
+}
+
+function expectOneReading(text: string) {
+  const { validation, judged, parsed, refusedAt } = readings(text);
+  const spec = validateHandoffSpec(text);
+  if (refusedAt !== undefined) {
+    // Refused as YAML: by every tool, at the same line.
+    expect({ text, valid: spec.valid }).toEqual({ text, valid: false });
+    const first = (validation.valid ? [] : validation.errors)[0];
+    const at = first?.line
+      ? `(line ${first.line}, column ${first.column})`
+      : undefined;
+    if (at) expect({ text, refusedAt }).toEqual({ text, refusedAt: at });
+    return 'refused';
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    if (judged === 'never judged') {
+      // Refused before any schema sees it (a key named __proto__).
+      expect({ text, valid: spec.valid }).toEqual({ text, valid: false });
+    } else {
+      expect({ text, judged }).toEqual({ text, judged: parsed });
+    }
+    expect({ text, document: spec.document }).toEqual({
+      text,
+      document: parsed,
+    });
+  }
+  return 'read';
+}
+
+describe('the one YAML reader', () => {
+  it('gives the validator, the stored document and other tools the same data, over the corpus', () => {
     const next = random(7);
-    const corpus = [...examples, ...SPECIAL, ...ODD_YAML];
+    const corpus = [
+      ...examples,
+      ...SPECIAL,
+      ...ODD_YAML,
+      ...Object.values(CAUSES),
+    ];
     for (let i = 0; i < 500; i++) {
       corpus.push(mutate(examples[i % examples.length], next));
     }
-    let answered = 0;
-    for (const text of corpus) {
-      const fast = readPlainYaml(text);
-      let full: unknown;
-      try {
-        full = readFullYaml(text);
-      } catch {
-        full = undefined;
-      }
-      if (fast === undefined) continue;
-      answered += 1;
-      expect({ text, value: fast }).toEqual({ text, value: full });
+    const outcomes = corpus.map(expectOneReading);
+    expect(outcomes.filter(o => o === 'read').length).toBeGreaterThan(500);
+    expect(outcomes).toContain('refused');
+  });
+
+  it('holds for generated YAML (property test)', () => {
+    const token = fc.constantFrom(
+      'a', 'b: ', '- ', '  ', '\n', '\t', '"', "'", '[', ']', '{', '}', ', ',
+      '? ', '&x ', '*x', '!', '!!str ', '#', '---', '...', '-.5', '+.5',
+      '1.e400', '10_000', '0x1F', 'null', '~', '|', '>', '\r', '\ufeff',
+      '\\U00110000', ': ',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), parts => {
+        expectOneReading(parts.join(''));
+      }),
+      { numRuns: 3000, seed: 20261206 },
+    );
+  });
+
+  it.each(Object.keys(CAUSES))(
+    'reads %s one way (the causes two readers disagreed on)',
+    name => {
+      expectOneReading(CAUSES[name]);
+    },
+  );
+
+  it('reads each cause as YAML 1.2 says, or refuses it with its line', () => {
+    const spec = (name: string) => validateHandoffSpec(CAUSES[name]);
+    const target = (name: string, i: number) =>
+      (parseSpecYaml(CAUSES[name]) as any).successCriteria[i].target;
+    // -.5 and +.5 are numbers, wherever an anchor is.
+    expect(spec('signed-fraction.yaml').valid).toBe(true);
+    expect([target('signed-fraction.yaml', 0), target('signed-fraction.yaml', 1)]).toEqual([-0.5, 0.5]);
+    // Beyond double range is infinity, which a spec refuses.
+    for (const name of ['beyond-double-exponent.yaml', 'beyond-double-digits.yaml']) {
+      expect(spec(name).errors).toEqual([
+        expect.objectContaining({
+          path: 'successCriteria[0].target',
+          message: 'must be a finite number or text, not infinity',
+        }),
+      ]);
     }
-    // Deciding takes linear time, whatever the file (no pattern backtracks
-    // across lines).
-    for (const hostile of ['-\n'.repeat(300_000), '\n'.repeat(600_000)]) {
-      const started = Date.now();
-      readPlainYaml(hostile);
-      expect(Date.now() - started).toBeLessThan(5_000);
-    }
-    // It answers the plain files, and leaves the odd ones to the full reader.
-    expect(answered).toBeGreaterThan(500);
-    for (const left of [
-      '0b101',
-      '-0x1F',
-      '&a x',
-      '!!str',
-      '%YAML',
-      '? intent',
+    // Keys are text as written: `null:` is the field "null", `1.e400:` is "1.e400".
+    const nulls = spec('null-keys.yaml');
+    expect(nulls.valid && Object.keys(nulls.spec.dataContracts![0].fields)).toEqual(['null', 'Null', 'NULL']);
+    expect(spec('key-beyond-double.yaml').errors[0].path).toBe('dataContracts[0].fields.1.e400');
+    // 10_000 is not a YAML 1.2 number.
+    expect(spec('underscore-number.yaml').errors).toEqual([
+      expect.objectContaining({ message: 'must be a number, not text' }),
+    ]);
+    // Not YAML 1.2: refused, with the line.
+    for (const name of [
+      'explicit-flow-key.yaml',
+      'long-implicit-key.yaml',
+      'quoted-continued-at-column-0.yaml',
+      'quoted-continued-tab-line.yaml',
+      'flow-list-closed-at-column-0.yaml',
+      'comment-without-space.yaml',
+      'cr-only-breaks.yaml',
+      'escape-beyond-unicode.yaml',
+      'tab-line-ends-literal.yaml',
+      'content-on-document-start.yaml',
+      'bom-before-sequence.yaml',
     ]) {
-      expect(
-        readPlainYaml(ODD_YAML.find(t => t.includes(left))!),
-      ).toBeUndefined();
+      const [first] = spec(name).errors;
+      expect({ name, path: first.path, line: typeof first.line }).toEqual({
+        name,
+        path: '',
+        line: 'number',
+      });
     }
+  });
+
+  it('refuses nesting deeper than its limit with a plain reason, at any depth', () => {
+    for (const text of [
+      `a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+      `${Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}x\n`,
+      `${'- '.repeat(5_000)}x\n`,
+    ]) {
+      expect(validateHandoffSpec(text).errors).toEqual([
+        expect.objectContaining({
+          path: '',
+          message: `YAML nested deeper than ${MAX_YAML_DEPTH} levels`,
+          line: expect.any(Number),
+        }),
+      ]);
+    }
+  });
+
+  it('lets no warning reach the console or the process', () => {
+    const warnings: unknown[] = [];
+    const onWarning = (w: unknown) => warnings.push(w);
+    process.on('warning', onWarning);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (const text of [
+        'a: !foo x\n',
+        '? [a]\n: 1\n',
+        '{[a, b]: 1}\n',
+        'a: !!binary x\n',
+        '%FOO bar\n---\na: 1\n',
+      ]) {
+        expect(validateHandoffSpec(text).valid).toBe(false);
+      }
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+      process.off('warning', onWarning);
+    }
+    return new Promise<void>(resolve =>
+      setTimeout(() => {
+        expect(warnings).toEqual([]);
+        resolve();
+      }, 10),
+    );
   });
 });
 

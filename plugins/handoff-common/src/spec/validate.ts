@@ -1,12 +1,15 @@
 import {
+  CST,
+  Composer,
+  Document,
   LineCounter,
+  Parser,
+  YAMLError,
   isMap,
   isScalar,
   isSeq,
-  parseDocument,
   visit,
 } from 'yaml';
-import { CORE_SCHEMA, load } from 'js-yaml';
 import type { z } from 'zod';
 import { HandoffSpec, handoffSpecSchema } from './schema';
 
@@ -48,46 +51,62 @@ const MAX_EXPANSION = 4;
 const EXPANSION_SLACK = 4096;
 
 /**
- * How every spec and policy is read: YAML 1.2's core schema whatever the
- * file declares, so a date stays text (as editors and the JSON Schema see
- * it) and `%YAML 1.1` cannot turn values into Dates.
+ * How deep mappings and lists may nest. A spec's deepest section is a few
+ * levels; past this the reader refuses the file (deeper nesting would
+ * exhaust the stack of the recursive parts of any YAML reader).
+ *
+ * @public
+ */
+export const MAX_YAML_DEPTH = 64;
+
+/**
+ * How every spec and policy is read, by every tool: YAML 1.2's core schema
+ * whatever the file declares, so a date stays text (as editors and the JSON
+ * Schema see it) and `%YAML 1.1` cannot turn values into Dates; every key is
+ * text as written (`null:` is the key "null", `1e400:` the key "1e400") and a
+ * list or mapping as a key is refused; warnings (an unknown tag, say) are
+ * refusals too, so nothing is read another way in silence.
  */
 const YAML_OPTIONS = {
   version: '1.2',
   schema: 'core',
+  stringKeys: true,
   // The parser's own check compares every pair of keys (minutes for a map
   // of 30,000); duplicateKeys below does the same with a set.
   uniqueKeys: false,
+  prettyErrors: false,
+  logLevel: 'silent',
 } as const;
 
 /**
- * What the fast reader leaves to the full one: anchors, aliases and tags,
- * directives, explicit keys, collections as keys (and any flow collection
- * right inside another), and the integers js-yaml reads that YAML 1.2's
- * core schema does not, or not alike (0b101, -0x1f, +0o17, -0, 1e400). A match
- * only costs speed.
+ * Where the first value nested deeper than `limit` starts, if any: a walk
+ * over the parser's syntax tree with a stack of its own, so any depth is safe.
  */
-const NOT_FOR_FAST_READING =
-  /(^|[\s,[{:-])[&*!][^\s,[\]{}]|^%|^[ \t]*\?(\s|$)|0b[01]|[-+]0(?![0-9.eE])|\d[eE][-+]?\d{3}|[[{,]\s*[[{]|^[ \t-]*[[{].*[\]}][ \t]*:(\s|$)/m;
-
-/**
- * The data of a plain YAML document, read about fifteen times faster than
- * the full reader (a 1 MB spec in about 0.1 s): the same YAML 1.2 core
- * schema, a duplicated key refused. Undefined when the document is not
- * plain or is not valid YAML: the full reader then says exactly where.
- * `schemaAgreement.test.ts` checks both readers give the same data.
- */
-export function readPlainYaml(yamlText: string): unknown {
-  if (NOT_FOR_FAST_READING.test(yamlText)) return undefined;
-  try {
-    return load(yamlText, { schema: CORE_SCHEMA, json: false });
-  } catch {
-    return undefined;
+function tooDeepAt(tokens: CST.Token[], limit: number): number | undefined {
+  const stack: Array<[CST.Token | null | undefined, number]> = tokens.map(
+    token => [token, 0],
+  );
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') {
+      stack.push([token.value, depth]);
+    } else if (
+      token.type === 'block-map' ||
+      token.type === 'block-seq' ||
+      token.type === 'flow-collection'
+    ) {
+      if (depth >= limit) return token.offset;
+      for (const item of token.items as CST.CollectionItem[]) {
+        stack.push([item.key, depth + 1], [item.value, depth + 1]);
+      }
+    }
   }
+  return undefined;
 }
 
 /** Each key that appears twice in a mapping, with where it appears again. */
-function duplicateKeys(doc: ReturnType<typeof parseDocument>) {
+function duplicateKeys(doc: Document) {
   const found: Array<{ key: string; offset?: number }> = [];
   visit(doc, {
     Map(_, map) {
@@ -103,25 +122,162 @@ function duplicateKeys(doc: ReturnType<typeof parseDocument>) {
   return found;
 }
 
+/** A YAML document read: its data, or why it cannot be read, with the line. */
+type Reading =
+  | {
+      ok: true;
+      value: unknown;
+      doc: Document;
+      lineCounter: LineCounter;
+    }
+  | { ok: false; errors: SpecError[] };
+
+function positioned(
+  lineCounter: LineCounter,
+  offset: number | undefined,
+  message: string,
+): SpecError {
+  if (offset === undefined) return { path: '', message };
+  const pos = lineCounter.linePos(offset);
+  return { path: '', message, line: pos.line, column: pos.col };
+}
+
 /**
- * The data of a YAML document as the validator sees it (throws on a syntax
- * error). For tools that check the same data with another validator.
+ * The one YAML reader of Handoff: the spec, the gate policy, the CLI, the
+ * backend, the template's actions, the catalog module, the version diff and
+ * the packet all read through it, so the data a tool gets is the data that
+ * was validated. Never throws.
+ */
+function readYaml(yamlText: string): Reading {
+  try {
+    return compose(yamlText);
+  } catch (error) {
+    // Not text at all, or a reader's own failure: refused, never thrown.
+    return {
+      ok: false,
+      errors: [{ path: '', message: `Cannot read the YAML: ${String(error)}` }],
+    };
+  }
+}
+
+function compose(yamlText: string): Reading {
+  const lineCounter = new LineCounter();
+  const tokens = Array.from(
+    new Parser(lineCounter.addNewLine).parse(yamlText),
+  );
+  const deep = tooDeepAt(tokens, MAX_YAML_DEPTH);
+  if (deep !== undefined) {
+    return {
+      ok: false,
+      errors: [
+        positioned(
+          lineCounter,
+          deep,
+          `YAML nested deeper than ${MAX_YAML_DEPTH} levels`,
+        ),
+      ],
+    };
+  }
+  const docs = Array.from(
+    new Composer(YAML_OPTIONS).compose(tokens, true, yamlText.length),
+  );
+  const doc = docs[0];
+  const problems: YAMLError[] = [...doc.errors, ...doc.warnings];
+  if (docs.length > 1) {
+    problems.push(
+      Object.assign(new Error(), {
+        pos: [docs[1].range[0], docs[1].range[1]],
+        message: 'the file holds more than one YAML document',
+      }) as unknown as YAMLError,
+    );
+  }
+  if (problems.length > 0) {
+    return {
+      ok: false,
+      errors: problems.map(e =>
+        positioned(
+          lineCounter,
+          e.pos[0],
+          `YAML syntax error: ${e.message.split('\n')[0]}`,
+        ),
+      ),
+    };
+  }
+  const duplicates = duplicateKeys(doc);
+  if (duplicates.length) {
+    return {
+      ok: false,
+      errors: duplicates.map(d =>
+        positioned(
+          lineCounter,
+          d.offset,
+          `YAML syntax error: the key "${d.key.slice(
+            0,
+            100,
+          )}" appears twice in one mapping`,
+        ),
+      ),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: `Cannot read the YAML: ${(error as Error).message}`,
+        },
+      ],
+    };
+  }
+  let expanded: number;
+  try {
+    expanded = JSON.stringify(value ?? null).length;
+  } catch {
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: 'A YAML alias refers to itself; write the values out',
+        },
+      ],
+    };
+  }
+  if (expanded > MAX_EXPANSION * yamlText.length + EXPANSION_SLACK) {
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: `YAML aliases expand this ${Math.ceil(
+            yamlText.length / 1024,
+          )} KB file to ${Math.ceil(
+            expanded / 1024,
+          )} KB; write the values out instead of repeating aliases`,
+        },
+      ],
+    };
+  }
+  return { ok: true, value, doc, lineCounter };
+}
+
+/**
+ * The data of a YAML document exactly as the validator reads it (throws
+ * with the first reason, line and column when it cannot be read). For tools
+ * that check the same data with another validator.
  *
  * @public
  */
 export function parseSpecYaml(yamlText: string): unknown {
-  const plain = readPlainYaml(yamlText);
-  if (plain !== undefined) return plain;
-  return readFullYaml(yamlText);
-}
-
-/** {@link parseSpecYaml} with the full reader only. */
-export function readFullYaml(yamlText: string): unknown {
-  const doc = parseDocument(yamlText, YAML_OPTIONS);
-  if (doc.errors.length) throw doc.errors[0];
-  const [duplicate] = duplicateKeys(doc);
-  if (duplicate) throw new Error(`"${duplicate.key}" appears twice`);
-  return doc.toJS({ maxAliasCount: 100 });
+  const reading = readYaml(yamlText);
+  if (!reading.ok) {
+    throw new Error(formatSpecError({ ...reading.errors[0], path: 'YAML' }));
+  }
+  return reading.value;
 }
 
 /**
@@ -197,7 +353,25 @@ export function plainIssues(
       }
       return [{ path, message: issue.message }];
     case 'invalid_union':
+      if (typeof issue.input === 'number') {
+        // .inf, .nan, or a number beyond double range such as 1e400.
+        return [
+          {
+            path,
+            message: `must be a finite number or text, not ${describeValue(
+              issue.input,
+            )}`,
+          },
+        ];
+      }
       return [{ path, message: 'must be a number or text' }];
+    case 'invalid_key':
+      return [
+        {
+          path,
+          message: issue.issues[0]?.message ?? 'is not allowed as a name',
+        },
+      ];
     case 'too_small':
       if (!isDefaultMessage(issue.message))
         return [{ path, message: issue.message }];
@@ -265,85 +439,9 @@ export function validateYaml<T>(
   schema: z.ZodType<T>,
   what = 'sections',
 ): YamlValidation<T> {
-  // A plain, valid document is answered from the fast reader; anything else
-  // is read again by the full one, which places every error at its line.
-  const plain = readPlainYaml(yamlText);
-  if (
-    plain &&
-    typeof plain === 'object' &&
-    !Array.isArray(plain) &&
-    keysNamedProto(plain).length === 0
-  ) {
-    const result = schema.safeParse(plain, { reportInput: true });
-    if (result.success) {
-      return {
-        valid: true,
-        value: result.data,
-        errors: [],
-        document: plain as Record<string, unknown>,
-      };
-    }
-  }
-  const lineCounter = new LineCounter();
-  let doc;
-  try {
-    doc = parseDocument(yamlText, {
-      ...YAML_OPTIONS,
-      lineCounter,
-      prettyErrors: false,
-    });
-  } catch (error) {
-    return {
-      valid: false,
-      errors: [{ path: '', message: `Cannot read the YAML: ${String(error)}` }],
-    };
-  }
-  if (doc.errors.length > 0) {
-    return {
-      valid: false,
-      errors: doc.errors.map(e => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return {
-          path: '',
-          message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-          line: pos.line,
-          column: pos.col,
-        };
-      }),
-    };
-  }
-  const duplicates = duplicateKeys(doc);
-  if (duplicates.length) {
-    return {
-      valid: false,
-      errors: duplicates.map(d => {
-        const pos =
-          d.offset === undefined ? undefined : lineCounter.linePos(d.offset);
-        return {
-          path: '',
-          message: `YAML syntax error: the key "${d.key.slice(
-            0,
-            100,
-          )}" appears twice in one mapping`,
-          ...(pos && { line: pos.line, column: pos.col }),
-        };
-      }),
-    };
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    return {
-      valid: false,
-      errors: [
-        {
-          path: '',
-          message: `Cannot read the YAML: ${(error as Error).message}`,
-        },
-      ],
-    };
-  }
+  const reading = readYaml(yamlText);
+  if (!reading.ok) return { valid: false, errors: reading.errors };
+  const { value, doc, lineCounter } = reading;
   if (value === null || value === undefined) {
     return {
       valid: false,
@@ -359,35 +457,6 @@ export function validateYaml<T>(
           message: `must be a mapping of ${what}, not ${describeValue(value)}`,
           line: 1,
           column: 1,
-        },
-      ],
-    };
-  }
-  let expanded: number;
-  try {
-    expanded = JSON.stringify(value).length;
-  } catch {
-    return {
-      valid: false,
-      errors: [
-        {
-          path: '',
-          message: 'A YAML alias refers to itself; write the values out',
-        },
-      ],
-    };
-  }
-  if (expanded > MAX_EXPANSION * yamlText.length + EXPANSION_SLACK) {
-    return {
-      valid: false,
-      errors: [
-        {
-          path: '',
-          message: `YAML aliases expand this ${Math.ceil(
-            yamlText.length / 1024,
-          )} KB file to ${Math.ceil(
-            expanded / 1024,
-          )} KB; write the values out instead of repeating aliases`,
         },
       ],
     };
@@ -456,7 +525,7 @@ function keysNamedProto(
  * Where each value of a YAML document starts, by its formatted path: built
  * once, in one walk, so placing 20,000 errors costs 20,000 lookups.
  */
-function valueOffsets(doc: ReturnType<typeof parseDocument>) {
+function valueOffsets(doc: Document) {
   const offsets = new Map<string, number>();
   const walk = (node: unknown, at: PropertyKey[]) => {
     const range = (node as { range?: [number, number, number] } | null)?.range;
@@ -476,10 +545,7 @@ function valueOffsets(doc: ReturnType<typeof parseDocument>) {
 }
 
 /** Adds the line and column of the value at `path`, or of its nearest parent. */
-function placer(
-  doc: ReturnType<typeof parseDocument>,
-  lineCounter: LineCounter,
-) {
+function placer(doc: Document, lineCounter: LineCounter) {
   let offsets: Map<string, number> | undefined;
   return (error: { path: PropertyKey[]; message: string }): SpecError => {
     offsets ??= valueOffsets(doc);
