@@ -9,3 +9,4 @@ export { DatabaseProjectionStore } from './database/ProjectionStore';
 export { PortfolioAudit } from './database/PortfolioAudit';
 export { EntityProjection } from './catalog/EntityProjection';
 export { SpecIngester } from './catalog/SpecIngester';
+export { HostCircuits } from './catalog/HostCircuits';

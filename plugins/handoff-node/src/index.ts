@@ -9,6 +9,7 @@ export {
   resolveSpecLocation,
   MAX_SPEC_BYTES,
   DEFAULT_READ_TIMEOUT_MS,
+  SpecHostUnavailableError,
 } from './readSpecFile';
 export type { SpecLocation, SpecFileRead } from './readSpecFile';
 export { loadGatePolicy, gatePolicyHash } from './loadGatePolicy';

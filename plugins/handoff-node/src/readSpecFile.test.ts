@@ -12,6 +12,7 @@ import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 import {
   MAX_SPEC_BYTES,
+  SpecHostUnavailableError,
   readSpecFile,
   resolveSpecLocation,
 } from './readSpecFile';
@@ -257,6 +258,38 @@ describe('readSpecFile through the URL reader', () => {
         readSpecFile(at('/never'), reader(), { timeoutMs: 300 }),
       ).rejects.toThrow(/took longer than 0 s|took longer than/);
       expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('says the host did not answer when it hangs or refuses to connect, and not when it answers with an error', async () => {
+      const hung = await readSpecFile(at('/never'), reader(), {
+        timeoutMs: 300,
+      }).catch(e => e);
+      expect(hung).toBeInstanceOf(SpecHostUnavailableError);
+      expect(hung.host).toBe(new URL(base).host);
+      // A port nobody listens on.
+      const closed = http.createServer();
+      await new Promise<void>(r => closed.listen(0, '127.0.0.1', r));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise(r => closed.close(r));
+      const refused = await readSpecFile(
+        {
+          type: 'url',
+          target: `http://localhost:${port}/x`,
+          root: `http://localhost:${port}/`,
+        },
+        UrlReaders.default({
+          config: new ConfigReader({
+            backend: { reading: { allow: [{ host: `localhost:${port}` }] } },
+          }),
+          logger: mockServices.logger.mock(),
+        }),
+        { timeoutMs: 5_000 },
+      ).catch(e => e);
+      expect(refused).toBeInstanceOf(SpecHostUnavailableError);
+      expect(refused.host).toBe(`localhost:${port}`);
+      // Too big is the spec's fault, not the host's.
+      const huge = await readSpecFile(at('/huge'), reader()).catch(e => e);
+      expect(huge).not.toBeInstanceOf(SpecHostUnavailableError);
     });
 
     it('stops when the pass is cancelled', async () => {

@@ -228,6 +228,37 @@ export type SpecFileRead =
   | { status: 'unchanged' };
 
 /**
+ * A spec read the host never answered within its time, or refused to
+ * connect for: the host is down or hanging, not the spec wrong.
+ *
+ * @public
+ */
+export class SpecHostUnavailableError extends InputError {
+  readonly host: string;
+  constructor(host: string, message: string, cause?: Error) {
+    super(message, cause);
+    this.host = host;
+  }
+}
+
+/**
+ * Network failures that say the host did not answer, whatever the spec
+ * (Backstage's URL readers pass fetch's "fetch failed" on without its code).
+ */
+const HOST_DOWN =
+  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET)\b|fetch failed/;
+
+/** The host of a url: location, or undefined for a file. */
+function hostOf(location: SpecLocation): string | undefined {
+  if (location.type === 'file') return undefined;
+  try {
+    return new URL(location.target).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads the spec file an entity points at, from disk or through the URL
  * reader: only regular files, at most 1 MB (counted while reading), and
  * abandoned after the timeout or when `signal` aborts. Given what identified
@@ -252,16 +283,22 @@ export async function readSpecFileIfChanged(
   // its timer fired (about 3 KB a read, held for the whole timeout).
   const controller = new AbortController();
   const { signal } = controller;
-  let stop: (why: string) => void = () => {};
+  let stop: (why: string, hostDown?: boolean) => void = () => {};
+  const host = hostOf(location);
   const timedOut = new Promise<never>((_, reject) => {
-    stop = why => {
+    stop = (why, hostDown) => {
       controller.abort();
-      reject(new InputError(`Reading ${location.target} ${why}`));
+      const message = `Reading ${location.target} ${why}`;
+      reject(
+        hostDown && host
+          ? new SpecHostUnavailableError(host, message)
+          : new InputError(message),
+      );
     };
   });
   const cancelled = () => stop('was cancelled');
   const timer = setTimeout(
-    () => stop(`took longer than ${Math.round(timeoutMs / 1000)} s`),
+    () => stop(`took longer than ${Math.round(timeoutMs / 1000)} s`, true),
     timeoutMs,
   );
   if (options.signal?.aborted) cancelled();
@@ -279,6 +316,21 @@ export async function readSpecFileIfChanged(
     } catch (error) {
       if (isError(error) && error.name === 'NotModifiedError') {
         return { status: 'unchanged' };
+      }
+      if (
+        host &&
+        isError(error) &&
+        HOST_DOWN.test(
+          `${error.message} ${String(
+            (error as { code?: unknown }).code ?? '',
+          )} ${String(error.cause ?? '')}`,
+        )
+      ) {
+        throw new SpecHostUnavailableError(
+          host,
+          `Reading ${location.target} failed: ${error.message}`,
+          error,
+        );
       }
       throw error;
     }

@@ -10,6 +10,7 @@ import path from 'path';
 import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
 import { HandoffStore } from '../database/HandoffStore';
 import { readySpec } from '../__testUtils__/fixtures';
+import { HostCircuits } from './HostCircuits';
 import { SpecIngester } from './SpecIngester';
 
 jest.setTimeout(60_000);
@@ -17,7 +18,7 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
 /** A git-hosted capability: its spec is read through the URL reader. */
-const urlEntity = (name: string, etag = 'e1') => ({
+const urlEntity = (name: string, etag = 'e1', host = 'github.com') => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {
@@ -25,7 +26,7 @@ const urlEntity = (name: string, etag = 'e1') => ({
     namespace: 'default',
     etag,
     annotations: {
-      'backstage.io/managed-by-location': `url:https://github.com/acme/${name}/blob/main/catalog-info.yaml`,
+      'backstage.io/managed-by-location': `url:https://${host}/acme/${name}/blob/main/catalog-info.yaml`,
       'handoff.dev/spec': './handoff.yaml',
     },
   },
@@ -204,7 +205,7 @@ describe.each(databases.eachSupportedId())(
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(
         (await store.getReadStatus('component:default/svc-00'))?.readError,
-      ).toMatch(/took longer than/);
+      ).toBe('the host github.com did not answer');
       // The delta pass does not hammer the hanging host every interval: it
       // waits for the entity to change (the full pass retries on its schedule).
       expect(
@@ -212,6 +213,73 @@ describe.each(databases.eachSupportedId())(
           readTimeoutMs: 300,
         }).ingestChanged(),
       ).toMatchObject({ read: 0 });
+    });
+
+    it('holds back a host that does not answer: a few reads wait for it, its other specs keep their last version, and the next pass asks it nothing', async () => {
+      const host = gitHost();
+      const entities = Array.from({ length: 40 }, (_, i) =>
+        urlEntity(
+          `svc-${i}`,
+          'e1',
+          i % 4 === 0 ? 'git.hanging.example' : 'github.com',
+        ),
+      );
+      // A first pass while both hosts answer, so the spec has a last version.
+      await ingester(entities, host.reader, { pageSize: 40 }).ingestAll();
+      let askedHanging = 0;
+      const hanging = {
+        ...host.reader,
+        readUrl: (url: string, opts: any) => {
+          if (!url.includes('git.hanging.example')) {
+            return host.reader.readUrl(url, opts);
+          }
+          askedHanging += 1;
+          return new Promise(() => {});
+        },
+      } as UrlReaderService;
+      const logger = mockServices.logger.mock();
+      const hosts = new HostCircuits();
+      const pass = ingester(entities, hanging, {
+        readTimeoutMs: 300,
+        pageSize: 40,
+        logger,
+        hosts,
+      });
+      const totals = await pass.ingestAll();
+      expect(totals).toMatchObject({
+        read: 40,
+        notModified: 30,
+        finished: true,
+      });
+      // Two reads in a row time out and the circuit opens; reads already
+      // under way when it opened may still wait (at most the concurrency).
+      expect(askedHanging).toBeGreaterThanOrEqual(2);
+      expect(askedHanging).toBeLessThanOrEqual(2 + 3);
+      expect(totals.unreadable).toBe(askedHanging);
+      expect(totals.heldBack).toBe(10 - askedHanging);
+      expect(hosts.states()).toEqual([
+        expect.objectContaining({ host: 'git.hanging.example', state: 'open' }),
+      ]);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^The handoff spec host git\.hanging\.example did not answer: \d+ specs were not read this run and keep their last version; it is tried again after /,
+        ),
+      );
+      // Every spec on it says since when it has not been read; its version stays.
+      const today = new Date().toISOString().slice(0, 10);
+      for (const i of [0, 36]) {
+        const ref = `component:default/svc-${i}`;
+        expect((await store.getReadStatus(ref))?.readError).toBe(
+          `the host git.hanging.example did not answer; the version shown was read on ${today} and not since`,
+        );
+        expect(await store.latestSpec(ref)).toBeDefined();
+      }
+      // The next pass asks the held-back host nothing and writes nothing for it.
+      const counter = countWrites(knex);
+      const again = await pass.ingestAll();
+      expect(again).toMatchObject({ heldBack: 10, notModified: 30 });
+      expect(counter.writes).toBe(0);
+      expect(askedHanging).toBeLessThanOrEqual(5);
     });
 
     it('picks up an entity whose catalog record changed without a full pass, and leaves the others alone', async () => {
@@ -269,16 +337,29 @@ describe.each(databases.eachSupportedId())(
       ).toMatchObject({ read: 5, notModified: 5, finished: true });
     });
 
-    it('pauses a run at its time budget after at least one page, and starts over when the saved cursor is refused', async () => {
+    it('pauses a run at its time budget after at least one spec, keeps its place within the page (the first page too), and starts over when the saved cursor is refused', async () => {
       const host = gitHost({ delayMs: 30 });
       const entities = ['a', 'b', 'c', 'd'].map(n => urlEntity(n));
       const run = () =>
         ingester(entities, host.reader, { pageSize: 2 }).ingestAll(undefined, {
           budgetMs: 1,
         });
-      expect(await run()).toMatchObject({ read: 2, finished: false });
-      expect(await run()).toMatchObject({ read: 2, finished: true });
+      const first = await run();
+      expect(first).toMatchObject({ read: 1, finished: false });
+      // Stopped on the first page: saved with no cursor and the spec it read.
+      expect(await store.passProgress('spec-ingestion')).toMatchObject({
+        cursor: undefined,
+        done: ['component:default/a'],
+      });
+      const rest = [await run(), await run(), await run()];
+      expect(rest.map(r => [r.read, r.finished])).toEqual([
+        [1, false],
+        [1, false],
+        [1, true],
+      ]);
+      // Each spec read once, none again.
       expect(host.stats.requests).toBe(4);
+      expect(new Set(host.stats.urls).size).toBe(4);
 
       await store.savePassProgress('spec-ingestion', {
         cursor: 'not-a-cursor',

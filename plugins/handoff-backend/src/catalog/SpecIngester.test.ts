@@ -95,6 +95,7 @@ describe.each(databases.eachSupportedId())(
         created: 1,
         unreadable: 2,
         failed: 1,
+        heldBack: 0,
       });
       expect(await store.latestSpec('component:default/d-good')).toMatchObject({
         version: 1,
@@ -123,6 +124,7 @@ describe.each(databases.eachSupportedId())(
         notModified: 0,
         created: 0,
         unreadable: 0,
+        heldBack: 0,
         failed: 0,
         finished: false,
       });

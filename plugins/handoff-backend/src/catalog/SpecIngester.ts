@@ -18,9 +18,13 @@ import { SpecReadStatus, SpecStore } from '../database/HandoffStore';
 import pLimit from 'p-limit';
 import { EntityProjection } from './EntityProjection';
 import {
+  DEFAULT_READ_TIMEOUT_MS,
+  SpecHostUnavailableError,
+  SpecLocation,
   readSpecFileIfChanged,
   resolveSpecLocation,
 } from '@handoff/backstage-plugin-handoff-node';
+import { HostCircuits } from './HostCircuits';
 
 /** What one pass did. */
 export type PassTotals = {
@@ -29,6 +33,8 @@ export type PassTotals = {
   created: number;
   unreadable: number;
   failed: number;
+  /** Specs not read because their host did not answer lately. */
+  heldBack: number;
 };
 
 const emptyTotals = (): PassTotals => ({
@@ -37,12 +43,48 @@ const emptyTotals = (): PassTotals => ({
   created: 0,
   unreadable: 0,
   failed: 0,
+  heldBack: 0,
 });
+
+/** A read never gets less time than this, even at the end of a run's budget. */
+const MIN_READ_MS = 2_000;
+
+/** The host a spec is read from (undefined for a file). */
+function hostOf(location: SpecLocation | undefined): string | undefined {
+  if (!location || location.type === 'file') return undefined;
+  try {
+    return new URL(location.target).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the Handoff tab says of a spec its host did not give: that the host
+ * did not answer, and since when the version shown has not been read again
+ * (a host that stays down keeps the first date).
+ */
+export function hostDidNotAnswer(host: string, previous?: SpecReadStatus) {
+  const said = previous?.readError;
+  if (said?.startsWith(`the host ${host} did not answer;`)) return said;
+  return previous && !previous.readError
+    ? `the host ${host} did not answer; the version shown was read on ${previous.readAt.slice(
+        0,
+        10,
+      )} and not since`
+    : `the host ${host} did not answer`;
+}
 
 export type IngestResult =
   | { status: 'unchanged' | 'created'; version: SpecVersion }
   | { status: 'not-modified' }
-  | { status: 'unreadable'; error: string };
+  | {
+      status: 'unreadable';
+      error: string;
+      /** Set when the host did not answer, or was not asked because it did not lately. */
+      host?: string;
+      heldBack?: boolean;
+    };
 
 /** How many specs are read at once by default (handoff.specs.concurrency). */
 export const DEFAULT_READ_CONCURRENCY = 4;
@@ -68,6 +110,9 @@ const DELTA_FIELDS = [
  * @public
  */
 export class SpecIngester {
+  /** Spec hosts that did not answer lately, shared by every pass of this backend. */
+  readonly hosts: HostCircuits;
+
   constructor(
     private readonly deps: {
       store: SpecStore;
@@ -84,8 +129,11 @@ export class SpecIngester {
       concurrency?: number;
       /** Entities per catalog page in a full pass (default 200). */
       pageSize?: number;
+      hosts?: HostCircuits;
     },
-  ) {}
+  ) {
+    this.hosts = deps.hosts ?? new HostCircuits();
+  }
 
   /**
    * Reads one entity's spec now. Given its previous read, an unchanged spec of
@@ -97,6 +145,8 @@ export class SpecIngester {
       signal?: AbortSignal;
       readBy?: string;
       previous?: SpecReadStatus;
+      /** This read's time, when less than handoff.specs.readTimeout. */
+      timeoutMs?: number;
     } = {},
   ): Promise<IngestResult> {
     const result = await this.readSpec(entity, options);
@@ -119,7 +169,13 @@ export class SpecIngester {
       signal,
       readBy,
       previous,
-    }: { signal?: AbortSignal; readBy?: string; previous?: SpecReadStatus },
+      timeoutMs,
+    }: {
+      signal?: AbortSignal;
+      readBy?: string;
+      previous?: SpecReadStatus;
+      timeoutMs?: number;
+    },
   ): Promise<IngestResult> {
     const { store, urlReader, integrations } = this.deps;
     const entityRef = stringifyEntityRef(entity);
@@ -134,7 +190,7 @@ export class SpecIngester {
         previous.sourceLocation === `${location.type}:${location.target}`;
       read = await readSpecFileIfChanged(location, urlReader, {
         signal,
-        timeoutMs: this.deps.readTimeoutMs,
+        timeoutMs: timeoutMs ?? this.deps.readTimeoutMs,
         previous: sameSource ? previous : undefined,
       });
       if (read.status === 'unchanged') return { status: 'not-modified' };
@@ -144,7 +200,11 @@ export class SpecIngester {
         );
       }
     } catch (error) {
-      const message = (error as Error).message;
+      const host =
+        error instanceof SpecHostUnavailableError ? error.host : undefined;
+      const message = host
+        ? hostDidNotAnswer(host, previous)
+        : (error as Error).message;
       await store.recordReadStatus({
         entityRef,
         sourceLocation: location && `${location.type}:${location.target}`,
@@ -154,7 +214,7 @@ export class SpecIngester {
         // on its own schedule.
         entityEtag: entity.metadata.etag,
       });
-      return { status: 'unreadable', error: message };
+      return { status: 'unreadable', error: message, host };
     }
     const { content } = read;
     const sourceLocation = `${location.type}:${location.target}`;
@@ -210,7 +270,11 @@ export class SpecIngester {
     const deadline = Date.now() + (options.budgetMs ?? Infinity);
     const saved = await store.passProgress(FULL_PASS);
     const startedAt = saved ? new Date(saved.startedAt) : new Date();
+    // Where the pass is: the page (no cursor for the first one) and the
+    // specs of that page already read, so a run cut short mid-page never
+    // reads them again and a page of hanging reads cannot hold the pass.
     let cursor = saved?.cursor;
+    let done = new Set(saved?.done ?? []);
     if (saved) {
       logger.info(
         `Going on with the handoff spec pass started at ${saved.startedAt}`,
@@ -221,19 +285,24 @@ export class SpecIngester {
         CATALOG_FILTER_EXISTS,
     };
     const limit = this.deps.pageSize ?? PAGE_SIZE;
-    const pause = async (at: string | undefined, why: string) => {
-      if (at)
-        await store.savePassProgress(FULL_PASS, { cursor: at, startedAt });
+    let paused = false;
+    const pause = async (why: string) => {
+      paused = true;
+      await store.savePassProgress(FULL_PASS, {
+        cursor,
+        done: [...done],
+        startedAt,
+      });
       logger.info(
         `Handoff spec pass paused after ${totals.read} specs (${why}); the next run goes on from there`,
       );
+      this.warnOfHeldBackHosts(totals);
       return { ...totals, finished: false };
     };
-    for (let pages = 0; ; pages++) {
-      // Every run gets at least one page done, however short its budget.
-      if (signal?.aborted) return pause(cursor, 'the task was stopped');
-      if (pages > 0 && Date.now() >= deadline) {
-        return pause(cursor, 'its time for one run is up');
+    for (;;) {
+      if (signal?.aborted) return pause('the task was stopped');
+      if (totals.read > 0 && Date.now() >= deadline) {
+        return pause('its time for one run is up');
       }
       let page;
       try {
@@ -250,19 +319,51 @@ export class SpecIngester {
           }`,
         );
         cursor = undefined;
+        done = new Set();
         continue;
       }
-      await this.ingestMany(page.items, totals, signal);
-      // Stopped part-way through the page: the next run reads it again.
-      if (signal?.aborted) return pause(cursor, 'the task was stopped');
+      const readBefore = done;
+      const todo = page.items.filter(
+        e => !readBefore.has(stringifyEntityRef(e)),
+      );
+      const read = await this.ingestMany(todo, totals, { signal, deadline });
+      for (const ref of read) done.add(ref);
+      // Stopped part-way through the page: the next run reads the rest of it.
+      if (read.size < todo.length) {
+        return pause(
+          signal?.aborted
+            ? 'the task was stopped'
+            : 'its time for one run is up',
+        );
+      }
       cursor = page.pageInfo.nextCursor;
+      done = new Set();
       if (!cursor) break;
     }
-    if (saved) await store.savePassProgress(FULL_PASS, undefined);
+    // A pass that was saved part-way ends here (a pass finished in one run saved nothing).
+    if (saved || paused) await store.savePassProgress(FULL_PASS, undefined);
     logger.info(
-      `Read ${totals.read} handoff specs: ${totals.notModified} unchanged at their source, ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed`,
+      `Read ${totals.read} handoff specs: ${totals.notModified} unchanged at their source, ${totals.created} new versions, ${totals.unreadable} unreadable, ${totals.failed} failed, ${totals.heldBack} held back`,
     );
+    this.warnOfHeldBackHosts(totals);
     return { ...totals, finished: true };
+  }
+
+  /** One warning per host whose specs this run held back, naming it and how many. */
+  private warnOfHeldBackHosts(
+    totals: PassTotals & { byHost?: Map<string, number> },
+  ) {
+    for (const [host, count] of totals.byHost ?? []) {
+      const retryAt = this.hosts.retryAt(host);
+      this.deps.logger.warn(
+        `The handoff spec host ${host} did not answer: ${count} spec${
+          count === 1 ? ' was' : 's were'
+        } not read this run and keep their last version${
+          retryAt ? `; it is tried again after ${retryAt.toISOString()}` : ''
+        }`,
+      );
+    }
+    totals.byHost?.clear();
   }
 
   /**
@@ -329,14 +430,14 @@ export class SpecIngester {
         await this.ingestMany(
           items.filter((e): e is Entity => Boolean(e)),
           totals,
-          signal,
           // A changed entity is read in full: its annotation may point elsewhere.
-          false,
+          { signal, conditional: false },
         );
       }
       if (!finished) break;
       cursor = page.pageInfo.nextCursor;
     } while (cursor);
+    this.warnOfHeldBackHosts(totals);
     if (totals.read) {
       this.deps.logger.info(
         `Read the handoff specs of ${totals.read} changed entities: ${
@@ -349,29 +450,67 @@ export class SpecIngester {
     return { ...totals, finished };
   }
 
-  /** Reads the specs of a page of entities, a few at a time; each its own unit. */
+  /**
+   * Reads the specs of a page of entities, a few at a time, each its own
+   * unit; resolves to the refs it got through. Specs on hosts that answered
+   * lately go first; a host that did not answer twice in a row is held back
+   * (its specs keep their last version). No read starts once the signal
+   * aborts or the deadline passes (after the run's first), and none is given
+   * longer than the time left.
+   */
   private async ingestMany(
     entities: Entity[],
-    totals: PassTotals,
-    signal?: AbortSignal,
-    conditional = true,
-  ) {
+    totals: PassTotals & { byHost?: Map<string, number> },
+    options: { signal?: AbortSignal; deadline?: number; conditional?: boolean },
+  ): Promise<Set<string>> {
+    const { signal, deadline = Infinity, conditional = true } = options;
+    const refs = new Map(entities.map(e => [e, stringifyEntityRef(e)]));
     const statuses = conditional
-      ? await this.deps.store.getReadStatuses(
-          entities.map(e => stringifyEntityRef(e)),
-        )
+      ? await this.deps.store.getReadStatuses([...refs.values()])
       : new Map<string, SpecReadStatus>();
+    const hostOfEntity = (entity: Entity) => {
+      try {
+        return hostOf(resolveSpecLocation(entity, this.deps.integrations));
+      } catch {
+        return undefined;
+      }
+    };
+    const hosts = new Map(entities.map(e => [e, hostOfEntity(e)]));
+    const ordered = [...entities].sort(
+      (a, b) => this.hosts.rank(hosts.get(a)) - this.hosts.rank(hosts.get(b)),
+    );
+    const readTimeout = this.deps.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+    const done = new Set<string>();
     const limit = pLimit(this.deps.concurrency ?? DEFAULT_READ_CONCURRENCY);
     await Promise.all(
-      entities.map(entity =>
+      ordered.map(entity =>
         limit(async () => {
           if (signal?.aborted) return;
+          const left = deadline - Date.now();
+          if (left <= 0 && totals.read > 0) return;
+          const ref = refs.get(entity)!;
+          const host = hosts.get(entity);
+          const previous = statuses.get(ref);
           totals.read += 1;
           try {
+            if (!this.hosts.mayRead(host)) {
+              await this.holdBack(entity, host!, previous);
+              totals.heldBack += 1;
+              totals.byHost ??= new Map();
+              totals.byHost.set(host!, (totals.byHost.get(host!) ?? 0) + 1);
+              done.add(ref);
+              return;
+            }
             const result = await this.ingestEntity(entity, {
               signal,
-              previous: statuses.get(stringifyEntityRef(entity)),
+              previous,
+              timeoutMs: Math.min(readTimeout, Math.max(MIN_READ_MS, left)),
             });
+            if (result.status === 'unreadable' && result.host) {
+              this.hosts.didNotAnswer(result.host);
+            } else {
+              this.hosts.answered(host);
+            }
             if (result.status === 'created') totals.created += 1;
             if (result.status === 'not-modified') totals.notModified += 1;
             if (result.status === 'unreadable') totals.unreadable += 1;
@@ -379,9 +518,30 @@ export class SpecIngester {
             totals.failed += 1;
             await this.recordFailure(entity, error as Error);
           }
+          // A read the pass's own stop cut short is read again next run.
+          if (!signal?.aborted) done.add(ref);
         }),
       ),
     );
+    return done;
+  }
+
+  /** Records that a spec was not read because its host did not answer lately (no write if it says so already). */
+  private async holdBack(
+    entity: Entity,
+    host: string,
+    previous: SpecReadStatus | undefined,
+  ) {
+    const readError = hostDidNotAnswer(host, previous);
+    if (previous?.readError === readError) return;
+    const location = resolveSpecLocation(entity, this.deps.integrations);
+    await this.deps.store.recordReadStatus({
+      entityRef: stringifyEntityRef(entity),
+      sourceLocation: `${location.type}:${location.target}`,
+      readError,
+      readAt: new Date().toISOString(),
+      entityEtag: entity.metadata.etag,
+    });
   }
 
   /** Logs a failed entity and records why, so its page says so; never throws. */

@@ -150,14 +150,18 @@ export class DatabaseSpecStore implements SpecStore {
 
   async passProgress(pass: string) {
     const row = await this.db('handoff_pass_progress').where({ pass }).first();
-    return row
-      ? { cursor: row.cursor as string, startedAt: toIso(row.started_at) }
-      : undefined;
+    if (!row) return undefined;
+    return {
+      // An empty cursor is the first page.
+      cursor: (row.cursor as string) || undefined,
+      done: row.done_in_page ? (JSON.parse(row.done_in_page) as string[]) : [],
+      startedAt: toIso(row.started_at),
+    };
   }
 
   async savePassProgress(
     pass: string,
-    progress?: { cursor: string; startedAt: Date },
+    progress?: { cursor?: string; done?: string[]; startedAt: Date },
   ) {
     if (!progress) {
       await this.db('handoff_pass_progress').where({ pass }).delete();
@@ -166,11 +170,12 @@ export class DatabaseSpecStore implements SpecStore {
     await this.db('handoff_pass_progress')
       .insert({
         pass,
-        cursor: progress.cursor,
+        cursor: progress.cursor ?? '',
+        done_in_page: JSON.stringify(progress.done ?? []),
         started_at: progress.startedAt,
         updated_at: new Date(),
       })
       .onConflict('pass')
-      .merge(['cursor', 'started_at', 'updated_at']);
+      .merge(['cursor', 'done_in_page', 'started_at', 'updated_at']);
   }
 }

@@ -176,13 +176,18 @@ export interface SpecStore {
     entityRef: string,
     version: number,
   ): Promise<SpecVersion | undefined>;
-  /** Where an unfinished full pass stopped, if one did. */
+  /**
+   * Where an unfinished full pass stopped, if one did: the page (no cursor
+   * for the first) and the refs of that page already read.
+   */
   passProgress(
     pass: string,
-  ): Promise<{ cursor: string; startedAt: string } | undefined>;
-  /** Saves where a pass got to; without a cursor, the pass is finished. */
+  ): Promise<
+    { cursor?: string; done: string[]; startedAt: string } | undefined
+  >;
+  /** Saves where a pass got to; without progress, the pass is finished. */
   savePassProgress(
     pass: string,
-    progress?: { cursor: string; startedAt: Date },
+    progress?: { cursor?: string; done?: string[]; startedAt: Date },
   ): Promise<void>;
 }
