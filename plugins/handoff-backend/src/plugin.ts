@@ -24,6 +24,13 @@ import { scheduleHandoffTask } from './scheduledTasks';
 const PROJECTION_TASK = 'handoff-entity-projection';
 
 /**
+ * A full sync that made no progress for this long died (its replica or its
+ * database went away): another may take its place. A page of the catalog
+ * takes a second or two.
+ */
+const SYNC_STALE_MS = 30_000;
+
+/**
  * The Handoff backend plugin: handoff specs, readiness decisions and reviews.
  *
  * @public
@@ -164,8 +171,10 @@ export const handoffPlugin = createBackendPlugin({
             timeout: { seconds: 60 },
             initialDelay: { seconds: 45 },
           },
+          // Skipped while a sync asked for by a person runs (on any replica).
           run: async signal => {
-            await projection.syncAll(signal);
+            const claimed = await projection.claimSync(SYNC_STALE_MS);
+            if (claimed) await projection.syncAll(signal, claimed);
           },
         });
 
@@ -180,25 +189,47 @@ export const handoffPlugin = createBackendPlugin({
             ingester,
             portfolio: new PortfolioAudit(await deps.database.getClient()),
             sync: {
+              // Runs here and now, not through the scheduler: a sync whose
+              // replica or database went away gives way at once, and one
+              // asked for before the task's first run starts too.
               request: async () => {
-                try {
-                  await scheduler.triggerTask(PROJECTION_TASK);
-                } catch (error) {
-                  if ((error as Error).name !== 'ConflictError') throw error;
+                const claimed = await projection.claimSync(SYNC_STALE_MS);
+                if (!claimed) {
                   throw new ConflictError(
                     'A catalog sync is already running; its progress is shown here',
                   );
                 }
+                projection
+                  .syncAll(undefined, claimed)
+                  .catch(error =>
+                    logger.warn(
+                      `The catalog sync asked for failed: ${
+                        (error as Error).message
+                      }`,
+                    ),
+                  );
               },
               status: async () => {
                 const latest = await projectionStore.syncStatus();
-                // A sync with no progress for two minutes died with its replica.
-                const running = Boolean(
-                  latest &&
-                    !latest.finishedAt &&
-                    Date.now() - Date.parse(latest.updatedAt) < 120_000,
-                );
-                return { running, ...(latest && { latest }) };
+                if (!latest || latest.finishedAt) {
+                  return { running: false, ...(latest && { latest }) };
+                }
+                // No progress for a while: it died with its replica or database.
+                if (
+                  Date.now() - Date.parse(latest.updatedAt) >=
+                  SYNC_STALE_MS
+                ) {
+                  return {
+                    running: false,
+                    latest: {
+                      ...latest,
+                      finishedAt: latest.updatedAt,
+                      error:
+                        'It stopped without finishing: the backend running it or its database went away. Start a new one.',
+                    },
+                  };
+                }
+                return { running: true, latest };
               },
             },
             database: await deps.database.getClient(),

@@ -220,11 +220,42 @@ describe('PostgreSQL stopped for 20 seconds', () => {
     })();
     writers.start();
     await sleep(5000);
+    // A catalog sync in progress when the database goes away: its row says
+    // running, and nothing will ever finish it.
+    const before = handoffDatabase(database);
+    await before('handoff_sync_status')
+      .insert({
+        pass: 'projection',
+        started_at: new Date(),
+        updated_at: new Date(),
+        finished_at: null,
+        synced: 7,
+      })
+      .onConflict('pass')
+      .merge();
+    await before.destroy();
     const down = Date.now();
     postgres.stop();
     await sleep(20_000);
     postgres.start();
     const up = Date.now();
+    // The platform team asks for a sync as soon as the database is back.
+    const syncAcceptedAt = await waitFor(
+      'a new catalog sync to be accepted',
+      async () => {
+        const res = await fetch(
+          `${backend.baseUrl}/api/handoff/portfolio/sync`,
+          {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}` },
+            signal: AbortSignal.timeout(10_000),
+          },
+        ).catch(() => undefined);
+        return res?.status === 202 && Date.now();
+      },
+      60_000,
+      500,
+    );
     // A spec changed once the database is back: when does a scheduled pass read it?
     const specFile = path.join(dir, 'specs', 'outage-000.yaml');
     fs.writeFileSync(
@@ -273,6 +304,7 @@ describe('PostgreSQL stopped for 20 seconds', () => {
       healthBackAfterMs: healthBackAt ? healthBackAt.at - up : null,
       firstSuccessfulWriteAfterMs: firstWriteAfter ?? null,
       scheduledPassResumedAfterMs: resumedAt - up,
+      syncAcceptedAfterMs: syncAcceptedAt - up,
       duplicateKeyLogLines: errorLines,
       ...invariants,
     };
@@ -286,6 +318,9 @@ describe('PostgreSQL stopped for 20 seconds', () => {
     expect(healthDuring.every(h => h.status === 503)).toBe(true);
     expect(firstWriteAfter).toBeLessThan(10_000);
     expect(resumedAt - up).toBeLessThan(90_000);
+    // The sync the outage cut off gives way within seconds (it made no
+    // progress for 30 s), not after the scheduler's lock and janitor.
+    expect(syncAcceptedAt - up).toBeLessThan(15_000);
     expect(invariants).toMatchObject({
       lostDecisions: 0,
       lostChecks: 0,

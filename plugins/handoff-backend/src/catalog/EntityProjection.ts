@@ -128,17 +128,38 @@ export class EntityProjection {
   }
 
   /**
+   * Claims the full sync, unless one is running (on any replica) and made
+   * progress within `staleAfterMs`: resolves to the claimed pass's start, to
+   * run with {@link EntityProjection.syncAll}, or undefined.
+   */
+  async claimSync(staleAfterMs: number): Promise<Date | undefined> {
+    const startedAt = new Date();
+    const claimed = await this.deps.store.claimSync(
+      startedAt,
+      new Date(startedAt.getTime() - staleAfterMs),
+    );
+    return claimed ? startedAt : undefined;
+  }
+
+  /**
    * A full pass over the catalog: Groups and Users (the owners an audit
-   * resolves against), then every entity that can be a capability.
+   * resolves against), then every entity that can be a capability. Runs the
+   * pass `claimed` (see {@link EntityProjection.claimSync}), or claims one
+   * whatever is running.
    */
   async syncAll(
     signal?: AbortSignal,
+    claimed?: Date,
   ): Promise<{ synced: number; removed: number; failed: number }> {
     const { store, logger } = this.deps;
-    const passStart = new Date();
+    let passStart = claimed;
+    if (!passStart) {
+      passStart = new Date();
+      // The latest date there is: it takes the place of any sync.
+      await store.claimSync(passStart, new Date(8.64e15));
+    }
     let synced = 0;
     let failed = 0;
-    await store.recordSync({ startedAt: passStart, synced });
     try {
       for (const kinds of [OWNER_KINDS, [...AUDITED_KINDS]]) {
         for await (const items of this.pages({ kind: kinds }, FIELDS)) {
@@ -173,16 +194,27 @@ export class EntityProjection {
       );
       return { synced, removed, failed };
     } catch (error) {
-      await store
-        .recordSync({
-          startedAt: passStart,
-          synced,
-          finishedAt: new Date(),
-          error: (error as Error).message,
-        })
-        .catch(() => undefined);
+      // Said as soon as it can be: the database may be what failed, and
+      // until the sync is recorded as failed no new one can start.
+      this.recordFailure({
+        startedAt: passStart,
+        synced,
+        finishedAt: new Date(),
+        error: `It stopped before the end: ${(error as Error).message}`,
+      });
       throw error;
     }
+  }
+
+  /** Records a failed sync, trying again every 2 s for two minutes while the database is away. */
+  private recordFailure(
+    status: Parameters<ProjectionStore['recordSync']>[0],
+    attempt = 0,
+  ) {
+    this.deps.store.recordSync(status).catch(() => {
+      if (attempt >= 60) return;
+      setTimeout(() => this.recordFailure(status, attempt + 1), 2000).unref();
+    });
   }
 
   /**

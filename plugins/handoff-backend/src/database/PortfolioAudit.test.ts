@@ -5,7 +5,6 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ConflictError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
 import { parse } from 'csv-parse/sync';
@@ -526,7 +525,20 @@ describe.each(databases.eachSupportedId())(
           .post('/api/handoff/portfolio/sync')
           .set('Authorization', user);
         expect(sync.status).toBe(202);
-        expect(sync.body).toMatchObject({
+        expect(sync.body.latest).toMatchObject({
+          startedAt: expect.any(String),
+        });
+        // It runs in the background; its progress is read until it ends.
+        let status = sync.body;
+        for (let i = 0; i < 100 && status.running; i++) {
+          await new Promise(r => setTimeout(r, 50));
+          status = (
+            await request(server)
+              .get('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).body;
+        }
+        expect(status).toMatchObject({
           running: false,
           latest: { synced: 1, removed: 0, finishedAt: expect.any(String) },
         });
@@ -567,17 +579,15 @@ describe.each(databases.eachSupportedId())(
             catalogServiceMock.factory({ entities: [] }),
             mockServices.database.factory({ knex }),
             mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-            mockServices.scheduler.mock({
-              triggerTask: jest
-                .fn()
-                .mockRejectedValue(
-                  new ConflictError(
-                    'Task handoff-entity-projection is currently running',
-                  ),
-                ),
-            }).factory,
           ],
         });
+        // A sync running on another replica, with progress a moment ago.
+        const projection = await DatabaseProjectionStore.create({
+          database: mockServices.database({ knex }),
+        });
+        const running = new Date();
+        expect(await projection.claimSync(running, new Date(0))).toBe(true);
+        await projection.recordSync({ startedAt: running, synced: 500 });
         const busy = await request(server)
           .post('/api/handoff/portfolio/sync')
           .set('Authorization', user);
@@ -585,6 +595,36 @@ describe.each(databases.eachSupportedId())(
         expect(busy.body.error.message).toBe(
           'A catalog sync is already running; its progress is shown here',
         );
+        expect(
+          (
+            await request(server)
+              .get('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).body,
+        ).toMatchObject({ running: true, latest: { synced: 500 } });
+        // Its replica died a minute ago: shown as failed, and a new sync is taken at once.
+        await knex('handoff_sync_status').update({
+          updated_at: new Date(Date.now() - 60_000),
+        });
+        expect(
+          (
+            await request(server)
+              .get('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).body,
+        ).toMatchObject({
+          running: false,
+          latest: {
+            synced: 500,
+            finishedAt: expect.any(String),
+            error: expect.stringMatching(/^It stopped without finishing/),
+          },
+        });
+        const taken = await request(server)
+          .post('/api/handoff/portfolio/sync')
+          .set('Authorization', user);
+        expect(taken.status).toBe(202);
+        expect(taken.body.latest.startedAt).not.toBe(running.toISOString());
         const anonymous = await request(server)
           .post('/api/handoff/portfolio/sync')
           .set('Authorization', mockCredentials.none.header());

@@ -36,7 +36,14 @@ export interface ProjectionStore {
   /** The catalog etags the entities were last projected with. */
   etags(entityRefs: string[]): Promise<Map<string, string>>;
   syncStatus(): Promise<SyncStatus | undefined>;
-  /** Records a full sync's start, progress or end. */
+  /**
+   * Claims the full sync for the pass starting at `startedAt`: it takes the
+   * place of the latest one if that one ended or made no progress since
+   * `staleBefore` (it died with its replica or its database), and resolves to
+   * false if one is still running. One sync at a time across replicas.
+   */
+  claimSync(startedAt: Date, staleBefore: Date): Promise<boolean>;
+  /** Records the progress or end of the claimed full sync of `startedAt` (nothing if another took its place). */
   recordSync(status: {
     startedAt: Date;
     synced: number;
@@ -134,7 +141,8 @@ export class DatabaseProjectionStore implements ProjectionStore {
     const row = await this.db('handoff_sync_status')
       .where({ pass: FULL_SYNC })
       .first();
-    if (!row) return undefined;
+    // The placeholder a first claim starts from is no sync.
+    if (!row || new Date(row.started_at).getTime() === 0) return undefined;
     const iso = (v: unknown) => new Date(v as string).toISOString();
     return {
       startedAt: iso(row.started_at),
@@ -146,6 +154,34 @@ export class DatabaseProjectionStore implements ProjectionStore {
     };
   }
 
+  async claimSync(startedAt: Date, staleBefore: Date): Promise<boolean> {
+    // A row to claim, ended long ago, the first time.
+    await this.db('handoff_sync_status')
+      .insert({
+        pass: FULL_SYNC,
+        started_at: new Date(0),
+        updated_at: new Date(0),
+        finished_at: new Date(0),
+        synced: 0,
+      })
+      .onConflict('pass')
+      .ignore();
+    const claimed = await this.db('handoff_sync_status')
+      .where({ pass: FULL_SYNC })
+      .andWhere(q =>
+        q.whereNotNull('finished_at').orWhere('updated_at', '<', staleBefore),
+      )
+      .update({
+        started_at: startedAt,
+        updated_at: new Date(),
+        finished_at: null,
+        synced: 0,
+        removed: null,
+        error: null,
+      });
+    return claimed === 1;
+  }
+
   async recordSync(status: {
     startedAt: Date;
     synced: number;
@@ -153,15 +189,14 @@ export class DatabaseProjectionStore implements ProjectionStore {
     removed?: number;
     error?: string;
   }) {
-    const row = {
-      pass: FULL_SYNC,
-      started_at: status.startedAt,
-      updated_at: new Date(),
-      finished_at: status.finishedAt ?? null,
-      synced: status.synced,
-      removed: status.removed ?? null,
-      error: status.error?.slice(0, 2000) ?? null,
-    };
-    await this.db('handoff_sync_status').insert(row).onConflict('pass').merge();
+    await this.db('handoff_sync_status')
+      .where({ pass: FULL_SYNC, started_at: status.startedAt })
+      .update({
+        updated_at: new Date(),
+        finished_at: status.finishedAt ?? null,
+        synced: status.synced,
+        removed: status.removed ?? null,
+        error: status.error?.slice(0, 2000) ?? null,
+      });
   }
 }

@@ -5,7 +5,6 @@ import {
   InfoCard,
   Page,
   Progress,
-  ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
@@ -28,6 +27,7 @@ import { OwnerRollup } from './OwnerRollup';
 import { PortfolioTable } from './PortfolioTable';
 import { SummaryTiles } from './SummaryTiles';
 import { useAuditFilters } from './useAuditFilters';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 function CsvDownload(props: {
   query: () => Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>;
@@ -87,7 +87,7 @@ export function AuditPage() {
           <CsvDownload query={() => ({ ...filter, ...sort.current })} />
         </ContentHeader>
         {error ? (
-          <ResponseErrorPanel error={error} />
+          <HandoffErrorPanel error={error} />
         ) : (
           <Grid container spacing={3}>
             <Grid item xs={12} md="auto">

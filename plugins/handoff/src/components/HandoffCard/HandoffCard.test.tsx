@@ -67,6 +67,33 @@ describe('HandoffCard', () => {
     expect(screen.getByText(/Add a handoff.yaml/)).toBeInTheDocument();
   });
 
+  it('says what the server says during an outage, not the status line', async () => {
+    const response = new Response(
+      JSON.stringify({
+        error: {
+          name: 'ServiceUnavailableError',
+          message:
+            'Nothing was changed: the database is not available; try again in a moment',
+        },
+        response: { statusCode: 503 },
+      }),
+      {
+        status: 503,
+        statusText: 'Service Unavailable',
+        headers: { 'Content-Type': 'application/json' },
+      },
+    );
+    const error = await ResponseError.fromResponse(response as any);
+    expect(error.message).toBe('Request failed with 503 Service Unavailable');
+    await renderCard({ getReadiness: jest.fn().mockRejectedValue(error) });
+    // The panel's title is the server's sentence.
+    expect(
+      await screen.findByRole('heading', {
+        name: /Nothing was changed: the database is not available; try again in a moment/,
+      }),
+    ).toBeInTheDocument();
+  });
+
   it('shows the backend error instead of the card content', async () => {
     const response = new Response(
       JSON.stringify({

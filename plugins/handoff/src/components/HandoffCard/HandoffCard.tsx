@@ -1,7 +1,6 @@
 import {
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   StructuredMetadataTable,
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -16,6 +15,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Alert from '@material-ui/lab/Alert';
 import { useReadiness } from '../../hooks/useReadiness';
 import { StageChip } from '../StageChip';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 const useStyles = makeStyles(theme => ({
   overdue: {
@@ -71,7 +71,7 @@ export function HandoffCard(props: { revision?: number }) {
   if (loading && !value) {
     content = <Progress />;
   } else if (error) {
-    content = <ResponseErrorPanel error={error} />;
+    content = <HandoffErrorPanel error={error} />;
   } else if (value) {
     const gate = nextGate(value);
     content = (

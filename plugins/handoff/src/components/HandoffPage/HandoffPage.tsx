@@ -3,7 +3,6 @@ import {
   ContentHeader,
   Header,
   Page,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -13,6 +12,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useRef, useState } from 'react';
 import { handoffApiRef } from '../../api';
 import { StageChip } from '../StageChip';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 const columns: TableColumn<ReadinessSummary>[] = [
   {
@@ -56,7 +56,7 @@ export function CapabilitiesTable() {
   });
   const [error, setError] = useState<Error>();
   if (error) {
-    return <ResponseErrorPanel error={error} />;
+    return <HandoffErrorPanel error={error} />;
   }
   return (
     <Table<ReadinessSummary>

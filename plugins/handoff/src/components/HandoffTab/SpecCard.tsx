@@ -1,7 +1,6 @@
 import {
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   StatusError,
   StatusOK,
   StatusPending,
@@ -15,6 +14,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useEntityRef, useEntitySpec } from '../../hooks/useEntitySpec';
 import { SpecView } from '../SpecView';
 import { errorMessage } from '../errorMessage';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 function SpecStatus(props: {
   valid?: boolean;
@@ -93,7 +93,7 @@ export function SpecCard(
   };
 
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <HandoffErrorPanel error={error} />;
   if (!value?.specLocation) {
     return (
       <InfoCard title="Handoff spec">

@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { SpecDiffResponse } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -14,6 +10,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { useEntityRef, useSpecVersions } from '../../hooks/useEntitySpec';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 const CHANGE_WORDS = { added: 'added', removed: 'removed', changed: 'changed' };
 
@@ -50,7 +47,7 @@ export function SpecVersionsCard(props: { revision?: number } = {}) {
   const [diffError, setDiffError] = useState<Error>();
 
   if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <HandoffErrorPanel error={error} />;
 
   const compare = async () => {
     const [a, b] = [...selected].sort((x, y) => x - y);
@@ -117,7 +114,7 @@ export function SpecVersionsCard(props: { revision?: number } = {}) {
       >
         Compare selected versions
       </Button>
-      {diffError && <ResponseErrorPanel error={diffError} />}
+      {diffError && <HandoffErrorPanel error={diffError} />}
       {diff && <DiffSummary diff={diff} />}
     </InfoCard>
   );

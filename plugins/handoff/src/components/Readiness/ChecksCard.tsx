@@ -1,7 +1,6 @@
 import {
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   StatusError,
   StatusOK,
 } from '@backstage/core-components';
@@ -17,6 +16,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { SafeLink } from '../SafeLink';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 /** Check results posted by CI and data pipelines, newest first. */
 export function ChecksCard(props: { revision: number }) {
@@ -28,7 +28,7 @@ export function ChecksCard(props: { revision: number }) {
     [api, ref.kind, ref.namespace, ref.name, props.revision],
   );
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <HandoffErrorPanel error={error} />;
   const history = value?.history ?? [];
   return (
     <InfoCard title="Checks" subheader="Posted by CI and data pipelines">

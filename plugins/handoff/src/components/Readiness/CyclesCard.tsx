@@ -1,7 +1,6 @@
 import {
   InfoCard,
   Progress,
-  ResponseErrorPanel,
   Table,
   TableColumn,
 } from '@backstage/core-components';
@@ -16,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { SafeLink } from '../SafeLink';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 const date = (iso?: string) => (iso ? new Date(iso).toLocaleDateString() : '');
 
@@ -74,7 +74,7 @@ export function CyclesCard(props: { revision: number }) {
     [api, ref.kind, ref.namespace, ref.name, props.revision],
   );
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <HandoffErrorPanel error={error} />;
   const items = value?.items ?? [];
   if (items.length === 0) {
     return (

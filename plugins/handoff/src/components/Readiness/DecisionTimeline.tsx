@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
@@ -18,6 +14,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 /** Every recorded decision, newest first: who, when, what, why, and exceptions. */
 export function DecisionTimeline(props: { revision: number }) {
@@ -29,7 +26,7 @@ export function DecisionTimeline(props: { revision: number }) {
     [api, ref.kind, ref.namespace, ref.name, props.revision],
   );
   if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
+  if (error) return <HandoffErrorPanel error={error} />;
   const items = [...(value?.items ?? [])].reverse();
   return (
     <InfoCard title="Decisions">

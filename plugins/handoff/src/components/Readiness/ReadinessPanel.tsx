@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import {
   getCompoundEntityRef,
   stringifyEntityRef,
@@ -37,6 +33,7 @@ import { GateChecklist } from './GateChecklist';
 import { PacketDownload } from './PacketDownload';
 import { StageStepper } from './StageStepper';
 import { errorMessage } from '../errorMessage';
+import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
 const roleTitle = (role: ApprovalRole) => {
   if (role === 'accountable') return 'accountable owner';
@@ -269,7 +266,7 @@ export function ReadinessSection(props: {
     [api, ref.kind, ref.namespace, ref.name, props.revision],
   );
   if (state.loading && !state.value) return <Progress />;
-  if (state.error) return <ResponseErrorPanel error={state.error} />;
+  if (state.error) return <HandoffErrorPanel error={state.error} />;
   return state.value ? (
     <ReadinessPanel readiness={state.value} onChange={props.onChange} />
   ) : null;
