@@ -17,8 +17,8 @@ type RunResult = { finished?: boolean } | void;
  * frees it: timeouts are short (30 s by default, 60 s for the audit's
  * catalog sync) and each run works for two thirds of it at most
  * (`budgetMs`). A run that stopped with
- * work left asks for the next run at once instead of waiting a whole
- * interval.
+ * work left, or was stopped at its timeout, asks for the next run at once
+ * instead of waiting a whole interval.
  */
 export async function scheduleHandoffTask(options: {
   id: string;
@@ -43,7 +43,9 @@ export async function scheduleHandoffTask(options: {
     // The scheduler aborts the signal at the task's timeout or at shutdown.
     fn: async (signal: AbortSignal) => {
       const result = await options.run(signal, budgetMs);
-      if (result && result.finished === false && !signal.aborted) {
+      // Work left, or a run the scheduler stopped at its timeout: the next
+      // run goes on from where this one saved its place, at once.
+      if (result && result.finished === false) {
         continueSoon(scheduler, id, logger);
       }
     },
