@@ -17,6 +17,7 @@ import {
   sleep,
   waitFor,
 } from './cluster';
+import { SpecHost } from './specHosts';
 import {
   Writers,
   apiStages,
@@ -328,6 +329,140 @@ describe('PostgreSQL stopped for 20 seconds', () => {
       sequenceGaps: 0,
       stageMismatches: 0,
     });
+  });
+});
+
+describe('a git host that hangs', () => {
+  it('costs the spec pass a few timeouts: every spec on the healthy host is read, changed ones stored, the hanging host held back and named', async () => {
+    const spec = fs.readFileSync(
+      path.join(repoRoot, 'examples/capabilities/churn-model/handoff.yaml'),
+      'utf8',
+    );
+    // 1,900 specs on a host that answers with ETags, 100 (5 %) on one that
+    // accepts connections and never answers.
+    const healthy = new SpecHost({ prefix: 'ok', count: 1900, spec });
+    const hanging = new SpecHost({
+      prefix: 'hang',
+      count: 100,
+      spec,
+      hang: true,
+    });
+    await healthy.start();
+    await hanging.start();
+    const database: DatabaseChoice = {
+      client: 'better-sqlite3',
+      directory: path.join(workDir, 'hosts-sqlite'),
+    };
+    fs.mkdirSync(database.directory, { recursive: true });
+    const config = portalConfig(database, path.join(workDir, 'none.yaml'));
+    const backend = new Backend(
+      'hosts',
+      7044,
+      {
+        ...config,
+        backend: {
+          ...config.backend,
+          reading: { allow: [{ host: healthy.host }, { host: hanging.host }] },
+        },
+        catalog: {
+          locations: [
+            config.catalog.locations[0],
+            ...[healthy, hanging].map(h => ({
+              type: 'url',
+              target: h.catalogUrl,
+              rules: [{ allow: ['Component'] }],
+            })),
+          ],
+        },
+      },
+      workDir,
+    );
+    const db = handoffDatabase(database);
+    const countSpecs = async (prefix: string, minVersion = 1) => {
+      const [{ n }] = await db('handoff_spec_versions')
+        .where('entity_ref', 'like', `component:default/${prefix}-%`)
+        .andWhere('version', '>=', minVersion)
+        .countDistinct({ n: 'entity_ref' });
+      return Number(n);
+    };
+    try {
+      await backend.start();
+      const started = Date.now();
+      const allRead = await waitFor(
+        'every spec on the healthy host read',
+        async () => (await countSpecs('ok')) >= 1900 && Date.now(),
+        600_000,
+        1000,
+      );
+      const heldBack = await waitFor(
+        'every spec on the hanging host reported',
+        async () => {
+          const [{ n }] = await db('handoff_spec_reads')
+            .where('entity_ref', 'like', 'component:default/hang-%')
+            .andWhere(
+              'read_error',
+              'like',
+              `the host ${hanging.host} did not answer%`,
+            )
+            .count({ n: '*' });
+          return Number(n) >= 100 && Date.now();
+        },
+        300_000,
+        1000,
+      );
+      const hangingAsked = hanging.requests();
+      // 20 specs change on the healthy host: the next passes store them,
+      // asking the held-back host little or nothing.
+      const changed = Array.from({ length: 20 }, (_, i) =>
+        healthy.name(i * 95),
+      );
+      for (const name of changed) {
+        healthy.specs.set(
+          name,
+          spec.replace(/problem: (.*)/, `problem: $1 Changed (${name}).`),
+        );
+      }
+      const changedAt = Date.now();
+      const stored = await waitFor(
+        'the 20 changed specs stored',
+        async () => (await countSpecs('ok', 2)) >= 20 && Date.now(),
+        300_000,
+        1000,
+      );
+      const warnings = backend
+        .log()
+        .split('\n')
+        .filter(l =>
+          l.includes(`The handoff spec host ${hanging.host} did not answer`),
+        );
+      results.hangingHost = {
+        specs: 2000,
+        hanging: 100,
+        catalogAndFirstPassMs: allRead - started,
+        hangingReportedMs: heldBack - started,
+        hangingHostRequestsFirstPass: hangingAsked,
+        hangingHostRequestsInAll: hanging.requests(),
+        changedStoredAfterMs: stored - changedAt,
+        notModified: healthy.notModified,
+        warnings: warnings.length,
+      };
+      // The hanging host cost a few reads, not one per spec: the full and
+      // the delta pass share its circuit, each with 4 reads at a time, so at
+      // most 8 wait before two have timed out and the circuit opens.
+      expect(hangingAsked).toBeLessThanOrEqual(12);
+      expect(hanging.requests()).toBe(hangingAsked);
+      expect(await countSpecs('ok', 2)).toBe(20);
+      expect(warnings.length).toBeGreaterThan(0);
+      // Bounds on this 2-core machine: the catalog's own processing of 2,000
+      // entities is most of the first figure.
+      expect(allRead - started).toBeLessThan(600_000);
+      expect(stored - changedAt).toBeLessThan(180_000);
+    } finally {
+      await db.destroy();
+      await backend.stop();
+      await healthy.stop();
+      await hanging.stop();
+    }
   });
 });
 
