@@ -23,10 +23,17 @@ import { catalogCredentials } from './catalogCredentials';
 import { parseInput } from './parseInput';
 
 /** `:kind/:namespace/:name` in a route. */
+const refPart = z
+  .string()
+  .min(1)
+  .max(1000)
+  // A URL path cannot carry them to the catalog: `..` would ask it for a
+  // different resource (the whole entity list).
+  .refine(v => v !== '.' && v !== '..', 'must not be . or ..');
 export const entityParams = z.object({
-  kind: z.string().min(1),
-  namespace: z.string().min(1),
-  name: z.string().min(1),
+  kind: refPart,
+  namespace: refPart,
+  name: refPart,
 });
 
 /** A decision as the API shows it. */

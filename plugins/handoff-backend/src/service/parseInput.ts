@@ -5,19 +5,21 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { z } from 'zod';
 
+/** How deep a request's objects and lists may nest; no field of the API nests more than a few levels. */
+const MAX_INPUT_DEPTH = 64;
+
 /** Parses with a zod schema, turning a failure into a 400 that names each field. */
 export function parseInput<T>(
   schema: z.ZodType<T>,
   value: unknown,
   what: string,
 ): T {
-  const nul = nulPath(value, []);
-  if (nul) {
-    // PostgreSQL cannot store NUL characters, and no field needs one.
+  const odd = oddPath(value);
+  if (odd) {
     throw new InputError(
-      `Invalid ${what}: ${
-        nul.length ? formatPath(nul) : what
-      }: must not contain NUL characters`,
+      `Invalid ${what}: ${odd.at.length ? formatPath(odd.at) : what}: ${
+        odd.problem
+      }`,
     );
   }
   const result = schema.safeParse(value, { reportInput: true });
@@ -31,17 +33,39 @@ export function parseInput<T>(
   return result.data;
 }
 
-/** The path of the first string (or key) holding a NUL character, if any. */
-function nulPath(value: unknown, at: PropertyKey[]): PropertyKey[] | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? at : undefined;
-  if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      if (key.includes('\0')) return [...at, key];
-      const found = nulPath(inner, [
-        ...at,
-        Array.isArray(value) ? Number(key) : key,
-      ]);
-      if (found) return found;
+/**
+ * The path of the first string (or key) holding a NUL character, which
+ * PostgreSQL cannot store and no field needs, or of the first value nested
+ * deeper than any field does. A walk with its own stack: any depth is safe.
+ */
+function oddPath(
+  value: unknown,
+): { at: PropertyKey[]; problem: string } | undefined {
+  const stack: Array<[unknown, PropertyKey[]]> = [[value, []]];
+  while (stack.length) {
+    const [inner, at] = stack.pop()!;
+    if (typeof inner === 'string') {
+      if (inner.includes('\0')) {
+        return { at, problem: 'must not contain NUL characters' };
+      }
+    } else if (inner && typeof inner === 'object') {
+      if (at.length >= MAX_INPUT_DEPTH) {
+        return {
+          at: at.slice(0, 3),
+          problem: `is nested deeper than ${MAX_INPUT_DEPTH} levels`,
+        };
+      }
+      const entries = Object.entries(inner);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i];
+        if (key.includes('\0')) {
+          return {
+            at: [...at, key],
+            problem: 'must not contain NUL characters',
+          };
+        }
+        stack.push([item, [...at, Array.isArray(inner) ? Number(key) : key]]);
+      }
     }
   }
   return undefined;

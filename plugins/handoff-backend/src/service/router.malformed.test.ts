@@ -230,5 +230,62 @@ describe.each(databases.eachSupportedId())(
         fixture.cleanup();
       }
     });
+
+    it('answers a deeply nested body and a . or .. in an entity ref with 400 in plain words', async () => {
+      const fixture = capabilityFixture();
+      try {
+        const { server } = await startTestBackend({
+          features: [
+            handoffPlugin,
+            fixture.catalog,
+            userInfoFactory,
+            mockServices.database.factory({
+              knex: await databases.init(databaseId),
+            }),
+          ],
+        });
+        const auth = mockCredentials.user.header('user:default/ada');
+        // 5,000 nested lists (20 kB): the request's NUL scan once overflowed the stack.
+        const deep = `{"decision":"stop","rationale":${'['.repeat(
+          5000,
+        )}${']'.repeat(5000)},"expectedSequence":0}`;
+        for (const route of Object.keys(validBodies)) {
+          const url = `/api/handoff${route.replace(
+            '{e}',
+            'component/default/forecast',
+          )}`;
+          const res = await request(server)
+            .post(url)
+            .set('Authorization', auth)
+            .set('Content-Type', 'application/json')
+            .send(deep);
+          expect({ url, status: res.status }).toEqual({ url, status: 400 });
+          expect(res.body.error.message).toMatch(
+            /is nested deeper than 64 levels/,
+          );
+        }
+        for (const [method, template] of entityRoutes) {
+          for (const entity of [
+            'component/%2e%2e/%2e%2e',
+            'component/default/.',
+            '%2e/default/forecast',
+          ]) {
+            const url = `/api/handoff${template
+              .replace('{e}', entity)
+              .replace('{s}', '1')}${
+              template.endsWith('/diff') ? '?from=1&to=2' : ''
+            }`;
+            const res = await request(server)
+              [method](url)
+              .set('Authorization', auth)
+              .send(validBodies[template]?.[0] ?? {});
+            expect({ url, status: res.status }).toEqual({ url, status: 400 });
+            expect(res.body.error.message).toMatch(/must not be \. or \.\./);
+          }
+        }
+      } finally {
+        fixture.cleanup();
+      }
+    });
   },
 );
