@@ -5,6 +5,7 @@ import {
   SPEC_ARTIFACTS,
   SPEC_ARTIFACT_TITLES,
   validateHandoffSpec,
+  validateHandoffSpecObject,
 } from './spec';
 
 const text = fs.readFileSync(
@@ -118,5 +119,73 @@ describe('handoffPacketMarkdown', () => {
     expect(playbook).toMatch(
       /\| 7 \| 2026-12-01 \| user:default\/ada \| 1200 scores per week \| retention team wants reasons per score \| none \| add reason codes \| Features changed \| 2027-01-01 \|/,
     );
+  });
+});
+
+describe('handoffPacketMarkdown of what someone wrote', () => {
+  const withDocument = (yaml: string): HandoffPacket => {
+    const read = validateHandoffSpec(yaml);
+    const base = packet();
+    return {
+      ...base,
+      spec: {
+        ...base.spec!,
+        valid: read.valid,
+        document: read.document,
+        errors: read.errors,
+        errorCount: read.errors.length,
+      },
+    };
+  };
+
+  it('renders the valid sections of an invalid spec with wrong types, names the others and lists the errors', () => {
+    const document = JSON.parse(JSON.stringify(validation.document));
+    document.regulatoryConstraints = { a: 1 };
+    document.observability = { ...document.observability, dashboards: 'x' };
+    const read = validateHandoffSpecObject(document);
+    const base = packet();
+    const markdown = handoffPacketMarkdown({
+      ...base,
+      spec: {
+        ...base.spec!,
+        valid: false,
+        document,
+        errors: read.errors,
+        errorCount: read.errors.length,
+      },
+    });
+    expect(read.valid).toBe(false);
+    expect(markdown).toMatch(
+      /### Observability\n\nNot shown: this section is not valid/,
+    );
+    expect(markdown).toContain('The spec is invalid');
+    expect(markdown).toMatch(
+      /### Regulatory constraints\n\nNot shown: this section is not valid/,
+    );
+    expect(markdown).toMatch(/### Intent\n\n\S/);
+    expect(markdown).toMatch(/\| Metric \| Target \| Measured by \|/);
+  });
+
+  it('lets no HTML, script link or image through from the spec or a rationale', () => {
+    const hostile = text.replace(
+      /problem: .*/,
+      'problem: "<script>alert(1)</script> [click](javascript:alert(1)) ![x](data:image/png;base64,AAAA)"',
+    );
+    const markdown = handoffPacketMarkdown({
+      ...withDocument(hostile),
+      decisions: [
+        {
+          sequence: 1,
+          createdAt: '2026-11-26T00:00:00.000Z',
+          actor: 'user:default/ada',
+          decision: 'stop',
+          rationale: '<img src=x onerror=alert(1)> [a](javascript:alert(2))',
+        } as any,
+      ],
+    });
+    expect(markdown).not.toMatch(
+      /(^|[^\\])<(script|img)|\]\(javascript:|\]\(data:/,
+    );
+    expect(markdown).toContain('\\<script\\>alert\\(1\\)');
   });
 });

@@ -12,6 +12,7 @@ import {
   SPEC_ARTIFACT_TITLES,
   SpecArtifact,
   formatSpecError,
+  handoffSpecSchema,
 } from './spec';
 
 /**
@@ -32,8 +33,29 @@ export type HandoffPacket = {
 type Doc = Record<string, any>;
 
 const list = (items: string[]) => items.map(i => `- ${i}`).join('\n');
+
+/**
+ * Text someone wrote, made inert in Markdown: no HTML, no link or image of
+ * its own (a link's target is only ever a checked http(s) URL of the spec's).
+ */
+const inert = (text: string) => text.replace(/[\\`<>[\]()!]/g, c => `\\${c}`);
+
+/** The same for every text of a spec section, but its checked URLs. */
+function inertSection(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') {
+    return key === 'url' || key === 'link' ? value : inert(value);
+  }
+  if (Array.isArray(value)) return value.map(v => inertSection(v));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [inert(k), inertSection(v, k)]),
+    );
+  }
+  return value;
+}
+
 const cell = (value: unknown) =>
-  String(value ?? '')
+  inert(String(value ?? ''))
     .replace(/\|/g, '\\|')
     .replace(/\n/g, ' ');
 const table = (head: string[], rows: unknown[][]) =>
@@ -167,9 +189,34 @@ const artifactMarkdown: Record<SpecArtifact, (v: any) => string> = {
     ]),
 };
 
-function specSections(doc: Doc): string[] {
-  return SPEC_ARTIFACTS.filter(a => doc[a] !== undefined)
-    .map(a => [SPEC_ARTIFACT_TITLES[a], artifactMarkdown[a](doc[a])] as const)
+/**
+ * The spec's sections that are valid on their own, their text made inert,
+ * and the sections that are not: the packet renders only what is valid.
+ */
+function readableSections(doc: Doc | undefined) {
+  const valid: Doc = {};
+  const invalid = new Set<SpecArtifact>();
+  for (const a of SPEC_ARTIFACTS) {
+    if (doc?.[a] === undefined) continue;
+    const section = handoffSpecSchema.shape[a].safeParse(doc[a]);
+    if (section.success) valid[a] = inertSection(section.data);
+    else invalid.add(a);
+  }
+  return { valid, invalid };
+}
+
+/** Each section rendered; one that is not valid is named and left out. */
+function specSections({ valid, invalid }: ReturnType<typeof readableSections>) {
+  return SPEC_ARTIFACTS.filter(a => valid[a] !== undefined || invalid.has(a))
+    .map(
+      a =>
+        [
+          SPEC_ARTIFACT_TITLES[a],
+          invalid.has(a)
+            ? 'Not shown: this section is not valid (see the errors above).'
+            : artifactMarkdown[a](valid[a]),
+        ] as const,
+    )
     .filter(([, body]) => Boolean(body))
     .map(([title, body]) => `### ${title}\n\n${body}`);
 }
@@ -184,9 +231,8 @@ const usageText = (usage: ReviewCycle['readout']['usage']) =>
  * capability is used, reviewed and changed, its support path and escalation,
  * and its known risks, drawn from the spec, the history and the cycles.
  */
-function playbook(packet: HandoffPacket): string[] {
+function playbook(packet: HandoffPacket, doc: Doc): string[] {
   const { readiness } = packet;
-  const doc: Doc = packet.spec?.document ?? {};
   const owners: Doc = doc.owners ?? {};
   const latest = packet.cycles[0];
   const tier = readiness.riskTier;
@@ -303,6 +349,7 @@ function playbook(packet: HandoffPacket): string[] {
  */
 export function handoffPacketMarkdown(packet: HandoffPacket): string {
   const { readiness, spec } = packet;
+  const sections = readableSections(spec?.document);
   const parts = [
     `# Handoff packet: ${readiness.title}`,
     `Entity \`${readiness.entityRef}\`, generated ${packet.generatedAt}.`,
@@ -340,7 +387,7 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
         ? [`Failing checks: ${readiness.failingChecks!.join(', ')}`]
         : []),
     ]),
-    ...playbook(packet),
+    ...playbook(packet, sections.valid),
     '## Gates',
     ...(readiness.gates ?? []).map(
       g =>
@@ -386,7 +433,7 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
     ...(spec?.errors.length
       ? [`The spec is invalid:\n\n${list(spec.errors.map(formatSpecError))}`]
       : []),
-    ...(spec?.document ? specSections(spec.document) : ['No spec.']),
+    ...(spec?.document ? specSections(sections) : ['No spec.']),
   ];
   return `${parts.join('\n\n')}\n`;
 }
