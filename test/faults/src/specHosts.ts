@@ -5,6 +5,7 @@
  */
 import http from 'http';
 import { AddressInfo } from 'net';
+import { capabilityYaml } from './workload';
 
 export class SpecHost {
   private server?: http.Server;
@@ -44,22 +45,7 @@ export class SpecHost {
   }
 
   private catalog() {
-    return [...this.specs.keys()]
-      .map(name =>
-        [
-          'apiVersion: backstage.io/v1alpha1',
-          'kind: Component',
-          'metadata:',
-          `  name: ${name}`,
-          '  annotations:',
-          `    handoff.dev/spec: ./specs/${name}.yaml`,
-          'spec:',
-          '  type: service',
-          '  lifecycle: experimental',
-          '  owner: group:default/data-science',
-        ].join('\n'),
-      )
-      .join('\n---\n');
+    return [...this.specs.keys()].map(n => capabilityYaml(n)).join('\n---\n');
   }
 
   async start() {

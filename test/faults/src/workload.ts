@@ -28,25 +28,28 @@ export function writeCatalog(
   );
   const docs = names.map(name => {
     fs.writeFileSync(path.join(dir, 'specs', `${name}.yaml`), spec);
-    return [
-      'apiVersion: backstage.io/v1alpha1',
-      'kind: Component',
-      'metadata:',
-      `  name: ${name}`,
-      '  annotations:',
-      `    handoff.dev/spec: ./specs/${name}.yaml`,
-      ...(options.nextReview
-        ? [`    handoff.dev/next-review: '${options.nextReview}'`]
-        : []),
-      'spec:',
-      '  type: service',
-      '  lifecycle: experimental',
-      '  owner: group:default/data-science',
-    ].join('\n');
+    return capabilityYaml(name, options.nextReview);
   });
   const file = path.join(dir, 'catalog.yaml');
   fs.writeFileSync(file, `${docs.join('\n---\n')}\n`);
   return { file, refs: names.map(n => `component:default/${n}`) };
+}
+
+/** A capability's catalog entry, its spec at ./specs/<name>.yaml. */
+export function capabilityYaml(name: string, nextReview?: string) {
+  return [
+    'apiVersion: backstage.io/v1alpha1',
+    'kind: Component',
+    'metadata:',
+    `  name: ${name}`,
+    '  annotations:',
+    `    handoff.dev/spec: ./specs/${name}.yaml`,
+    ...(nextReview ? [`    handoff.dev/next-review: '${nextReview}'`] : []),
+    'spec:',
+    '  type: service',
+    '  lifecycle: experimental',
+    '  owner: group:default/data-science',
+  ].join('\n');
 }
 
 /** The example portal's configuration, pointed at a generated catalog and a database. */

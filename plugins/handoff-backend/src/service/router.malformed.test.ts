@@ -172,19 +172,24 @@ const malformedRequest = fc
 describe.each(databases.eachSupportedId())(
   'malformed requests on %s',
   databaseId => {
+    async function start(fixture: ReturnType<typeof capabilityFixture>) {
+      const { server } = await startTestBackend({
+        features: [
+          handoffPlugin,
+          fixture.catalog,
+          userInfoFactory,
+          mockServices.database.factory({
+            knex: await databases.init(databaseId),
+          }),
+        ],
+      });
+      return server;
+    }
+
     it('never get a 5xx across every route (1,500 random requests)', async () => {
       const fixture = capabilityFixture();
       try {
-        const { server } = await startTestBackend({
-          features: [
-            handoffPlugin,
-            fixture.catalog,
-            userInfoFactory,
-            mockServices.database.factory({
-              knex: await databases.init(databaseId),
-            }),
-          ],
-        });
+        const server = await start(fixture);
         const auth = mockCredentials.user.header('user:default/ada');
         const failures: string[] = [];
         await fc.assert(
@@ -234,16 +239,7 @@ describe.each(databases.eachSupportedId())(
     it('answers a deeply nested body and a . or .. in an entity ref with 400 in plain words', async () => {
       const fixture = capabilityFixture();
       try {
-        const { server } = await startTestBackend({
-          features: [
-            handoffPlugin,
-            fixture.catalog,
-            userInfoFactory,
-            mockServices.database.factory({
-              knex: await databases.init(databaseId),
-            }),
-          ],
-        });
+        const server = await start(fixture);
         const auth = mockCredentials.user.header('user:default/ada');
         // 5,000 nested lists (20 kB): the request's NUL scan once overflowed the stack.
         const deep = `{"decision":"stop","rationale":${'['.repeat(
