@@ -1,4 +1,5 @@
 import { SafeLink } from '../SafeLink';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -68,13 +69,21 @@ export function Bullets(props: { items: unknown[] }) {
   );
 }
 
+/** An owner ref the catalog can read, or undefined ("group:" is not one). */
+function ownerRef(text: string) {
+  if (!/^(group|user):/i.test(text)) return undefined;
+  try {
+    return parseEntityRef(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** An owner as a link to its entity; anything else, even a broken ref, as text. */
 export const Ref = (props: { value: unknown }) => {
   const text = asText(props.value);
-  return /^(group|user):/i.test(text) ? (
-    <EntityRefLink entityRef={text} />
-  ) : (
-    <>{text}</>
-  );
+  const ref = ownerRef(text);
+  return ref ? <EntityRefLink entityRef={ref} /> : <>{text}</>;
 };
 
 export function RiskChips(props: { risk: Doc }) {
