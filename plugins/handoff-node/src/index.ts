@@ -10,6 +10,7 @@ export {
   MAX_SPEC_BYTES,
   DEFAULT_READ_TIMEOUT_MS,
   SpecHostUnavailableError,
+  specHostOf,
 } from './readSpecFile';
 export type { SpecLocation, SpecFileRead } from './readSpecFile';
 export { loadGatePolicy, gatePolicyHash } from './loadGatePolicy';

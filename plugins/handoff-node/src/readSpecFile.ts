@@ -248,8 +248,13 @@ export class SpecHostUnavailableError extends InputError {
 const HOST_DOWN =
   /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET)\b|fetch failed/;
 
-/** The host of a url: location, or undefined for a file. */
-function hostOf(location: SpecLocation): string | undefined {
+/**
+ * The host a spec is read from (`git.example.com:8443`), or undefined for a
+ * file.
+ *
+ * @public
+ */
+export function specHostOf(location: SpecLocation): string | undefined {
   if (location.type === 'file') return undefined;
   try {
     return new URL(location.target).host;
@@ -284,7 +289,7 @@ export async function readSpecFileIfChanged(
   const controller = new AbortController();
   const { signal } = controller;
   let stop: (why: string, hostDown?: boolean) => void = () => {};
-  const host = hostOf(location);
+  const host = specHostOf(location);
   const timedOut = new Promise<never>((_, reject) => {
     stop = (why, hostDown) => {
       controller.abort();

@@ -20,9 +20,9 @@ import { EntityProjection } from './EntityProjection';
 import {
   DEFAULT_READ_TIMEOUT_MS,
   SpecHostUnavailableError,
-  SpecLocation,
   readSpecFileIfChanged,
   resolveSpecLocation,
+  specHostOf,
 } from '@handoff/backstage-plugin-handoff-node';
 import { HostCircuits } from './HostCircuits';
 
@@ -49,16 +49,6 @@ const emptyTotals = (): PassTotals => ({
 /** A read never gets less time than this, even at the end of a run's budget. */
 const MIN_READ_MS = 2_000;
 
-/** The host a spec is read from (undefined for a file). */
-function hostOf(location: SpecLocation | undefined): string | undefined {
-  if (!location || location.type === 'file') return undefined;
-  try {
-    return new URL(location.target).host;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * What the Handoff tab says of a spec its host did not give: that the host
  * did not answer, and since when the version shown has not been read again
@@ -81,9 +71,8 @@ export type IngestResult =
   | {
       status: 'unreadable';
       error: string;
-      /** Set when the host did not answer, or was not asked because it did not lately. */
+      /** Set when the host did not answer. */
       host?: string;
-      heldBack?: boolean;
     };
 
 /** How many specs are read at once by default (handoff.specs.concurrency). */
@@ -470,7 +459,7 @@ export class SpecIngester {
       : new Map<string, SpecReadStatus>();
     const hostOfEntity = (entity: Entity) => {
       try {
-        return hostOf(resolveSpecLocation(entity, this.deps.integrations));
+        return specHostOf(resolveSpecLocation(entity, this.deps.integrations));
       } catch {
         return undefined;
       }
