@@ -340,10 +340,13 @@ describe.each(databases.eachSupportedId())(
     it('pauses a run at its time budget after at least one spec, keeps its place within the page (the first page too), and starts over when the saved cursor is refused', async () => {
       const host = gitHost({ delayMs: 30 });
       const entities = ['a', 'b', 'c', 'd'].map(n => urlEntity(n));
+      // One read at a time, so the first read (30 ms) always outlasts the
+      // 1 ms budget; with several in flight, two could start in the same ms.
       const run = () =>
-        ingester(entities, host.reader, { pageSize: 2 }).ingestAll(undefined, {
-          budgetMs: 1,
-        });
+        ingester(entities, host.reader, {
+          pageSize: 2,
+          concurrency: 1,
+        }).ingestAll(undefined, { budgetMs: 1 });
       const first = await run();
       expect(first).toMatchObject({ read: 1, finished: false });
       // Stopped on the first page: saved with no cursor and the spec it read.
