@@ -9,13 +9,9 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { Entity } from '@backstage/catalog-model';
+import { isHandoffAvailable } from './isHandoffAvailable';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
 import AssessmentIcon from '@material-ui/icons/Assessment';
-import {
-  ANNOTATION_HANDOFF_SPEC,
-  ANNOTATION_HANDOFF_STAGE,
-} from '@handoff/backstage-plugin-handoff-common';
 import {
   SearchFilterBlueprint,
   SearchFilterResultTypeBlueprint,
@@ -69,15 +65,6 @@ export const handoffAuditPage = PageBlueprint.make({
   },
 });
 
-/** Whether an entity takes part in Handoff: it carries one of its annotations. */
-const isHandoffEntity = (entity: Entity) => {
-  const annotations = entity.metadata.annotations ?? {};
-  return (
-    ANNOTATION_HANDOFF_SPEC in annotations ||
-    ANNOTATION_HANDOFF_STAGE in annotations
-  );
-};
-
 /**
  * The Handoff card on the overview of entities that carry a handoff annotation.
  *
@@ -87,7 +74,7 @@ export const handoffEntityCard = EntityCardBlueprint.make({
   name: 'overview',
   params: {
     type: 'info',
-    filter: isHandoffEntity,
+    filter: isHandoffAvailable,
     loader: () =>
       import('./components/HandoffCard').then(m => <m.HandoffCard />),
   },
@@ -102,7 +89,7 @@ export const handoffEntityContent = EntityContentBlueprint.make({
   params: {
     path: 'handoff',
     title: 'Handoff',
-    filter: isHandoffEntity,
+    filter: isHandoffAvailable,
     loader: () => import('./components/HandoffTab').then(m => <m.HandoffTab />),
   },
 });

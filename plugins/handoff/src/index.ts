@@ -10,6 +10,7 @@ export {
   EntityHandoffCard,
   EntityHandoffContent,
 } from './plugin';
+export { isHandoffAvailable } from './isHandoffAvailable';
 export { handoffApiRef, HandoffClient } from './api';
 export type { HandoffApi } from './api';
 export { auditRouteRef, rootRouteRef } from './routes';
