@@ -34,7 +34,9 @@ cp -r "$repo_root/node_modules/better-sqlite3/build" node_modules/better-sqlite3
 tar xzf "$repo_root/packages/backend/dist/bundle.tar.gz"
 cp "$repo_root"/app-config*.yaml .
 cp "$repo_root/test/production/app-config.replica.yaml" .
-cp -r "$repo_root/examples" "$repo_root/templates" .
+cp -r "$repo_root/examples" .
+mkdir -p plugins/scaffolder-backend-module-handoff
+cp -r "$repo_root/plugins/scaffolder-backend-module-handoff/templates" plugins/scaffolder-backend-module-handoff/
 du -sh node_modules | sed 's/^/production: production dependencies /'
 
 # Databases of its own (a fresh prefix) on the test server.

@@ -31,7 +31,9 @@ for (const check of [
   'lint',
   'build-app',
   'pack',
-  'adopt',
+  'adopt-new-1.57',
+  'adopt-legacy-1.57',
+  'adopt-new-1.55',
 ]) {
   const code = exitOf(check);
   if (code === 0) passed += 1;
@@ -90,7 +92,9 @@ function countPlaywright(name, file) {
   }
 }
 countPlaywright('e2e', 'e2e.json');
-countPlaywright('adoption', 'adoption-e2e.json');
+for (const leg of ['new-1.57', 'legacy-1.57', 'new-1.55']) {
+  countPlaywright(`adoption-${leg}`, `adoption-${leg}-e2e.json`);
+}
 countPlaywright('production', 'production-e2e.json');
 
 console.log(lines.join('\n'));

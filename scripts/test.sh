@@ -46,8 +46,17 @@ step faults ./scripts/faults.sh --json --outputFile="$results/faults-jest.json"
 # one PostgreSQL.
 step pack ./scripts/pack.sh
 step packs bash -c "cd test/adoption && CI=true yarn backstage-cli package test --testMatch '**/*.adoption.ts' --json --outputFile='$results/packs-jest.json'"
-step adopt node test/adoption/adopt.js
-step adoption yarn playwright test -c test/adoption/playwright.config.ts
+# The adoption matrix: the current release with either frontend system, and the
+# oldest release supported (test/adoption/adopt.js says what each leg proves).
+for leg in new-1.57 legacy-1.57 new-1.55; do
+  step "adopt-$leg" node test/adoption/adopt.js "$leg"
+  if [ "$(cat "$results/adopt-$leg.exit")" = 0 ]; then
+    step "adoption-$leg" env ADOPTION_LEG="$leg" yarn playwright test -c test/adoption/playwright.config.ts
+  fi
+  # Each app's node_modules is a gigabyte: keep its lock file (the next leg's
+  # head start) and the log, not the install.
+  rm -rf "$results/adoption-$leg/app/node_modules" "$results/adoption-$leg/app/packages"/*/node_modules
+done
 step production ./scripts/production.sh
 
 node "$repo_root/scripts/summarize-tests.js" "$results"

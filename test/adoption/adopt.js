@@ -1,32 +1,55 @@
 #!/usr/bin/env node
 /*
- * Another company's first day with Handoff: a fresh Backstage app from
- * @backstage/create-app (the release this repository pins), the packed
- * tarballs from dist-packages/ (never workspace links), wired exactly as the
- * README's "Installing Handoff into your own Backstage app" section says —
- * its `yarn --cwd <dir> add <packages>` commands run as written, with each
- * package name pointed at its tarball, and its `backend.add(import(...))`
- * lines added to the backend — then type-checked and built. The Playwright
- * spec next to this file starts it and uses it in chromium.
+ * Another company's first day with Handoff, on each release and frontend
+ * system the packages claim to support: a fresh Backstage app from
+ * @backstage/create-app, moved to the release under test, then the README's
+ * "Installing Handoff into your own Backstage app" section followed word for
+ * word — the tarballs copied to handoff-packages/, its resolutions block
+ * merged into the root package.json, its `yarn --cwd … add` commands run as
+ * written, its backend lines, its template location, and on the legacy leg
+ * its legacy snippets placed where each says — then checked for duplicate
+ * Backstage packages, type-checked and built. The Playwright spec next to
+ * this file starts each app and uses it in chromium.
  *
- *   node test/adoption/adopt.js [folder]     (default test-results/adoption)
+ *   node test/adoption/adopt.js <leg> [folder]   (default test-results/adoption-<leg>)
+ *
+ * Legs: new-1.57 (the current release, new frontend system), legacy-1.57
+ * (the current release, legacy frontend system), new-1.55 (the oldest
+ * release supported).
  */
 const { execSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
+const YAML = require('yaml');
 
+const LEGS = {
+  'new-1.57': { release: '1.57', legacy: false },
+  'legacy-1.57': { release: '1.57', legacy: true },
+  'new-1.55': { release: '1.55', legacy: false },
+};
 const root = path.resolve(__dirname, '../..');
-const CREATE_APP = '0.9.2'; // generates Backstage 1.55, as backstage.json pins
+const CREATE_APP = '0.9.2';
+const legName = process.argv[2];
+const leg = LEGS[legName];
+if (!leg) {
+  console.error(`usage: adopt.js <${Object.keys(LEGS).join('|')}> [folder]`);
+  process.exit(2);
+}
 const dir = path.resolve(
-  process.argv[2] ?? path.join(root, 'test-results/adoption'),
+  process.argv[3] ?? path.join(root, `test-results/adoption-${legName}`),
 );
 const app = path.join(dir, 'app');
 const packs = path.join(root, 'dist-packages');
 
 const started = Date.now();
+const say = text =>
+  console.log(
+    `[adoption ${legName} ${Math.round(
+      (Date.now() - started) / 1000,
+    )}s] ${text}`,
+  );
 function step(what, command, cwd = app) {
-  const seconds = Math.round((Date.now() - started) / 1000);
-  console.log(`[adoption ${seconds}s] ${what}: ${command}`);
+  say(`${what}: ${command}`);
   execSync(command, {
     cwd,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -39,8 +62,11 @@ function step(what, command, cwd = app) {
     },
   });
 }
+const readJson = file => JSON.parse(fs.readFileSync(file, 'utf8'));
+const writeJson = (file, json) =>
+  fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 
-/** The README's install section: its add commands and backend lines. */
+/** The README's install section, cut into what a person does. */
 function readInstallSection() {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const start = readme.indexOf(
@@ -52,84 +78,177 @@ function readInstallSection() {
     );
   const end = readme.indexOf('\n## ', start + 3);
   const section = readme.slice(start, end < 0 ? undefined : end);
-  const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)];
+  const blocks = [...section.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map(
+    ([, lang, body]) => ({ lang, body }),
+  );
+  const resolutions = blocks
+    .filter(b => b.lang === 'json' && b.body.includes('"resolutions"'))
+    .map(b => JSON.parse(b.body).resolutions)[0];
   const adds = blocks
-    .filter(([, lang]) => lang === 'sh')
-    .flatMap(([, , body]) => body.split('\n'))
-    .map(line => line.match(/^yarn --cwd (\S+) add (.+)$/))
-    .filter(Boolean)
-    .map(([, cwd, names]) => ({ cwd, names: names.trim().split(/\s+/) }));
-  const backendImports = blocks
-    .filter(([, lang, body]) => lang === 'ts' && body.includes('backend.add('))
-    .flatMap(([, , body]) => [
-      ...body.matchAll(/import\('(@handoff\/[^']+)'\)/g),
-    ])
-    .map(([, name]) => name);
+    .filter(b => b.lang === 'sh')
+    .flatMap(b => b.body.split('\n'))
+    .filter(line => /^yarn --cwd \S+ add /.test(line));
+  const backendLines = blocks
+    .filter(b => b.lang === 'ts' && b.body.includes('backend.add('))
+    .flatMap(b => b.body.split('\n'))
+    .filter(line => line.startsWith('backend.add('));
+  const locations = blocks
+    .filter(b => b.lang === 'yaml' && b.body.includes('locations:'))
+    .flatMap(b => YAML.parse(b.body).catalog.locations);
+  const legacy = blocks
+    .filter(b => b.lang === 'tsx' && b.body.startsWith('// packages/app/'))
+    .map(b => {
+      const [first, ...rest] = b.body.split('\n');
+      const [, file, where] = first.match(/^\/\/ (\S+), (.+)$/) ?? [];
+      return { file, where, code: rest.join('\n') };
+    });
   const discovered =
     /With `app\.packages: all` the plugin is discovered automatically/.test(
       section,
     );
-  if (adds.length === 0 || backendImports.length === 0 || !discovered) {
+  if (
+    !resolutions ||
+    adds.length === 0 ||
+    backendLines.length === 0 ||
+    locations.length === 0 ||
+    legacy.length === 0 ||
+    !discovered
+  ) {
     throw new Error(
-      'README: the install section no longer says how to add and wire the packages',
+      'README: the install section no longer says where the packages come from, how to add and wire them, or how to register the template',
     );
   }
-  return { adds, backendImports };
+  return { resolutions, adds, backendLines, locations, legacy };
 }
 
-/** Every packed tarball by package name. */
-function tarballs() {
-  const byName = {};
-  for (const file of fs.readdirSync(packs)) {
-    const manifest = JSON.parse(
-      execSync(
-        `tar xzf ${JSON.stringify(
-          path.join(packs, file),
-        )} -O package/package.json`,
-      ).toString(),
-    );
-    byName[manifest.name] = `file:${path.join(packs, file)}`;
+/**
+ * Places a README snippet where its first line says; each place is found in
+ * create-app's legacy template or the leg fails, naming the snippet.
+ */
+function placeSnippet({ file, where, code }) {
+  const target = path.join(
+    app,
+    file.replace(/^packages\/app\//, 'packages/app/'),
+  );
+  let source = fs.readFileSync(target, 'utf8');
+  const fail = () => {
+    throw new Error(`README snippet for ${file} (${where}): place not found`);
+  };
+  const insertAt = (index, text) =>
+    `${source.slice(0, index)}${text}${source.slice(index)}`;
+  let match;
+  if (where === 'with the imports') {
+    source = `${code}\n${source}`;
+  } else if ((match = where.match(/^replacing (.+)$/))) {
+    if (!source.includes(match[1])) fail();
+    source = source.replace(match[1], code.trim());
+  } else if ((match = where.match(/^inside (<\w+>)$/))) {
+    const at = source.indexOf(match[1]);
+    if (at < 0) fail();
+    source = insertAt(at + match[1].length, `\n${code}`);
+  } else if ((match = where.match(/^in (\w+)'s grid, after (.+)$/))) {
+    const from = source.indexOf(`const ${match[1]} =`);
+    const at = source.indexOf(match[2], from);
+    if (from < 0 || at < 0) fail();
+    source = insertAt(at + match[2].length, `\n${code}`);
+  } else if (
+    /^in each entity page's <EntityLayout>, as its last route$/.test(where)
+  ) {
+    if (!source.includes('</EntityLayout>')) fail();
+    source = source.split('</EntityLayout>').join(`${code}\n</EntityLayout>`);
+  } else if (
+    (match = where.match(/^in the Menu sidebar group, after the (.+) item$/))
+  ) {
+    const at = source.indexOf(`text="${match[1]}"`);
+    if (at < 0) fail();
+    source = insertAt(source.indexOf('/>', at) + 2, `\n${code}`);
+  } else if (
+    (match = where.match(/^among the filters, before the first (.+)$/))
+  ) {
+    const at = source.indexOf(match[1]);
+    if (at < 0) fail();
+    source = insertAt(at, `${code}\n`);
+  } else {
+    throw new Error(`README snippet for ${file}: no rule for "${where}"`);
   }
-  return byName;
+  fs.writeFileSync(target, source);
+  say(`README: placed the snippet for ${file}, ${where}`);
 }
 
-const { adds, backendImports } = readInstallSection();
-const packed = tarballs();
+/** Every @backstage/* package installed in more than one version. */
+function duplicateBackstagePackages() {
+  const versions = new Map();
+  const walk = modules => {
+    if (!fs.existsSync(modules)) return;
+    for (const entry of fs.readdirSync(modules)) {
+      if (entry.startsWith('.')) continue;
+      const scoped = entry.startsWith('@');
+      const names = scoped
+        ? fs.readdirSync(path.join(modules, entry)).map(n => `${entry}/${n}`)
+        : [entry];
+      for (const name of names) {
+        const pkgDir = path.join(modules, name);
+        const manifest = path.join(pkgDir, 'package.json');
+        if (name.startsWith('@backstage/') && fs.existsSync(manifest)) {
+          const set = versions.get(name) ?? new Set();
+          set.add(readJson(manifest).version);
+          versions.set(name, set);
+        }
+        walk(path.join(pkgDir, 'node_modules'));
+      }
+    }
+  };
+  walk(path.join(app, 'node_modules'));
+  for (const workspace of fs.readdirSync(path.join(app, 'packages'))) {
+    walk(path.join(app, 'packages', workspace, 'node_modules'));
+  }
+  return [...versions]
+    .filter(([, set]) => set.size > 1)
+    .map(([name, set]) => `${name} (${[...set].join(', ')})`);
+}
+
+const install = readInstallSection();
 fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(dir, { recursive: true });
 step(
-  'Create a fresh Backstage app',
-  `npx -y @backstage/create-app@${CREATE_APP} --path app --skip-install`,
+  `Create a fresh Backstage app${
+    leg.legacy ? ' on the legacy frontend system' : ''
+  }`,
+  `npx -y @backstage/create-app@${CREATE_APP}${
+    leg.legacy ? ' --legacy' : ''
+  } --path app --skip-install`,
   dir,
 );
 
-// This machine's registry lacks some newest versions: the same pins as this
-// repository, and its lock file as a head start (yarn drops what is unused).
-// Every @handoff/* package resolves to its tarball, including the ones the
-// others depend on.
-const manifestFile = path.join(app, 'package.json');
-const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-manifest.resolutions = {
-  ...require(path.join(root, 'package.json')).resolutions,
-  ...packed,
-};
-fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-fs.copyFileSync(path.join(root, 'yarn.lock'), path.join(app, 'yarn.lock'));
-// Install scripts build native modules nobody here runs (tree-sitter, ssh2,
-// keytar): skipped, and better-sqlite3 built on its own below.
-fs.appendFileSync(path.join(app, '.yarnrc.yml'), 'enableScripts: false\n');
-
-step('Install the fresh app', 'yarn install');
-// The registry here also holds part of the next Backstage release: pin every
-// @backstage/* package the app uses to the 1.55 set, as this repository does.
-step(
-  'Pin the Backstage 1.55 release',
-  path.join(root, 'scripts/pin-backstage-release.sh'),
+// CI's own steps, said in the README: a lock file as a head start (another
+// leg's of the same release if it ran, else this repository's; yarn drops what
+// is unused), no install scripts (better-sqlite3 is built below), and the
+// release under test.
+const headStart = Object.keys(LEGS)
+  .filter(other => other !== legName && LEGS[other].release === leg.release)
+  .map(other => path.join(root, `test-results/adoption-${other}/app/yarn.lock`))
+  .find(file => fs.existsSync(file));
+fs.copyFileSync(
+  headStart ?? path.join(root, 'yarn.lock'),
+  path.join(app, 'yarn.lock'),
 );
-step('Install the pinned release', 'yarn install');
+fs.appendFileSync(path.join(app, '.yarnrc.yml'), 'enableScripts: false\n');
+const pin = path.join(root, 'scripts/pin-backstage-release.sh');
+if (leg.release === '1.55') {
+  // An app made in the days of 1.55: its lock file holds that release.
+  step('Install the fresh app', 'yarn install');
+  step('Pin the Backstage 1.55 release', `${pin} 1.55`);
+  step('Install the pinned release', 'yarn install');
+} else {
+  step(
+    `Move the app to Backstage ${leg.release} (versions:bump)`,
+    `${pin} ${leg.release} --ranges-only`,
+  );
+  step('Install the app', 'yarn install');
+}
 const ours = path.join(root, 'node_modules/better-sqlite3');
 const theirs = path.join(app, 'node_modules/better-sqlite3');
-const version = d => require(path.join(d, 'package.json')).version;
+const version = d => readJson(path.join(d, 'package.json')).version;
 if (
   fs.existsSync(path.join(ours, 'build/Release/better_sqlite3.node')) &&
   version(ours) === version(theirs)
@@ -146,17 +265,15 @@ if (
   );
 }
 
-for (const { cwd, names } of adds) {
-  const specs = names.map(name => {
-    if (!packed[name])
-      throw new Error(`README names ${name}, which is not packed`);
-    return `${name}@${packed[name]}`;
-  });
-  step(
-    `README: add ${names.join(', ')}`,
-    `yarn --cwd ${cwd} add ${specs.join(' ')}`,
-  );
-}
+// The README, as written.
+fs.cpSync(packs, path.join(app, 'handoff-packages'), { recursive: true });
+say('README: copied dist-packages/ to handoff-packages/');
+const manifestFile = path.join(app, 'package.json');
+const manifest = readJson(manifestFile);
+manifest.resolutions = { ...manifest.resolutions, ...install.resolutions };
+writeJson(manifestFile, manifest);
+say('README: added the resolutions for the @handoff packages');
+for (const command of install.adds) step('README', command);
 
 const backendIndex = path.join(app, 'packages/backend/src/index.ts');
 const source = fs.readFileSync(backendIndex, 'utf8');
@@ -164,16 +281,20 @@ fs.writeFileSync(
   backendIndex,
   source.replace(
     'backend.start();',
-    `${backendImports
-      .map(name => `backend.add(import('${name}'));`)
-      .join('\n')}\n\nbackend.start();`,
+    `${install.backendLines.join('\n')}\n\nbackend.start();`,
   ),
 );
-console.log(
-  `[adoption] README: added ${backendImports.join(
-    ', ',
-  )} to packages/backend/src/index.ts`,
-);
+say('README: added the backend lines to packages/backend/src/index.ts');
+
+const appConfigFile = path.join(app, 'app-config.yaml');
+const appConfig = YAML.parseDocument(fs.readFileSync(appConfigFile, 'utf8'));
+for (const location of install.locations) {
+  appConfig.addIn(['catalog', 'locations'], location);
+}
+fs.writeFileSync(appConfigFile, appConfig.toString());
+say('README: registered the New capability template in app-config.yaml');
+
+if (leg.legacy) for (const snippet of install.legacy) placeSnippet(snippet);
 
 // An entity that carries a handoff spec, next to the app's example entities.
 fs.copyFileSync(
@@ -189,8 +310,16 @@ fs.copyFileSync(
   path.join(app, 'app-config.adoption.yaml'),
 );
 
+const duplicates = duplicateBackstagePackages();
+if (duplicates.length > 0) {
+  throw new Error(
+    `${
+      duplicates.length
+    } Backstage packages are installed twice: ${duplicates.join('; ')}`,
+  );
+}
+say('one copy of every @backstage package');
+
 step('Type-check the app', 'yarn tsc');
 step('Build the frontend', 'yarn workspace app build');
-console.log(
-  `[adoption] ready in ${Math.round((Date.now() - started) / 1000)} s`,
-);
+say(`ready in ${Math.round((Date.now() - started) / 1000)} s`);

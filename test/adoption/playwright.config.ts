@@ -3,10 +3,12 @@ import { debianChromium } from '../chromium';
 import path from 'path';
 
 /**
- * The fresh Backstage app `adopt.js` made, started as its README says, in
- * Debian's chromium. Run `node test/adoption/adopt.js` first.
+ * The fresh Backstage app `adopt.js` made for one leg (ADOPTION_LEG, e.g.
+ * new-1.57), started as its README says, in Debian's chromium. Run
+ * `node test/adoption/adopt.js <leg>` first.
  */
-const app = path.resolve(__dirname, '../../test-results/adoption/app');
+const leg = process.env.ADOPTION_LEG ?? 'new-1.57';
+const app = path.resolve(__dirname, `../../test-results/adoption-${leg}/app`);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -17,9 +19,9 @@ export default defineConfig({
   workers: 1,
   reporter: [
     ['list'],
-    ['json', { outputFile: '../../test-results/adoption-e2e.json' }],
+    ['json', { outputFile: `../../test-results/adoption-${leg}-e2e.json` }],
   ],
-  outputDir: '../../test-results/adoption-artifacts',
+  outputDir: `../../test-results/adoption-${leg}-artifacts`,
   webServer: {
     command:
       'yarn workspace backend start --config ../../app-config.yaml --config ../../app-config.adoption.yaml',

@@ -9,12 +9,12 @@ export {
   HandoffAuditPage,
   EntityHandoffCard,
   EntityHandoffContent,
+  HandoffSearchResultListItem,
+  CapabilityNameFieldExtension,
 } from './plugin';
 export { isHandoffAvailable } from './isHandoffAvailable';
 export { handoffApiRef, HandoffClient } from './api';
 export type { HandoffApi } from './api';
 export { auditRouteRef, rootRouteRef } from './routes';
-export {
-  HandoffSearchResultListItem,
-  HandoffSearchFilters,
-} from './components/Search';
+export { HandoffSearchFilters } from './components/Search';
+export type { HandoffSearchResultListItemProps } from './components/Search';

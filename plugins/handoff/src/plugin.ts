@@ -6,6 +6,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createSearchResultListItemExtension } from '@backstage/plugin-search-react';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
+import {
+  CapabilityNameField,
+  capabilityNameValidation,
+} from './components/CapabilityNameField';
+import type { HandoffSearchResultListItemProps } from './components/Search';
 import { handoffApiRef, HandoffClient } from './api';
 import { auditRouteRef, rootRouteRef } from './routes';
 
@@ -79,5 +86,40 @@ export const EntityHandoffContent = handoffPlugin.provide(
     component: {
       lazy: () => import('./components/HandoffTab').then(m => m.HandoffTab),
     },
+  }),
+);
+
+/**
+ * A capability among the legacy search page's results: put it inside
+ * `<SearchResult>` next to the catalog's item; it renders only results of
+ * type `handoff` (indexed by
+ * `@handoff/backstage-plugin-search-backend-module-handoff`).
+ *
+ * @public
+ */
+export const HandoffSearchResultListItem: (
+  props: HandoffSearchResultListItemProps,
+) => JSX.Element | null = handoffPlugin.provide(
+  createSearchResultListItemExtension({
+    name: 'HandoffSearchResultListItem',
+    component: () =>
+      import('./components/Search').then(m => m.HandoffSearchResultListItem),
+    predicate: result => result.type === 'handoff',
+  }),
+);
+
+/**
+ * The New capability template's name field (`ui:field: CapabilityName`) for
+ * the legacy scaffolder: put it inside `<ScaffolderFieldExtensions>` under the
+ * `/create` route. It says in plain words when the catalog would refuse a
+ * name or an entity already has it.
+ *
+ * @public
+ */
+export const CapabilityNameFieldExtension = handoffPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'CapabilityName',
+    component: CapabilityNameField,
+    validation: capabilityNameValidation,
   }),
 );

@@ -19,7 +19,7 @@ jest.setTimeout(120_000);
 
 const templateDir = path.resolve(
   __dirname,
-  '../../../templates/new-capability',
+  '../templates/new-capability',
 );
 
 /** The template's skeleton as the dry-run API wants it: every file, base64. */

@@ -9,6 +9,7 @@ import fs from 'fs';
 import { builtinModules } from 'module';
 import os from 'os';
 import path from 'path';
+import semver from 'semver';
 
 const root = path.resolve(__dirname, '../../..');
 const packs = path.join(root, 'dist-packages');
@@ -24,6 +25,11 @@ const MUST_SHIP: Record<string, string[]> = {
   '@handoff/backstage-plugin-handoff-backend': [
     'config.schema.json',
     'migrations',
+  ],
+  // The New capability template, registered from node_modules (README).
+  '@handoff/backstage-plugin-scaffolder-backend-module-handoff': [
+    'templates/new-capability/template.yaml',
+    'templates/new-capability/skeleton/handoff.yaml',
   ],
   '@handoff/backstage-plugin-search-backend-module-handoff': [
     'config.schema.json',
@@ -149,6 +155,37 @@ describe.each(publishable)('the packed %s', name => {
     expect(shipped.filter(f => /(^src\/|\.test\.|\.sqlite$)/.test(f))).toEqual(
       [],
     );
+  });
+
+  it('shares the Backstage libraries an app has as peer dependencies spanning 1.55 to 1.57, so the app keeps one copy', () => {
+    // What the app's release decides: plugin APIs, extension points, React
+    // contexts. Both ends of the supported window must satisfy the range.
+    const shared =
+      /^@backstage\/(core-plugin-api|frontend-plugin-api|core-components|core-compat-api|backend-plugin-api|plugin-(catalog|scaffolder)-(react|node)|plugin-search-(react|backend-node)|plugin-permission-(react|node)|plugin-notifications-node)$/;
+    const window: Record<string, [string, string]> = {
+      '@backstage/frontend-plugin-api': ['0.18.1', '1.0.0'],
+      '@backstage/plugin-catalog-react': ['3.2.3', '4.0.0'],
+      '@backstage/plugin-catalog-node': ['2.2.5', '3.0.0'],
+      '@backstage/plugin-scaffolder-node': ['0.13.7', '1.0.0'],
+      '@backstage/plugin-scaffolder-react': ['2.1.0', '3.0.0'],
+      '@backstage/core-compat-api': ['0.5.15', '0.6.0'],
+    };
+    const asDependency = Object.keys(manifest.dependencies ?? {}).filter(d =>
+      shared.test(d),
+    );
+    expect({ name, asDependency }).toEqual({ name, asDependency: [] });
+    for (const [dep, range] of Object.entries<string>(
+      manifest.peerDependencies ?? {},
+    )) {
+      for (const version of window[dep] ?? []) {
+        expect({
+          dep,
+          range,
+          version,
+          ok: semver.satisfies(version, range),
+        }).toMatchObject({ ok: true });
+      }
+    }
   });
 
   it('declares every module its code and types import', () => {

@@ -19,16 +19,25 @@ type HandoffDocument = SearchDocument &
 const RISK = { low: 'Low risk', medium: 'Medium risk', high: 'High risk' };
 
 /**
+ * What a search page gives a result item.
+ *
+ * @public
+ */
+export type HandoffSearchResultListItemProps = {
+  result?: SearchDocument;
+  icon?: ReactNode;
+  rank?: number;
+};
+
+/**
  * A capability in portal search: its stage at a glance, then who owns it,
  * its risk tier, when it is next reviewed and the problem it solves.
  *
  * @public
  */
-export function HandoffSearchResultListItem(props: {
-  result?: SearchDocument;
-  icon?: ReactNode;
-  rank?: number;
-}) {
+export function HandoffSearchResultListItem(
+  props: HandoffSearchResultListItemProps,
+) {
   const doc = props.result as HandoffDocument | undefined;
   if (!doc) return null;
   const facts = [

@@ -1,2 +1,3 @@
 export { HandoffSearchResultListItem } from './HandoffSearchResultListItem';
+export type { HandoffSearchResultListItemProps } from './HandoffSearchResultListItem';
 export { HandoffSearchFilters } from './HandoffSearchFilters';
