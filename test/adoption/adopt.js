@@ -7,9 +7,10 @@
  * word — the tarballs copied to handoff-packages/, its resolutions block
  * merged into the root package.json, its `yarn --cwd … add` commands run as
  * written, its backend lines, its template location, and on the legacy leg
- * its legacy snippets placed where each says — then checked for duplicate
- * Backstage packages, type-checked and built. The Playwright spec next to
- * this file starts each app and uses it in chromium.
+ * its legacy snippets placed where each says — then checked for Backstage
+ * packages installed twice (Handoff may bring none), type-checked and
+ * built. The Playwright spec next to this file starts each app and uses it
+ * in chromium.
  *
  *   node test/adoption/adopt.js <leg> [folder]   (default test-results/adoption-<leg>)
  *
@@ -142,7 +143,7 @@ function placeSnippet({ file, where, code }) {
   } else if ((match = where.match(/^replacing (.+)$/))) {
     if (!source.includes(match[1])) fail();
     source = source.replace(match[1], code.trim());
-  } else if ((match = where.match(/^inside (<\w+>)$/))) {
+  } else if ((match = where.match(/^inside (<.+>)$/))) {
     const at = source.indexOf(match[1]);
     if (at < 0) fail();
     source = insertAt(at + match[1].length, `\n${code}`);
@@ -162,12 +163,11 @@ function placeSnippet({ file, where, code }) {
     const at = source.indexOf(`text="${match[1]}"`);
     if (at < 0) fail();
     source = insertAt(source.indexOf('/>', at) + 2, `\n${code}`);
-  } else if (
-    (match = where.match(/^among the filters, before the first (.+)$/))
-  ) {
-    const at = source.indexOf(match[1]);
-    if (at < 0) fail();
-    source = insertAt(at, `${code}\n`);
+  } else if ((match = where.match(/^first among (<[\w.]+>)'s types$/))) {
+    const from = source.indexOf(match[1].slice(0, -1));
+    const at = source.indexOf('types={[', from);
+    if (from < 0 || at < 0) fail();
+    source = insertAt(at + 'types={['.length, `\n${code}`);
   } else {
     throw new Error(`README snippet for ${file}: no rule for "${where}"`);
   }
@@ -265,6 +265,14 @@ if (
   );
 }
 
+// What the app had twice before Handoff came (a registry that lacks part of a
+// release, e.g. @backstage/app-defaults asking for an older
+// frontend-plugin-api): listed, and Handoff may add none.
+const before = new Set(duplicateBackstagePackages());
+if (before.size > 0) {
+  say(`before Handoff, the app already had twice: ${[...before].join('; ')}`);
+}
+
 // The README, as written.
 fs.cpSync(packs, path.join(app, 'handoff-packages'), { recursive: true });
 say('README: copied dist-packages/ to handoff-packages/');
@@ -310,15 +318,15 @@ fs.copyFileSync(
   path.join(app, 'app-config.adoption.yaml'),
 );
 
-const duplicates = duplicateBackstagePackages();
-if (duplicates.length > 0) {
+const added = duplicateBackstagePackages().filter(d => !before.has(d));
+if (added.length > 0) {
   throw new Error(
-    `${
-      duplicates.length
-    } Backstage packages are installed twice: ${duplicates.join('; ')}`,
+    `Handoff made ${
+      added.length
+    } Backstage packages be installed twice: ${added.join('; ')}`,
   );
 }
-say('one copy of every @backstage package');
+say('Handoff added no second copy of any @backstage package');
 
 step('Type-check the app', 'yarn tsc');
 step('Build the frontend', 'yarn workspace app build');
