@@ -113,4 +113,44 @@ describe('handoff backend plugin', () => {
       res.body.items.map((i: { entityRef: string }) => i.entityRef),
     ).toEqual(['component:default/churn-model']);
   });
+
+  it("says on the list when a capability's spec was not read lately because its host did not answer", async () => {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
+    const held = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'held-model',
+        namespace: 'default',
+        annotations: { 'handoff.dev/stage': 'pilot' },
+      },
+      spec: { type: 'service', owner: 'group:default/data-science' },
+    };
+    const { server } = await startTestBackend({
+      features: [
+        handoffPlugin,
+        catalogServiceMock.factory({ entities: [...entities, held] }),
+        mockServices.database.factory({ knex }),
+      ],
+    });
+    const readError =
+      'the host git.example.com did not answer; the version shown was read on 2026-12-01 and not since';
+    await knex('handoff_spec_reads').insert({
+      entity_ref: 'component:default/held-model',
+      source_location: 'url:https://git.example.com/held/handoff.yaml',
+      read_error: readError,
+      read_at: new Date(),
+    });
+    const res = await request(server).get('/api/handoff/capabilities');
+    expect(res.status).toBe(200);
+    const item = (ref: string) =>
+      res.body.items.find((i: { entityRef: string }) => i.entityRef === ref);
+    expect(item('component:default/held-model').specReadError).toBe(readError);
+    expect(item('component:default/plain-service')).toBeUndefined();
+    await knex.destroy();
+  });
 });

@@ -210,9 +210,16 @@ export const handoffPlugin = createBackendPlugin({
                   );
               },
               status: async () => {
+                // Spec hosts that did not answer lately, as this replica's
+                // pass saw them: a platform engineer sees why specs are old.
+                const specHosts = ingester.hosts.states();
                 const latest = await projectionStore.syncStatus();
                 if (!latest || latest.finishedAt) {
-                  return { running: false, ...(latest && { latest }) };
+                  return {
+                    running: false,
+                    ...(latest && { latest }),
+                    specHosts,
+                  };
                 }
                 // No progress for a while: it died with its replica or database.
                 if (
@@ -221,6 +228,7 @@ export const handoffPlugin = createBackendPlugin({
                 ) {
                   return {
                     running: false,
+                    specHosts,
                     latest: {
                       ...latest,
                       finishedAt: latest.updatedAt,
@@ -229,7 +237,7 @@ export const handoffPlugin = createBackendPlugin({
                     },
                   };
                 }
-                return { running: true, latest };
+                return { running: true, latest, specHosts };
               },
             },
             database: await deps.database.getClient(),

@@ -47,6 +47,11 @@ export type ReadinessSummary = {
   riskTier?: 'low' | 'medium' | 'high';
   /** The longest time to the next review for its risk tier, under the gate policy. */
   reviewWithinDays?: number;
+  /**
+   * Why the latest read of its spec failed, when it did: the file is missing,
+   * or its host did not answer and the version shown is the one read before.
+   */
+  specReadError?: string;
 };
 
 /**

@@ -151,6 +151,8 @@ export type PortfolioRow = {
   nextReviewAt?: string;
   specState?: SpecState;
   specVersion?: number;
+  /** Why the latest read of its spec failed, when it did (the version shown is older). */
+  specReadError?: string;
   operatingOwner?: string;
   operatingOwnerTitle?: string;
   operatingOwnerResolves: boolean;
@@ -231,6 +233,25 @@ export type PortfolioSyncStatus = {
     removed?: number;
     error?: string;
   };
+  /**
+   * Spec hosts that did not answer lately, as the replica that answered saw
+   * them: an open one's specs keep the version read before until `retryAt`.
+   */
+  specHosts?: SpecHostState[];
+};
+
+/**
+ * One spec host the spec pass has seen fail to answer.
+ *
+ * @public
+ */
+export type SpecHostState = {
+  host: string;
+  /** closed: read as usual; open: held back until `retryAt`; half-open: one read may try it. */
+  state: 'closed' | 'open' | 'half-open';
+  /** Reads in a row the host did not answer. */
+  failures: number;
+  retryAt?: string;
 };
 
 /**

@@ -87,9 +87,12 @@ export class Postgres {
     ]);
   }
 
-  /** Stops the server at once (open connections are cut). */
-  stop() {
-    this.run('pg_ctl', ['-D', `${this.dir}/data`, '-m', 'fast', '-w', 'stop']);
+  /**
+   * Stops the server at once: `fast` cuts open connections; `immediate` is
+   * a crash (no shutdown of its own; it recovers from its log on start).
+   */
+  stop(mode: 'fast' | 'immediate' = 'fast') {
+    this.run('pg_ctl', ['-D', `${this.dir}/data`, '-m', mode, '-w', 'stop']);
   }
 
   destroy() {

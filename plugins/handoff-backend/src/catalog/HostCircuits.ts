@@ -1,16 +1,4 @@
-/**
- * One spec host as the pass sees it.
- *
- * @public
- */
-export type HostState = {
-  host: string;
-  /** closed: read as usual; open: held back until `retryAt`; half-open: one read may try it. */
-  state: 'closed' | 'open' | 'half-open';
-  /** Reads in a row the host did not answer. */
-  failures: number;
-  retryAt?: string;
-};
+import { SpecHostState } from '@handoff/backstage-plugin-handoff-common';
 
 /**
  * A circuit per spec host: after `failuresToOpen` reads in a row that the
@@ -91,10 +79,10 @@ export class HostCircuits {
   }
 
   /** Every host that has not answered lately, for logs and status. */
-  states(): HostState[] {
+  states(): SpecHostState[] {
     const now = this.now();
     return [...this.hosts].map(([host, e]) => {
-      let state: HostState['state'] = 'closed';
+      let state: SpecHostState['state'] = 'closed';
       if (e.retryAt) state = now < e.retryAt ? 'open' : 'half-open';
       return {
         host,

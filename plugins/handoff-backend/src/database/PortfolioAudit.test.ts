@@ -30,7 +30,7 @@ describe.each(databases.eachSupportedId())(
       const store = await DatabaseHandoffStore.create({ database });
       const projection = await DatabaseProjectionStore.create({ database });
       await seedPortfolio(store, projection, new Date());
-      return { knex, audit: new PortfolioAudit(knex) };
+      return { knex, store, audit: new PortfolioAudit(knex) };
     }
 
     const refs = (page: { items: Array<{ entityRef: string }> }) =>
@@ -118,6 +118,41 @@ describe.each(databases.eachSupportedId())(
         operatingOwnerTitle: 'Site reliability',
         operatingOwnerResolves: true,
       });
+    });
+
+    it("says when a capability's spec was not read lately (its host did not answer), whatever the case of its ref", async () => {
+      const { store, audit } = await setup();
+      const held =
+        'the host git.example.com did not answer; the version shown was read on 2026-12-01 and not since';
+      // Spec reads keep the ref as the catalog spells it; the audit lowercases.
+      await store.recordReadStatus({
+        entityRef: 'component:default/B-Churn',
+        sourceLocation: 'url:https://git.example.com/churn/handoff.yaml',
+        readError: held,
+        readAt: new Date().toISOString(),
+      });
+      await store.recordReadStatus({
+        entityRef: 'component:default/a-forecast',
+        sourceLocation: 'url:https://git.example.com/forecast/handoff.yaml',
+        readAt: new Date().toISOString(),
+      });
+      // Not a capability: the audit says nothing about a spec it does not have.
+      await store.recordReadStatus({
+        entityRef: 'component:default/c-ghost',
+        sourceLocation: 'url:https://git.example.com/ghost/handoff.yaml',
+        readError: 'not found',
+        readAt: new Date().toISOString(),
+      });
+      const page = await audit.page(query({ scope: 'all' }));
+      const byRef = new Map(page.items.map(r => [r.entityRef, r]));
+      expect(byRef.get('component:default/b-churn')?.specReadError).toBe(held);
+      expect(byRef.get('component:default/b-churn')?.specState).toBe('valid');
+      expect(byRef.get('component:default/a-forecast')?.specReadError).toBe(
+        undefined,
+      );
+      expect(byRef.get('component:default/c-ghost')?.specReadError).toBe(
+        undefined,
+      );
     });
 
     it('separates capabilities from catalog entities: ownership is audited across the catalog, readiness only for capabilities', async () => {

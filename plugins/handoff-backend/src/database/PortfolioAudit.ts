@@ -267,6 +267,18 @@ export class PortfolioAudit {
       );
     }
     const byRef = new Map((await q).map((r: any) => [r.entity_ref, toRow(r)]));
+    // Why a capability's latest spec read failed (its host did not answer,
+    // the file is gone): the audit shows the version read before, and says so.
+    const reads: Array<{ ref: string; read_error: string }> = await db(
+      'handoff_spec_reads',
+    )
+      .whereIn(db.raw('LOWER(entity_ref)') as any, refs)
+      .whereNotNull('read_error')
+      .select(db.raw('LOWER(entity_ref) as ref'), 'read_error');
+    for (const read of reads) {
+      const row = byRef.get(read.ref);
+      if (row?.capability) row.specReadError = read.read_error;
+    }
     return {
       items: refs.map(ref => byRef.get(ref)!).filter(Boolean),
       total: withTotal ? Number(found[0].total) : undefined,

@@ -82,12 +82,15 @@ export class CapabilityService {
     const refs = page.items.map(e => stringifyEntityRef(e));
     const latest = await store.latestDecisions(refs);
     const checks = await store.latestChecksOf(refs);
+    const reads = await store.getReadStatuses(refs);
     return {
       items: page.items.map(e => {
         const ref = stringifyEntityRef(e);
+        const readError = reads.get(ref)?.readError;
         return {
           ...summarizeReadiness(e, latest.get(ref)),
           reviewRequired: reviewRequiredBy(checks.get(ref) ?? []),
+          ...(readError && { specReadError: readError }),
         };
       }),
       totalItems: page.totalItems,

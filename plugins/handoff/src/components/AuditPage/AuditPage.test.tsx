@@ -67,6 +67,7 @@ const rows: PortfolioRow[] = [
     capability: true,
     stage: 'operating',
     specState: 'valid',
+    specReadError: 'the host git.example.com did not answer',
     operatingOwnerResolves: true,
     missingArtifacts: [],
     failingChecks: 0,
@@ -103,6 +104,16 @@ function apiMock(overrides: object = {}) {
         synced: 2,
         removed: 0,
       },
+      specHosts: [
+        {
+          host: 'git.hanging.example',
+          state: 'open',
+          failures: 3,
+          retryAt: '2026-11-26T09:05:00.000Z',
+        },
+        // Answered again since: nothing to say.
+        { host: 'git.example.com', state: 'closed', failures: 1 },
+      ],
     }),
     requestPortfolioSync: jest.fn(),
     ...overrides,
@@ -144,6 +155,18 @@ describe('AuditPage', () => {
       screen.getAllByText('group:default/ghost-team (not in the catalog)'),
     ).toHaveLength(2);
     expect(screen.getByText(/\(overdue\)/)).toBeInTheDocument();
+    expect(
+      screen.getAllByText(
+        'Not read lately: the host git.example.com did not answer',
+      ),
+    ).toHaveLength(1);
+    // The spec host held back now, named where the platform team looks.
+    expect(
+      await screen.findByText(
+        /The spec host git.hanging.example did not answer 3 reads in a row: its capabilities show the spec read before until it is tried again at/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/The spec host git.example.com/)).toBeNull();
     const stages = screen.getByTestId('handoff-audit-stages');
     expect(within(stages).getByLabelText('pilot count')).toHaveTextContent('1');
     expect(within(stages).getByLabelText('operating count')).toHaveTextContent(

@@ -33,6 +33,20 @@ function describe(status?: PortfolioSyncStatus): string {
   }.`;
 }
 
+/** Spec hosts held back now, in words: why some specs shown are old. */
+function heldBackHosts(status?: PortfolioSyncStatus): string[] {
+  return (status?.specHosts ?? [])
+    .filter(h => h.state !== 'closed')
+    .map(
+      h =>
+        `The spec host ${h.host} did not answer ${h.failures} read${
+          h.failures === 1 ? '' : 's'
+        } in a row: its capabilities show the spec read before${
+          h.retryAt ? ` until it is tried again at ${time(h.retryAt)}` : ''
+        }.`,
+    );
+}
+
 /**
  * "Sync now" for the platform team: asks the backend for the audit's full
  * catalog sync (one at a time across replicas), shows its progress, and
@@ -128,6 +142,11 @@ export function CatalogSync(props: { onSynced: () => void }) {
         <Typography variant="body2" role="status" aria-live="polite">
           {message ?? describe(status)}
         </Typography>
+        {heldBackHosts(status).map(text => (
+          <Typography key={text} variant="body2" color="error">
+            {text}
+          </Typography>
+        ))}
         {running && <LinearProgress aria-label="Catalog sync in progress" />}
       </Box>
     </Box>

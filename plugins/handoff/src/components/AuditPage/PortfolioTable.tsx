@@ -83,7 +83,16 @@ const columns: TableColumn<PortfolioRow>[] = [
     title: 'Spec',
     field: 'specState',
     sorting: false,
-    render: row => (row.specState ? SPEC_TEXT[row.specState] : '—'),
+    render: row => (
+      <>
+        {row.specState ? SPEC_TEXT[row.specState] : '—'}
+        {row.specReadError && (
+          <Typography variant="caption" color="error" display="block">
+            Not read lately: {row.specReadError}
+          </Typography>
+        )}
+      </>
+    ),
   },
   {
     title: 'Gaps',

@@ -18,6 +18,8 @@ describe('HandoffPage', () => {
           entityRef: 'component:default/fraud-scoring',
           title: 'Fraud scoring',
           stage: 'operating',
+          specReadError:
+            'the host git.example.com did not answer; the version shown was read on 2026-12-01 and not since',
         },
       ],
       totalItems: 2,
@@ -33,6 +35,12 @@ describe('HandoffPage', () => {
     expect(screen.getByText('Pilot')).toBeInTheDocument();
     expect(screen.getByText('Operating')).toBeInTheDocument();
     expect(screen.getByText('No owner')).toBeInTheDocument();
+    // A held-back spec is named on its row, and only there.
+    expect(
+      screen.getAllByText(
+        /Spec not read lately: the host git.example.com did not answer/,
+      ),
+    ).toHaveLength(1);
     expect(listCapabilities).toHaveBeenCalledWith({
       limit: 20,
       cursor: undefined,

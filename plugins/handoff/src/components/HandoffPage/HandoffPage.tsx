@@ -9,6 +9,7 @@ import {
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ReadinessSummary } from '@handoff/backstage-plugin-handoff-common';
 import { useApi } from '@backstage/core-plugin-api';
+import Typography from '@material-ui/core/Typography';
 import { useRef, useState } from 'react';
 import { handoffApiRef } from '../../api';
 import { StageChip } from '../StageChip';
@@ -19,7 +20,14 @@ const columns: TableColumn<ReadinessSummary>[] = [
     title: 'Capability',
     field: 'title',
     render: row => (
-      <EntityRefLink entityRef={row.entityRef} title={row.title} />
+      <>
+        <EntityRefLink entityRef={row.entityRef} title={row.title} />
+        {row.specReadError && (
+          <Typography variant="caption" color="error" display="block">
+            Spec not read lately: {row.specReadError}
+          </Typography>
+        )}
+      </>
     ),
   },
   {
