@@ -17,3 +17,4 @@ export * from './review';
 export * from './ownership';
 export type * from './api';
 export * from './capabilityName';
+export * from './flow';

@@ -5,7 +5,9 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import {
   DEFAULT_GATE_POLICY,
+  FlowHistory,
   GatePolicy,
+  Stage,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
@@ -19,6 +21,7 @@ import {
   toApproval,
   toAuditEntry,
   toCheck,
+  toIso,
   toRecord,
   toTransfer,
   TransferRow,
@@ -67,6 +70,53 @@ export class DatabaseWorkflowStore implements WorkflowStore {
       .where({ entity_ref: entityRef })
       .orderBy('sequence', 'asc');
     return rows.map(toRecord);
+  }
+
+  async flowHistories(): Promise<FlowHistory[]> {
+    const byRef = new Map<string, FlowHistory>();
+    const historyOf = (entityRef: string) => {
+      let history = byRef.get(entityRef);
+      if (!history) {
+        history = { entityRef, decisions: [], transfers: [] };
+        byRef.set(entityRef, history);
+      }
+      return history;
+    };
+    const decisions = await this.db<DecisionRow>('handoff_decisions')
+      .select(
+        'entity_ref',
+        'decision',
+        'from_stage',
+        'to_stage',
+        'created_at',
+        'next_review_at',
+        'exception_justification',
+      )
+      .orderBy(['entity_ref', 'sequence']);
+    for (const row of decisions) {
+      historyOf(row.entity_ref).decisions.push({
+        decision: row.decision,
+        fromStage: (row.from_stage ?? undefined) as Stage | undefined,
+        toStage: row.to_stage as Stage,
+        createdAt: toIso(row.created_at),
+        nextReviewAt: row.next_review_at
+          ? toIso(row.next_review_at)
+          : undefined,
+        exception: Boolean(row.exception_justification),
+      });
+    }
+    const transfers = await this.db<TransferRow>('handoff_transfers').select(
+      'entity_ref',
+      'created_at',
+      'accepted_at',
+    );
+    for (const row of transfers) {
+      historyOf(row.entity_ref).transfers.push({
+        createdAt: toIso(row.created_at),
+        acceptedAt: row.accepted_at ? toIso(row.accepted_at) : undefined,
+      });
+    }
+    return [...byRef.values()];
   }
 
   async appendDecision(decision: NewDecision) {

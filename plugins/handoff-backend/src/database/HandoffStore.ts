@@ -9,6 +9,7 @@ import {
   SpecVersionSummary,
   Stage,
   TransferResponse,
+  FlowHistory,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /** One recorded readiness decision. */
@@ -43,6 +44,8 @@ export interface WorkflowStore {
   latestDecision(entityRef: string): Promise<DecisionRecord | undefined>;
   latestDecisions(entityRefs: string[]): Promise<Map<string, DecisionRecord>>;
   listDecisions(entityRef: string): Promise<DecisionRecord[]>;
+  /** Every capability's decision trail and transfers, for the flow figures. */
+  flowHistories(): Promise<FlowHistory[]>;
   /**
    * Appends a decision, its audit entry and (for a hand-off) the pending transfer,
    * all or nothing; resolves false, writing nothing, when `expectedSequence` is stale.

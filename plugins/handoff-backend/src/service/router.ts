@@ -83,7 +83,7 @@ export async function createRouter(
     registrations,
   });
   specRoutes(router, http, { ...options, capabilities });
-  portfolioRoutes(router, http, options);
+  portfolioRoutes(router, http, { ...options, trails: options.store });
   auditTrailRoutes(router, http, options);
   router.use(unavailableWhileDependenciesAreDown);
   return router;

@@ -1,5 +1,8 @@
 import {
   CapabilitySearchPage,
+  FlowHistory,
+  FlowResponse,
+  flowFigures,
   PortfolioOwnersResponse,
   PortfolioPage,
   PortfolioSyncStatus,
@@ -16,6 +19,10 @@ import { HttpHelpers } from '../http';
 import { parseInput } from '../parseInput';
 import { streamCsv } from '../streamCsv';
 
+const flowQuery = z.strictObject({
+  days: z.enum(['30', '90', '365']).default('90').transform(Number),
+});
+
 const searchQuery = z.strictObject({
   after: z.string().min(1).max(600).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
@@ -27,6 +34,8 @@ export function portfolioRoutes(
   http: HttpHelpers,
   deps: {
     portfolio: PortfolioAudit;
+    /** Every capability's decision trail, for the flow figures. */
+    trails: { flowHistories(): Promise<FlowHistory[]> };
     /** The audit's catalog sync, as the scheduler runs it. */
     sync?: {
       status(): Promise<PortfolioSyncStatus>;
@@ -36,7 +45,29 @@ export function portfolioRoutes(
   },
 ) {
   const { callerOf, serviceOf, authorize, authorizeWrite, audited } = http;
-  const { portfolio, sync } = deps;
+  const { portfolio, sync, trails } = deps;
+
+  // Flow: how long each step of the handoff takes and whether reviews are
+  // kept, over the last `days` and the period before, from the decision trail.
+  router.get('/flow', async (req, res) => {
+    const credentials = await callerOf(req);
+    const { days } = parseInput(flowQuery, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    const histories = await trails.flowHistories();
+    const now = new Date();
+    const span = days * 24 * 60 * 60 * 1000;
+    const from = new Date(now.getTime() - span);
+    const body: FlowResponse = {
+      days,
+      current: flowFigures(histories, { from, to: now, now }),
+      previous: flowFigures(histories, {
+        from: new Date(from.getTime() - span),
+        to: from,
+        now,
+      }),
+    };
+    res.json(body);
+  });
 
   // Portal search's collator: every capability with its stage, owners, risk
   // and problem. Only other backend plugins may call it: a user reads the

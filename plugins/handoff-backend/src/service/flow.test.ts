@@ -1,0 +1,153 @@
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { handoffPlugin } from '../plugin';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+const DAY = 24 * 60 * 60 * 1000;
+
+describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
+  async function start(
+    policy:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  ) {
+    const knex = await databases.init(databaseId);
+    const { server } = await startTestBackend({
+      features: [
+        handoffPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.database.factory({ knex }),
+        mockServices.permissions.factory({ result: policy }),
+      ],
+    });
+    // A trail recorded over the past weeks. The API never takes a date from
+    // a caller, so history older than today is written to the table here.
+    const ago = (days: number) => new Date(Date.now() - days * DAY);
+    let sequence = 0;
+    const decision = (
+      entityRef: string,
+      d: string,
+      from: string | null,
+      to: string,
+      daysAgo: number,
+      extra: Record<string, unknown> = {},
+    ) => ({
+      entity_ref: entityRef,
+      sequence: ++sequence,
+      decision: d,
+      from_stage: from,
+      to_stage: to,
+      actor: 'user:default/ada',
+      rationale: 'test',
+      created_at: ago(daysAgo),
+      ...extra,
+    });
+    const a = 'component:default/a';
+    const b = 'component:default/B-Mixed';
+    await knex('handoff_decisions').insert([
+      decision(a, 'register', null, 'proposed', 50),
+      decision(a, 'start-pilot', 'proposed', 'pilot', 40),
+      decision(a, 'start-review', 'pilot', 'readiness-review', 20),
+      decision(a, 'hand-off', 'readiness-review', 'handed-off', 10),
+      decision(a, 'operate', 'handed-off', 'operating', 6),
+    ]);
+    sequence = 0;
+    await knex('handoff_decisions').insert([
+      decision(b, 'start-pilot', 'proposed', 'pilot', 130),
+      decision(b, 'start-review', 'pilot', 'readiness-review', 100),
+      decision(b, 'hand-off', 'readiness-review', 'handed-off', 5, {
+        exception_justification: 'the load test waits for the new cluster',
+      }),
+    ]);
+    await knex('handoff_transfers').insert([
+      {
+        entity_ref: a,
+        decision_sequence: 4,
+        to_owner: 'group:default/sre',
+        status: 'accepted',
+        accepted_by: 'user:default/sam',
+        accepted_at: ago(8),
+        created_at: ago(10),
+      },
+      {
+        entity_ref: b,
+        decision_sequence: 3,
+        to_owner: 'group:default/sre',
+        status: 'pending',
+        created_at: ago(5),
+      },
+    ]);
+    return server;
+  }
+  const user = mockCredentials.user.header('user:default/ada');
+
+  it('gives the last 90 days and the 90 before from the decision trail', async () => {
+    const server = await start();
+    const res = await request(server)
+      .get('/api/handoff/flow')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.days).toBe(90);
+    const { current, previous } = res.body;
+    expect(current.timeInStage).toEqual({
+      proposed: { count: 1, median: 10, p85: 10 },
+      // a: 20 days (b's pilot ended 100 days ago, in the period before).
+      pilot: { count: 1, median: 20, p85: 20 },
+      // a: 10; b: 95.
+      'readiness-review': { count: 2, median: 10, p85: 95 },
+      'handed-off': { count: 1, median: 4, p85: 4 },
+    });
+    expect(current.leadTime.fromProposed).toEqual({
+      count: 1,
+      median: 44,
+      p85: 44,
+    });
+    expect(current.leadTime.fromPilot).toMatchObject({ count: 1, median: 34 });
+    expect(current.handoffTurnaround).toEqual({
+      count: 1,
+      median: 2,
+      p85: 2,
+      waiting: 1,
+    });
+    expect(current.exceptions).toEqual({ decisions: 6, withException: 1 });
+    // b's pilot, from 130 to 100 days ago, is the period before's.
+    expect(previous.exceptions).toEqual({ decisions: 2, withException: 0 });
+    expect(previous.timeInStage).toEqual({
+      pilot: { count: 1, median: 30, p85: 30 },
+    });
+  });
+
+  it('takes 30, 90 or 365 days and nothing else, and only for audit readers', async () => {
+    const server = await start();
+    const month = await request(server)
+      .get('/api/handoff/flow?days=30')
+      .set('Authorization', user);
+    expect(month.status).toBe(200);
+    expect(month.body.current.exceptions.decisions).toBe(4);
+    for (const bad of ['days=7', 'days=', 'days=90&days=30', 'window=90']) {
+      const res = await request(server)
+        .get(`/api/handoff/flow?${bad}`)
+        .set('Authorization', user);
+      expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
+    }
+    const anonymous = await request(server)
+      .get('/api/handoff/flow')
+      .set('Authorization', mockCredentials.none.header());
+    expect(anonymous.status).toBe(401);
+
+    const denied = await start(AuthorizeResult.DENY);
+    const refused = await request(denied)
+      .get('/api/handoff/flow')
+      .set('Authorization', user);
+    expect(refused.status).toBe(403);
+  });
+});

@@ -1,0 +1,170 @@
+import { FlowHistory, flowFigures, percentile } from './flow';
+
+const at = (day: number, hour = 12) =>
+  new Date(Date.UTC(2026, 0, 1 + day, hour)).toISOString();
+const date = (day: number) => at(day, 0).slice(0, 10);
+
+// Known histories, in days from 2026-01-01 (noon).
+const fast: FlowHistory = {
+  entityRef: 'component:default/fast',
+  decisions: [
+    {
+      decision: 'start-pilot',
+      fromStage: 'proposed',
+      toStage: 'pilot',
+      createdAt: at(0),
+    },
+    {
+      decision: 'start-review',
+      fromStage: 'pilot',
+      toStage: 'readiness-review',
+      createdAt: at(10),
+    },
+    {
+      decision: 'hand-off',
+      fromStage: 'readiness-review',
+      toStage: 'handed-off',
+      createdAt: at(14),
+      nextReviewAt: date(40),
+    },
+    {
+      decision: 'operate',
+      fromStage: 'handed-off',
+      toStage: 'operating',
+      createdAt: at(20),
+    },
+    // The review due on day 40, recorded on day 40: on time.
+    {
+      decision: 'review',
+      fromStage: 'operating',
+      toStage: 'operating',
+      createdAt: at(40, 23),
+      nextReviewAt: date(70),
+    },
+  ],
+  transfers: [{ createdAt: at(14), acceptedAt: at(17) }],
+};
+const slow: FlowHistory = {
+  entityRef: 'component:default/slow',
+  decisions: [
+    {
+      decision: 'start-pilot',
+      fromStage: 'proposed',
+      toStage: 'pilot',
+      createdAt: at(0),
+    },
+    {
+      decision: 'start-review',
+      fromStage: 'pilot',
+      toStage: 'readiness-review',
+      createdAt: at(30),
+    },
+    // Hardened with an exception, then handed off.
+    {
+      decision: 'harden',
+      fromStage: 'readiness-review',
+      toStage: 'hardening',
+      createdAt: at(40),
+      exception: true,
+    },
+    {
+      decision: 'hand-off',
+      fromStage: 'hardening',
+      toStage: 'handed-off',
+      createdAt: at(50),
+      nextReviewAt: date(55),
+    },
+    // The review due on day 55 comes 3 days late, and reverses the hand-off.
+    {
+      decision: 'reframe',
+      fromStage: 'handed-off',
+      toStage: 'reframed',
+      createdAt: at(58),
+    },
+    // Restarted: a second pilot, not a second lead time.
+    {
+      decision: 'start-pilot',
+      fromStage: 'reframed',
+      toStage: 'pilot',
+      createdAt: at(60),
+      nextReviewAt: date(80),
+    },
+  ],
+  transfers: [{ createdAt: at(50) }],
+};
+
+describe('flowFigures', () => {
+  it('takes percentiles by nearest rank', () => {
+    expect(percentile([], 0.5)).toBeUndefined();
+    expect(percentile([4, 1, 3, 2], 0.5)).toBe(2);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.85)).toBe(9);
+    expect(percentile([7], 0.85)).toBe(7);
+  });
+
+  it('gives each figure of a window from hand-built trails', () => {
+    const figures = flowFigures([fast, slow], {
+      from: new Date(at(0, 0)),
+      to: new Date(at(90, 0)),
+      now: new Date(at(75)),
+    });
+    expect(figures.timeInStage).toEqual({
+      // fast: 10 days, slow: 30 and (restarted) nothing yet.
+      pilot: { count: 2, median: 10, p85: 30 },
+      // fast: 4; slow: 10.
+      'readiness-review': { count: 2, median: 4, p85: 10 },
+      hardening: { count: 1, median: 10, p85: 10 },
+      // fast: 6 to operating; slow: 8 to reframed.
+      'handed-off': { count: 2, median: 6, p85: 8 },
+      reframed: { count: 1, median: 2, p85: 2 },
+    });
+    expect(figures.leadTime).toEqual({
+      fromProposed: { count: 1, median: 20, p85: 20 },
+      fromPilot: { count: 1, median: 20, p85: 20 },
+    });
+    // fast accepted in 3 days; slow's hand-off never accepted.
+    expect(figures.handoffTurnaround).toEqual({
+      count: 1,
+      median: 3,
+      p85: 3,
+      waiting: 1,
+    });
+    // Due in the window up to now (day 75): fast's day 40 (on time, late in
+    // its day), fast's day 70 (not recorded yet, 5 days late by now), slow's
+    // day 55 (3 days late). slow's day 80 is not due yet.
+    expect(figures.reviews).toEqual({
+      due: 3,
+      onTime: 1,
+      late: 1,
+      notYet: 1,
+      daysLate: { count: 2, median: 3, p85: 5 },
+    });
+    expect(figures.exceptions).toEqual({ decisions: 11, withException: 1 });
+    expect(figures.reversals).toBe(1);
+  });
+
+  it('counts what happened in the window only; an earlier window keeps its figures', () => {
+    const first = flowFigures([fast, slow], {
+      from: new Date(at(0, 0)),
+      to: new Date(at(30, 0)),
+      now: new Date(at(200)),
+    });
+    expect(first.timeInStage).toEqual({
+      pilot: { count: 1, median: 10, p85: 10 },
+      'readiness-review': { count: 1, median: 4, p85: 4 },
+      'handed-off': { count: 1, median: 6, p85: 6 },
+    });
+    expect(first.handoffTurnaround).toMatchObject({ count: 1, waiting: 0 });
+    expect(first.reviews.due).toBe(0);
+    expect(first.reversals).toBe(0);
+    expect(first.exceptions).toEqual({ decisions: 5, withException: 0 });
+    // Slow's stay in pilot (days 0 to 30) ends at the next window's start.
+    const second = flowFigures([fast, slow], {
+      from: new Date(at(30, 0)),
+      to: new Date(at(60, 0)),
+      now: new Date(at(200)),
+    });
+    expect(second.timeInStage.pilot).toEqual({ count: 1, median: 30, p85: 30 });
+    expect(second.leadTime.fromProposed.count).toBe(0);
+    expect(second.handoffTurnaround).toMatchObject({ count: 0, waiting: 1 });
+  });
+});

@@ -1,0 +1,221 @@
+import { REVIEWING_DECISIONS, Stage, STAGES } from './lifecycle';
+
+/**
+ * One decision of a capability's trail, as the flow figures read it.
+ *
+ * @public
+ */
+export type FlowDecision = {
+  decision: string;
+  fromStage?: Stage;
+  toStage: Stage;
+  createdAt: string;
+  /** The next review date this decision set, if it set one. */
+  nextReviewAt?: string;
+  /** Whether it was recorded with an exception to its gate. */
+  exception?: boolean;
+};
+
+/**
+ * One capability's trail: its decisions (any order) and its hand-offs'
+ * ownership transfers.
+ *
+ * @public
+ */
+export type FlowHistory = {
+  entityRef: string;
+  decisions: FlowDecision[];
+  transfers: Array<{ createdAt: string; acceptedAt?: string }>;
+};
+
+/**
+ * Durations in days: how many, the median and the 85th percentile.
+ *
+ * @public
+ */
+export type FlowDistribution = {
+  count: number;
+  median?: number;
+  p85?: number;
+};
+
+/**
+ * What the decision trail says about a window of time.
+ *
+ * @public
+ */
+export type FlowFigures = {
+  from: string;
+  to: string;
+  /** Days spent in each stage, for every stay that ended in the window. */
+  timeInStage: Partial<Record<Stage, FlowDistribution>>;
+  /** Days to operating, for capabilities first operating in the window. */
+  leadTime: { fromProposed: FlowDistribution; fromPilot: FlowDistribution };
+  /** Days from a hand-off to its acceptance, for acceptances in the window; and those still waiting at its end. */
+  handoffTurnaround: FlowDistribution & { waiting: number };
+  /** Reviews due in the window (up to now): recorded by their date, late, or not recorded yet. */
+  reviews: {
+    due: number;
+    onTime: number;
+    late: number;
+    notYet: number;
+    daysLate: FlowDistribution;
+  };
+  /** Decisions recorded in the window, and how many had an exception. */
+  exceptions: { decisions: number; withException: number };
+  /** Capabilities reframed or stopped in the window after they had been handed off. */
+  reversals: number;
+};
+
+const DAY = 24 * 60 * 60 * 1000;
+const days = (from: number, to: number) => (to - from) / DAY;
+
+/**
+ * The value at or below which `p` of the values lie, by nearest rank:
+ * sorted[ceil(p × n) − 1]. The median is the 50th percentile.
+ */
+export function percentile(values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+function distribution(values: number[]): FlowDistribution {
+  const round = (n: number | undefined) =>
+    n === undefined ? undefined : Math.round(n * 10) / 10;
+  return {
+    count: values.length,
+    median: round(percentile(values, 0.5)),
+    p85: round(percentile(values, 0.85)),
+  };
+}
+
+/**
+ * The flow figures of a window `[from, to)` from capabilities' decision
+ * trails; `now` bounds what can be due (a review due tomorrow is not late).
+ * The trail is the only input: the figures of a window never change once it
+ * has passed, whatever replica computes them.
+ */
+export function flowFigures(
+  histories: FlowHistory[],
+  window: { from: Date; to: Date; now?: Date },
+): FlowFigures {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const now = Math.min((window.now ?? window.to).getTime(), to);
+  const inWindow = (t: number) => t >= from && t < to;
+  const stays = new Map<Stage, number[]>();
+  const fromProposed: number[] = [];
+  const fromPilot: number[] = [];
+  const turnaround: number[] = [];
+  let waiting = 0;
+  const reviews = { due: 0, onTime: 0, late: 0, notYet: 0 };
+  const daysLate: number[] = [];
+  const exceptions = { decisions: 0, withException: 0 };
+  let reversals = 0;
+
+  for (const history of histories) {
+    const trail = history.decisions
+      .map(d => ({ ...d, at: Date.parse(d.createdAt) }))
+      .sort((a, b) => a.at - b.at);
+    // Each stay: from the decision that entered a stage to the one that left it.
+    for (let i = 1; i < trail.length; i++) {
+      const stage = trail[i - 1].toStage;
+      if (trail[i].toStage !== stage && inWindow(trail[i].at)) {
+        const list = stays.get(stage) ?? [];
+        list.push(days(trail[i - 1].at, trail[i].at));
+        stays.set(stage, list);
+      }
+    }
+    // Lead time: the first time it became operating, if that is in the window.
+    const operating = trail.find(d => d.toStage === 'operating');
+    if (operating && inWindow(operating.at)) {
+      const start = trail[0];
+      if (start.fromStage === 'proposed' || start.toStage === 'proposed') {
+        fromProposed.push(days(start.at, operating.at));
+      }
+      const pilot = trail.find(d => d.toStage === 'pilot');
+      if (pilot && pilot.at <= operating.at) {
+        fromPilot.push(days(pilot.at, operating.at));
+      }
+    }
+    for (const t of history.transfers) {
+      const created = Date.parse(t.createdAt);
+      const accepted = t.acceptedAt ? Date.parse(t.acceptedAt) : undefined;
+      if (accepted !== undefined && inWindow(accepted)) {
+        turnaround.push(days(created, accepted));
+      } else if (created < to && (accepted === undefined || accepted >= to)) {
+        waiting += 1;
+      }
+    }
+    // Reviews: each date a decision set is due once; the next reviewing
+    // decision after it answers it.
+    trail.forEach((d, i) => {
+      if (!d.nextReviewAt) return;
+      const due = Date.parse(d.nextReviewAt);
+      if (!(due >= from && due < to && due <= now)) return;
+      reviews.due += 1;
+      const answer = trail
+        .slice(i + 1)
+        .find(next =>
+          (REVIEWING_DECISIONS as readonly string[]).includes(next.decision),
+        );
+      // A review is on time on its due day (the date is a day, not an instant).
+      if (answer && answer.at < due + DAY) {
+        reviews.onTime += 1;
+      } else if (answer && answer.at <= now) {
+        reviews.late += 1;
+        daysLate.push(Math.ceil(days(due + DAY, answer.at)));
+      } else {
+        reviews.notYet += 1;
+        daysLate.push(Math.ceil(days(due + DAY, now)));
+      }
+    });
+    let handedOff = false;
+    for (const d of trail) {
+      if (inWindow(d.at)) {
+        exceptions.decisions += 1;
+        if (d.exception) exceptions.withException += 1;
+      }
+      if (
+        handedOff &&
+        (d.decision === 'reframe' || d.decision === 'stop') &&
+        inWindow(d.at)
+      ) {
+        reversals += 1;
+      }
+      if (d.decision === 'hand-off') handedOff = true;
+    }
+  }
+
+  return {
+    from: window.from.toISOString(),
+    to: window.to.toISOString(),
+    timeInStage: Object.fromEntries(
+      STAGES.filter(s => stays.has(s)).map(s => [
+        s,
+        distribution(stays.get(s)!),
+      ]),
+    ),
+    leadTime: {
+      fromProposed: distribution(fromProposed),
+      fromPilot: distribution(fromPilot),
+    },
+    handoffTurnaround: { ...distribution(turnaround), waiting },
+    reviews: { ...reviews, daysLate: distribution(daysLate) },
+    exceptions,
+    reversals,
+  };
+}
+
+/**
+ * `GET /flow?days=30|90|365`: the figures of the last `days` and of the
+ * period just before, for comparison.
+ *
+ * @public
+ */
+export type FlowResponse = {
+  days: number;
+  current: FlowFigures;
+  previous: FlowFigures;
+};
