@@ -20,6 +20,7 @@ import {
   PortfolioPage,
   PortfolioSyncStatus,
   PortfolioQuery,
+  FlowResponse,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /**
@@ -82,6 +83,8 @@ export interface HandoffApi {
   getPortfolioSync(): Promise<PortfolioSyncStatus>;
   /** Starts the audit's catalog sync now (409 while one runs). */
   requestPortfolioSync(): Promise<PortfolioSyncStatus>;
+  /** Flow figures of the last `days` and the period before, from the decision trail. */
+  getFlow(days: 30 | 90 | 365): Promise<FlowResponse>;
 }
 
 /** @public */

@@ -132,6 +132,10 @@ export class HandoffClient implements HandoffApi {
     return this.request<Result<'getPortfolioSync'>>('/portfolio/sync');
   }
 
+  getFlow(days: 30 | 90 | 365) {
+    return this.request<Result<'getFlow'>>(`/flow?days=${days}`);
+  }
+
   requestPortfolioSync() {
     return this.post<Result<'requestPortfolioSync'>>('/portfolio/sync', {});
   }

@@ -41,6 +41,30 @@ const facets: PortfolioFacets = {
   inView: { overdue: 1, ownershipGaps: 2, invalidSpecs: 1, capabilities: 2 },
 };
 
+const none = { count: 0 };
+/** Flow figures with `due` reviews (one on time, one late, the rest not yet). */
+const figures = (due: number) => ({
+  from: '2026-09-01T00:00:00.000Z',
+  to: '2026-11-30T00:00:00.000Z',
+  timeInStage: due
+    ? { 'readiness-review': { count: 2, median: 10, p85: 95 } }
+    : {},
+  leadTime: {
+    fromProposed: due ? { count: 1, median: 44, p85: 44 } : none,
+    fromPilot: none,
+  },
+  handoffTurnaround: { count: 0, waiting: 1 },
+  reviews: {
+    due,
+    onTime: due ? 1 : 0,
+    late: due > 1 ? 1 : 0,
+    notYet: Math.max(0, due - 2),
+    daysLate: due > 1 ? { count: 2, median: 3, p85: 5 } : none,
+  },
+  exceptions: { decisions: 6, withException: 1 },
+  reversals: 0,
+});
+
 const rows: PortfolioRow[] = [
   {
     entityRef: 'component:default/churn-model',
@@ -116,6 +140,11 @@ function apiMock(overrides: object = {}) {
       ],
     }),
     requestPortfolioSync: jest.fn(),
+    getFlow: jest.fn(async (days: number) => ({
+      days,
+      current: figures(days === 30 ? 1 : 3),
+      previous: figures(0),
+    })),
     ...overrides,
   };
 }
@@ -175,6 +204,27 @@ describe('AuditPage', () => {
     expect(api.getPortfolio).toHaveBeenCalledWith(
       expect.objectContaining({ sort: 'entityRef', offset: 0, limit: 20 }),
     );
+  });
+
+  it('shows the flow figures of a window beside the period before, in words', async () => {
+    const api = apiMock();
+    await render(api);
+    const table = await screen.findByRole('table', { name: 'Flow figures' });
+    const row = (label: string) =>
+      within(table).getByRole('row', { name: new RegExp(`^${label}`) });
+    expect(
+      await within(table).findByText('1 of 3, 1 late, 1 not recorded yet'),
+    ).toBeInTheDocument();
+    expect(row('Median time in readiness review')).toHaveTextContent(
+      '10 days (85 % within 95 days), 2 stays',
+    );
+    expect(row('Median time to operating, from proposed')).toHaveTextContent(
+      '44 days, 1 capability—',
+    );
+    expect(row('Decisions recorded with an exception')).toHaveTextContent(
+      '1 of 6',
+    );
+    expect(api.getFlow).toHaveBeenCalledWith(90);
   });
 
   it('narrows the view as you type, without pressing Enter, from a labelled search box', async () => {

@@ -22,6 +22,7 @@ import { handoffApiRef } from '../../api';
 import { useDownload } from '../useDownload';
 import { AuditFilters } from './AuditFilters';
 import { CatalogSync } from './CatalogSync';
+import { FlowCard } from './FlowCard';
 import { BarList } from './BarList';
 import { OwnerRollup } from './OwnerRollup';
 import { PortfolioTable } from './PortfolioTable';
@@ -173,6 +174,9 @@ export function AuditPage() {
                   <Progress />
                 )}
               </InfoCard>
+            </Grid>
+            <Grid item xs={12}>
+              <FlowCard />
             </Grid>
             <Grid item xs={12}>
               <OwnerRollup
