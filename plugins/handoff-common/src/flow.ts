@@ -73,6 +73,8 @@ const days = (from: number, to: number) => (to - from) / DAY;
 /**
  * The value at or below which `p` of the values lie, by nearest rank:
  * sorted[ceil(p × n) − 1]. The median is the 50th percentile.
+ *
+ * @public
  */
 export function percentile(values: number[], p: number): number | undefined {
   if (values.length === 0) return undefined;
@@ -95,6 +97,8 @@ function distribution(values: number[]): FlowDistribution {
  * trails; `now` bounds what can be due (a review due tomorrow is not late).
  * The trail is the only input: the figures of a window never change once it
  * has passed, whatever replica computes them.
+ *
+ * @public
  */
 export function flowFigures(
   histories: FlowHistory[],
