@@ -1,4 +1,5 @@
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
+import { ANNOTATION_HANDOFF_SPEC, ANNOTATION_HANDOFF_STAGE } from './constants';
 
 /**
  * Why a name cannot become a new capability's catalog name, in plain words;
@@ -17,4 +18,27 @@ export function capabilityNameProblem(name: string): string | undefined {
     return 'start and end with a letter or digit, and use at most 63 characters';
   }
   return undefined;
+}
+
+/**
+ * What an entity that already has a name is, as a person would say it: "a
+ * capability" when it takes part in Handoff, else its kind ("a component",
+ * "an API", "a resource").
+ *
+ * @public
+ */
+export function whatEntityIs(entity: {
+  kind: string;
+  metadata: { annotations?: Record<string, string> };
+}): string {
+  const annotations = entity.metadata.annotations ?? {};
+  if (
+    ANNOTATION_HANDOFF_SPEC in annotations ||
+    ANNOTATION_HANDOFF_STAGE in annotations
+  ) {
+    return 'a capability';
+  }
+  const kind =
+    entity.kind.toLowerCase() === 'api' ? 'API' : entity.kind.toLowerCase();
+  return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;
 }

@@ -221,7 +221,7 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     const log = res.body.log.map((l: any) => l.body.message).join('\n');
     expect(log).toContain('The handoff spec is valid (risk tier high)');
     expect(log).toContain(
-      'Dry run: would write the capability to /tmp/handoff-never-written/loyalty-model',
+      "Dry run: would write the capability's files and register its catalog-info.yaml",
     );
 
     const spec = validateHandoffSpec(fileOf(res.body, 'handoff.yaml'));
@@ -412,6 +412,7 @@ rules:
           name: 'loyalty-model',
           namespace: 'default',
           title: 'Loyalty model v1',
+          annotations: { 'handoff.dev/stage': 'operating' },
         },
         spec: { owner: 'group:default/growth' },
       },

@@ -119,7 +119,49 @@ describe('handoff:publish:local', () => {
       'entityRef',
       'component:default/loyalty',
     );
-    await expect(action.handler(ctx as any)).rejects.toThrow(/already exists/);
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      /was already published, or another run has just taken the name/,
+    );
+  });
+
+  it('of two runs racing for one name, lets one write and tells the other in plain words', async () => {
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-publish-'));
+    const catalog = {
+      addLocation: jest.fn().mockResolvedValue({ location: {}, entities: [] }),
+    };
+    const action = createLocalPublishAction({
+      catalog: catalog as any,
+      auth: mockServices.auth(),
+      directory: target,
+    });
+    const run = (content: string) =>
+      action.handler(
+        createMockActionContext({
+          input: { name: 'raced' },
+          workspacePath: workspaceWith(content),
+        }) as any,
+      );
+    const results = await Promise.allSettled([run('a: 1\n'), run('b: 2\n')]);
+    expect(results.map(r => r.status).sort()).toEqual([
+      'fulfilled',
+      'rejected',
+    ]);
+    const refused = results.find(
+      r => r.status === 'rejected',
+    ) as PromiseRejectedResult;
+    expect(refused.reason.name).toBe('InputError');
+    expect(refused.reason.message).toBe(
+      'A capability called “raced” was already published, or another run has just taken the name. Choose another name; nothing was created or changed.',
+    );
+    // No server path, no system error code in what the person reads.
+    expect(refused.reason.message).not.toMatch(/EEXIST|\//);
+    // The files are the winner's alone, and registered once.
+    const written = fs.readFileSync(
+      path.join(target, 'raced/handoff.yaml'),
+      'utf8',
+    );
+    expect(['a: 1\n', 'b: 2\n']).toContain(written);
+    expect(catalog.addLocation).toHaveBeenCalledTimes(1);
   });
 
   it('writes and registers nothing in a dry run', async () => {

@@ -7,7 +7,10 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs/promises';
 import { examples } from './checkName.examples';
-import { capabilityNameProblem } from '@handoff/backstage-plugin-handoff-common';
+import {
+  capabilityNameProblem,
+  whatEntityIs,
+} from '@handoff/backstage-plugin-handoff-common';
 
 /** Why a name cannot become a capability's catalog name (shared with the form). */
 export const nameProblem = capabilityNameProblem;
@@ -54,7 +57,9 @@ export function createCheckNameAction(options: {
             ? `, owned by ${existing.spec.owner}`
             : '';
         throw new InputError(
-          `There is already a capability called “${name}” in the catalog (${title}${owner}). Choose another name; nothing was created or changed.`,
+          `There is already ${whatEntityIs(
+            existing,
+          )} called “${name}” in the catalog (${title}${owner}). Choose another name; nothing was created or changed.`,
         );
       }
       const folder = resolveSafeChildPath(options.directory, name);
@@ -65,7 +70,7 @@ export function createCheckNameAction(options: {
         )
       ) {
         throw new InputError(
-          `A capability called “${name}” was already published to ${folder}. Choose another name; nothing was created or changed.`,
+          `A capability called “${name}” was already published by an earlier run. Choose another name; nothing was created or changed.`,
         );
       }
       ctx.logger.info(`The name ${name} is free`);

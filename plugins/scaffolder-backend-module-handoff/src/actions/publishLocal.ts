@@ -47,19 +47,22 @@ export function createLocalPublishAction(options: {
       const catalogInfoPath = path.join(target, 'catalog-info.yaml');
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would write the capability to ${target} and register ${catalogInfoPath}`,
+          `Dry run: would write the capability's files and register its catalog-info.yaml`,
         );
         ctx.output('catalogInfoPath', catalogInfoPath);
         return;
       }
-      const exists = await fs.stat(target).then(
-        () => true,
-        () => false,
-      );
-      if (exists) {
-        throw new InputError(`${target} already exists: choose another name`);
-      }
+      // Claims the folder in one step: of two runs racing for one name, the
+      // second is told the name was just taken, and writes nothing.
       await fs.mkdir(path.dirname(target), { recursive: true });
+      try {
+        await fs.mkdir(target);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        throw new InputError(
+          `A capability called “${ctx.input.name}” was already published, or another run has just taken the name. Choose another name; nothing was created or changed.`,
+        );
+      }
       await fs.cp(ctx.workspacePath, target, { recursive: true });
       const { entities } = await options.catalog.addLocation(
         { type: 'file', target: catalogInfoPath },
@@ -72,7 +75,7 @@ export function createLocalPublishAction(options: {
           }`.toLocaleLowerCase('en-US')
         : undefined;
       ctx.logger.info(
-        `Wrote ${target} and registered it in the catalog${
+        `Wrote the capability's files and registered it in the catalog${
           entityRef ? ` as ${entityRef}` : ''
         }`,
       );

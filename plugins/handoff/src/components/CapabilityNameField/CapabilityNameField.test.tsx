@@ -10,8 +10,18 @@ const apiHolder = {
             {
               apiVersion: 'backstage.io/v1alpha1',
               kind: 'Component',
-              metadata: { name: 'churn-model', title: 'Churn model' },
+              metadata: {
+                name: 'churn-model',
+                title: 'Churn model',
+                annotations: { 'handoff.dev/stage': 'pilot' },
+              },
               spec: { owner: 'group:default/data-science' },
+            },
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name: 'petstore' },
+              spec: { owner: 'group:default/team-a' },
             },
           ],
         })
@@ -42,6 +52,10 @@ describe('the capability name field', () => {
   it('refuses a name an entity already has, and accepts a free one', async () => {
     expect(await errorsFor('churn-model')).toEqual([
       'There is already a capability called “churn-model” in the catalog (Churn model); choose another name.',
+    ]);
+    // A plain component is called what it is.
+    expect(await errorsFor('petstore')).toEqual([
+      'There is already a component called “petstore” in the catalog (petstore); choose another name.',
     ]);
     expect(await errorsFor('credit-limit')).toEqual([]);
   });

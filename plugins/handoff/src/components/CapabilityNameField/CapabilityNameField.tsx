@@ -3,7 +3,10 @@ import {
   CustomFieldValidator,
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
-import { capabilityNameProblem } from '@handoff/backstage-plugin-handoff-common';
+import {
+  capabilityNameProblem,
+  whatEntityIs,
+} from '@handoff/backstage-plugin-handoff-common';
 import TextField from '@material-ui/core/TextField';
 
 /**
@@ -56,7 +59,9 @@ export const capabilityNameValidation: CustomFieldValidator<string> = async (
     .catch(() => undefined);
   if (existing) {
     validation.addError(
-      `There is already a capability called “${value}” in the catalog (${
+      `There is already ${whatEntityIs(
+        existing,
+      )} called “${value}” in the catalog (${
         existing.metadata.title ?? existing.metadata.name
       }); choose another name.`,
     );
