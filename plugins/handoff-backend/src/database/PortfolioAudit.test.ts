@@ -554,7 +554,7 @@ describe.each(databases.eachSupportedId())(
               .get('/api/handoff/portfolio/sync')
               .set('Authorization', user)
           ).body,
-        ).toEqual({ running: false });
+        ).toEqual({ running: false, specHosts: [] });
 
         const sync = await request(server)
           .post('/api/handoff/portfolio/sync')
