@@ -89,10 +89,10 @@ function readInstallSection() {
     .filter(b => b.lang === 'sh')
     .flatMap(b => b.body.split('\n'))
     .filter(line => /^yarn --cwd \S+ add /.test(line));
+  // Whole statements, however a formatter wrapped them.
   const backendLines = blocks
     .filter(b => b.lang === 'ts' && b.body.includes('backend.add('))
-    .flatMap(b => b.body.split('\n'))
-    .filter(line => line.startsWith('backend.add('));
+    .flatMap(b => b.body.match(/backend\.add\([\s\S]*?\);/g) ?? []);
   const locations = blocks
     .filter(b => b.lang === 'yaml' && b.body.includes('locations:'))
     .flatMap(b => YAML.parse(b.body).catalog.locations);
