@@ -21,6 +21,22 @@ export function capabilityNameProblem(name: string): string | undefined {
 }
 
 /**
+ * Whether an entity takes part in Handoff: it carries a `handoff.dev/spec`
+ * or `handoff.dev/stage` annotation.
+ *
+ * @public
+ */
+export function isCapability(entity: {
+  metadata: { annotations?: Record<string, string> };
+}): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  return (
+    ANNOTATION_HANDOFF_SPEC in annotations ||
+    ANNOTATION_HANDOFF_STAGE in annotations
+  );
+}
+
+/**
  * What an entity that already has a name is, as a person would say it: "a
  * capability" when it takes part in Handoff, else its kind ("a component",
  * "an API", "a resource").
@@ -31,13 +47,7 @@ export function whatEntityIs(entity: {
   kind: string;
   metadata: { annotations?: Record<string, string> };
 }): string {
-  const annotations = entity.metadata.annotations ?? {};
-  if (
-    ANNOTATION_HANDOFF_SPEC in annotations ||
-    ANNOTATION_HANDOFF_STAGE in annotations
-  ) {
-    return 'a capability';
-  }
+  if (isCapability(entity)) return 'a capability';
   const kind =
     entity.kind.toLowerCase() === 'api' ? 'API' : entity.kind.toLowerCase();
   return `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind}`;

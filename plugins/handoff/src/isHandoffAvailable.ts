@@ -1,8 +1,5 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  ANNOTATION_HANDOFF_SPEC,
-  ANNOTATION_HANDOFF_STAGE,
-} from '@handoff/backstage-plugin-handoff-common';
+import { isCapability } from '@handoff/backstage-plugin-handoff-common';
 
 /**
  * Whether an entity takes part in Handoff: it carries a `handoff.dev/spec`
@@ -13,9 +10,5 @@ import {
  * @public
  */
 export function isHandoffAvailable(entity: Entity): boolean {
-  const annotations = entity.metadata.annotations ?? {};
-  return (
-    ANNOTATION_HANDOFF_SPEC in annotations ||
-    ANNOTATION_HANDOFF_STAGE in annotations
-  );
+  return isCapability(entity);
 }
