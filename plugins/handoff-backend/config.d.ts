@@ -43,6 +43,14 @@ export interface Config {
        */
       changedSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    work?: {
+      /**
+       * How often hardening items whose requirement is met are closed, and
+       * (with a tracker module installed) work items are filed in the
+       * tracker and their tickets read back (default every minute).
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     reviews?: {
       /**
        * How often overdue reviews are looked for and their owners notified

@@ -4,6 +4,7 @@ import {
   handoffCheckCreatePermission,
   handoffAuditReadPermission,
   handoffCapabilityRegisterPermission,
+  handoffWorkUpdatePermission,
   handoffDecisionCreatePermission,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffExamplePolicy } from './permissionPolicy';
@@ -48,6 +49,12 @@ describe('HandoffExamplePolicy', () => {
         { permission: handoffApprovalCreatePermission },
         user,
       ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it("leaves work items to the backend, which checks the assignee and the capability's owners", async () => {
+    expect(
+      await policy.handle({ permission: handoffWorkUpdatePermission }, user),
     ).toEqual({ result: AuthorizeResult.ALLOW });
   });
 

@@ -23,6 +23,7 @@ import {
   handoffAuditSyncPermission,
   handoffPermissions,
   handoffTransferAcceptPermission,
+  handoffWorkUpdatePermission,
 } from '@handoff/backstage-plugin-handoff-common';
 
 const ownerOnly = new Set(
@@ -32,10 +33,13 @@ const ownerOnly = new Set(
     .filter(
       name =>
         // The backend itself lets only the accountable owner or compliance
-        // approvers approve, and only the receiving owner accept a transfer;
-        // neither is usually the entity's catalog owner.
+        // approvers approve, only the receiving owner accept a transfer, and
+        // only a work item's assignee or the capability's owners (the
+        // operating owner after hand-off) move a work item; none of them is
+        // always the entity's catalog owner.
         name !== handoffApprovalCreatePermission.name &&
-        name !== handoffTransferAcceptPermission.name,
+        name !== handoffTransferAcceptPermission.name &&
+        name !== handoffWorkUpdatePermission.name,
     ),
 );
 

@@ -16,7 +16,13 @@ import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
-import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
+import {
+  HandoffTracker,
+  handoffTrackerExtensionPoint,
+  loadGatePolicy,
+} from '@handoff/backstage-plugin-handoff-node';
+import { WorkDelivery } from './work/WorkDelivery';
+import { closeMetHardenWork } from './work/closeMetHardenWork';
 import { WorkflowService } from './service/WorkflowService';
 import { scheduleHandoffTask } from './scheduledTasks';
 
@@ -38,6 +44,17 @@ const SYNC_STALE_MS = 30_000;
 export const handoffPlugin = createBackendPlugin({
   pluginId: 'handoff',
   register(env) {
+    let tracker: HandoffTracker | undefined;
+    env.registerExtensionPoint(handoffTrackerExtensionPoint, {
+      setTracker(t) {
+        if (tracker) {
+          throw new Error(
+            `Handoff files work in one tracker; ${tracker.id} is installed already, so ${t.id} cannot be`,
+          );
+        }
+        tracker = t;
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -178,6 +195,61 @@ export const handoffPlugin = createBackendPlugin({
           },
         });
 
+        const workflow = new WorkflowService({
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          userInfo: deps.userInfo,
+          complianceApprovers:
+            config.getOptionalStringArray('handoff.complianceApprovers') ?? [],
+          separationOfDuties:
+            config.getOptionalBoolean('handoff.separationOfDuties') ?? true,
+          gatePolicy,
+        });
+
+        // Work items: hardening items close when their requirement is met,
+        // and with a tracker installed each item is filed and read back.
+        const delivery =
+          tracker &&
+          new WorkDelivery({
+            store,
+            tracker,
+            catalog: deps.catalog,
+            auth: deps.auth,
+            logger,
+            baseUrl: config.getString('app.baseUrl'),
+          });
+        if (tracker) logger.info(`Work items are filed in ${tracker.id}`);
+        await scheduleHandoffTask({
+          ...task,
+          id: 'handoff-work',
+          configKey: 'handoff.work.schedule',
+          defaults: {
+            frequency: { minutes: 1 },
+            timeout: { seconds: 60 },
+            initialDelay: { seconds: 40 },
+          },
+          run: async (signal, budgetMs) => {
+            await closeMetHardenWork({
+              store,
+              workflow,
+              catalog: deps.catalog,
+              auth: deps.auth,
+              signal,
+            });
+            if (!delivery) return { finished: true };
+            const sent = await delivery.deliver({
+              signal,
+              budgetMs: budgetMs / 2,
+              // A claim outlives the run's timeout: no other replica sends
+              // the same item while this one may still be sending it.
+              leaseMs: budgetMs * 2,
+            });
+            await delivery.readBack({ signal });
+            return { finished: sent.finished };
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             auth: deps.auth,
@@ -243,18 +315,7 @@ export const handoffPlugin = createBackendPlugin({
             database: await deps.database.getClient(),
             notifications: deps.notifications,
             logger,
-            workflow: new WorkflowService({
-              store,
-              catalog: deps.catalog,
-              auth: deps.auth,
-              userInfo: deps.userInfo,
-              complianceApprovers:
-                config.getOptionalStringArray('handoff.complianceApprovers') ??
-                [],
-              separationOfDuties:
-                config.getOptionalBoolean('handoff.separationOfDuties') ?? true,
-              gatePolicy,
-            }),
+            workflow,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -21,6 +21,8 @@ export type ReadinessSummary = {
   specLocation?: string;
   /** When the capability is next due for review. */
   nextReviewAt?: string;
+  /** Its work items: how many, how many done (or won't do), how many open past their due date. */
+  work?: { total: number; closed: number; pastDue: number };
   /** Whether the next review date has passed. */
   overdue?: boolean;
   /** The latest periodic review: when, by whom, its decision number. */

@@ -18,3 +18,4 @@ export * from './ownership';
 export type * from './api';
 export * from './capabilityName';
 export * from './flow';
+export * from './work';

@@ -187,6 +187,15 @@ const artifactMarkdown: Record<SpecArtifact, (v: any) => string> = {
         (c: string) => `Known constraint: ${c}`,
       ),
     ]),
+  deliveryWork: v =>
+    table(
+      ['Work', 'Team', 'Spec'],
+      v.map((w: Doc) => [
+        w.description ? `${w.title}: ${w.description}` : w.title,
+        w.team,
+        (w.specPaths ?? []).join(', '),
+      ]),
+    ),
 };
 
 /**

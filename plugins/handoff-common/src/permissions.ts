@@ -90,6 +90,17 @@ export const handoffCapabilityRegisterPermission = createPermission({
 });
 
 /**
+ * Change the status of a capability's work item (start, done, won't do, reopen).
+ *
+ * @public
+ */
+export const handoffWorkUpdatePermission = createPermission({
+  name: 'handoff.work.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission of the Handoff plugins, for registration and policies.
  *
  * @public
@@ -103,4 +114,5 @@ export const handoffPermissions = [
   handoffAuditReadPermission,
   handoffAuditSyncPermission,
   handoffCapabilityRegisterPermission,
+  handoffWorkUpdatePermission,
 ];

@@ -15,3 +15,14 @@ export {
 export type { SpecLocation, SpecFileRead } from './readSpecFile';
 export { loadGatePolicy, gatePolicyHash } from './loadGatePolicy';
 export type { LoadedGatePolicy } from './loadGatePolicy';
+export {
+  handoffTrackerExtensionPoint,
+  TrackerError,
+  inertMarkdown,
+} from './trackers';
+export type {
+  HandoffTracker,
+  HandoffTrackerExtensionPoint,
+  TrackerTicket,
+  TrackerTicketState,
+} from './trackers';

@@ -17,10 +17,7 @@ import { scaffolderModuleHandoff } from './module';
 
 jest.setTimeout(120_000);
 
-const templateDir = path.resolve(
-  __dirname,
-  '../templates/new-capability',
-);
+const templateDir = path.resolve(__dirname, '../templates/new-capability');
 
 /** The template's skeleton as the dry-run API wants it: every file, base64. */
 function directoryContents(
@@ -157,6 +154,40 @@ describe('the New capability template through the scaffolder dry-run API', () =>
       expect(validateHandoffSpec(text).valid).toBe(true);
     },
   );
+
+  it('carries the work that moves to delivery teams into the spec, its text as written', async () => {
+    const work = 'Move the job: "nightly" to #ops - {now}';
+    const res = await dryRun(
+      values(
+        {
+          data: 'low',
+          customerImpact: 'low',
+          compliance: 'low',
+          operationalDependency: 'low',
+        },
+        { deliveryWork: [{ Work: work, Team: 'group:default/sre' }] },
+      ),
+    );
+    expect(res.status).toBe(200);
+    const text = fileOf(res.body, 'handoff.yaml');
+    const result = validateHandoffSpec(text);
+    expect(result.valid).toBe(true);
+    expect((parseSpecYaml(text) as any).deliveryWork).toEqual([
+      { title: work, team: 'group:default/sre' },
+    ]);
+    // Without any, the spec has no such section.
+    const none = await dryRun(
+      values({
+        data: 'low',
+        customerImpact: 'low',
+        compliance: 'low',
+        operationalDependency: 'low',
+      }),
+    );
+    expect(parseSpecYaml(fileOf(none.body, 'handoff.yaml'))).not.toHaveProperty(
+      'deliveryWork',
+    );
+  });
 
   it('refuses a one-line description of 5,000 characters before anything runs', async () => {
     const res = await dryRun(

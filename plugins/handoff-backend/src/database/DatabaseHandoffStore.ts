@@ -8,6 +8,7 @@ import { rebuildCapabilityStates } from './capabilityState';
 import { DatabaseReminderStore } from './DatabaseReminderStore';
 import { DatabaseSpecStore } from './DatabaseSpecStore';
 import { DatabaseWorkflowStore } from './DatabaseWorkflowStore';
+import { DatabaseWorkStore } from './DatabaseWorkStore';
 import { HandoffStore } from './HandoffStore';
 
 const migrationsDir = resolvePackagePath(
@@ -55,6 +56,7 @@ export class DatabaseHandoffStore {
       new DatabaseWorkflowStore(client, options.policy),
       new DatabaseSpecStore(client, options.policy),
       new DatabaseReminderStore(client),
+      new DatabaseWorkStore(client),
     );
   }
 

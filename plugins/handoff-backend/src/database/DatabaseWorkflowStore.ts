@@ -11,6 +11,7 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
+import { DatabaseWorkStore, NewWorkItem } from './DatabaseWorkStore';
 import { DecisionRecord, NewDecision, WorkflowStore } from './HandoffStore';
 import {
   AuditRow,
@@ -165,6 +166,12 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         if (decision.decision === 'review') {
           await this.markReviewed(tx, decision.entityRef, row.sequence);
         }
+        await DatabaseWorkStore.insert(
+          tx,
+          decision.work ?? [],
+          decision.actor,
+          now,
+        );
         // A transfer belongs to the hand-off that created it: any later
         // decision that moves the stage cancels one still pending.
         const pending =
@@ -190,6 +197,20 @@ export class DatabaseWorkflowStore implements WorkflowStore {
             toTransfer({ ...open, status: 'cancelled' }),
             now,
           );
+          // The work that hand-off implied goes with it.
+          for (const source of ['take-over', 'delivery'] as const) {
+            await DatabaseWorkStore.closeWhere(
+              tx,
+              decision.entityRef,
+              { source, decisionSequence: Number(open.decision_sequence) },
+              {
+                status: 'wont-do',
+                by: decision.actor,
+                note: `The hand-off was superseded by the decision to ${decision.decision}.`,
+                at: now,
+              },
+            );
+          }
         }
         if (decision.transferTo) {
           const transfer = {
@@ -218,6 +239,48 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         return false;
       }
       throw error;
+    }
+  }
+
+  /**
+   * A failing drift or schema check opens one breach item until the check
+   * passes again; a second failure while it is open adds nothing.
+   */
+  private async trackBreach(
+    tx: Knex,
+    check: Pick<
+      CheckResultResponse,
+      'entityRef' | 'name' | 'kind' | 'status' | 'reporter'
+    >,
+    breach: NewWorkItem | undefined,
+    now: Date,
+  ) {
+    if (check.kind !== 'drift' && check.kind !== 'schema') return;
+    if (check.status === 'pass') {
+      await DatabaseWorkStore.closeWhere(
+        tx,
+        check.entityRef,
+        { source: 'breach', cause: check.name },
+        {
+          status: 'done',
+          by: check.reporter,
+          note: 'The check passes again.',
+          at: now,
+        },
+      );
+      return;
+    }
+    if (!breach) return;
+    const open = await tx('handoff_work_items')
+      .where({
+        entity_ref: check.entityRef,
+        source: 'breach',
+        cause: check.name,
+      })
+      .whereIn('status', ['open', 'in-progress'])
+      .first('id');
+    if (!open) {
+      await DatabaseWorkStore.insert(tx, [breach], check.reporter, now);
     }
   }
 
@@ -353,6 +416,17 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         after,
         now,
       );
+      await DatabaseWorkStore.closeWhere(
+        tx,
+        entityRef,
+        { source: 'take-over', decisionSequence },
+        {
+          status: 'done',
+          by: acceptedBy,
+          note: 'The hand-off was accepted.',
+          at: now,
+        },
+      );
       await writeCapabilityState(tx, entityRef, now, this.policy);
       return after;
     });
@@ -360,6 +434,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
 
   async addCheckResult(
     check: Omit<CheckResultResponse, 'id' | 'createdAt' | 'manual'>,
+    breach?: NewWorkItem,
   ) {
     const now = new Date();
     return this.db.transaction(async tx => {
@@ -384,6 +459,12 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         `check:${check.status}`,
         undefined,
         record,
+        now,
+      );
+      await this.trackBreach(
+        tx,
+        check,
+        breach && { ...breach, key: `${breach.key}:${record.id}` },
         now,
       );
       await writeCapabilityState(tx, check.entityRef, now, this.policy);

@@ -11,6 +11,7 @@ import {
   TransferResponse,
   FlowHistory,
 } from '@handoff/backstage-plugin-handoff-common';
+import type { DatabaseWorkStore, NewWorkItem } from './DatabaseWorkStore';
 
 /** One recorded readiness decision. */
 export type DecisionRecord = {
@@ -37,6 +38,13 @@ export type NewDecision = Omit<DecisionRecord, 'sequence' | 'createdAt'> & {
   expectedSequence: number;
   /** For a hand-off: the receiving operating owner, who must accept. */
   transferTo?: string;
+  /** The work the decision implies, stored in its transaction. */
+  work?: NewWorkItem[];
+};
+
+/** Work items and their delivery to the tracker. */
+export type WorkStore = {
+  [K in keyof DatabaseWorkStore]: DatabaseWorkStore[K];
 };
 
 /** Decisions, approvals, transfers, check results and the audit trail. */
@@ -68,8 +76,13 @@ export interface WorkflowStore {
     decisionSequence: number,
     acceptedBy: string,
   ): Promise<TransferResponse | false>;
+  /**
+   * Stores a check result; a failing drift or schema check opens its breach
+   * item (`breach`) unless one is open, a passing one closes it.
+   */
   addCheckResult(
     check: Omit<CheckResultResponse, 'id' | 'createdAt' | 'manual'>,
+    breach?: NewWorkItem,
   ): Promise<CheckResultResponse>;
   /** The latest result of each named check. */
   latestChecks(entityRef: string): Promise<CheckResultResponse[]>;
@@ -130,7 +143,11 @@ export interface ReminderStore {
 }
 
 /** Persistence of the Handoff backend, one interface per concern. */
-export interface HandoffStore extends WorkflowStore, SpecStore, ReminderStore {}
+export interface HandoffStore
+  extends WorkflowStore,
+    SpecStore,
+    ReminderStore,
+    WorkStore {}
 
 /** A spec as read from its file, before it is stored. */
 export type SpecRead = {

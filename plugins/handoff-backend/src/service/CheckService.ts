@@ -12,7 +12,9 @@ import {
   CheckResultResponse,
   reviewRequiredBy,
 } from '@handoff/backstage-plugin-handoff-common';
-import { WorkflowStore } from '../database/HandoffStore';
+import { HandoffStore } from '../database/HandoffStore';
+import { breachWork } from './workItems';
+import { validateHandoffSpecObject } from '@handoff/backstage-plugin-handoff-common';
 import { Caller } from './WorkflowService';
 
 /**
@@ -22,7 +24,10 @@ import { Caller } from './WorkflowService';
 export class CheckService {
   constructor(
     private readonly deps: {
-      store: WorkflowStore;
+      store: Pick<
+        HandoffStore,
+        'latestChecks' | 'addCheckResult' | 'latestSpec'
+      >;
       notifications?: NotificationService;
       logger?: LoggerService;
     },
@@ -68,6 +73,18 @@ export class CheckService {
     }
   }
 
+  /** The latest valid spec, for the breach item's assignee and watchers. */
+  private async specOf(entityRef: string) {
+    const latest = await this.deps.store.latestSpec(entityRef);
+    const parsed = latest?.valid
+      ? validateHandoffSpecObject(latest.document)
+      : undefined;
+    return {
+      spec: parsed?.valid ? parsed.spec : undefined,
+      specVersion: latest?.version,
+    };
+  }
+
   /**
    * Records a check result. A failing result belongs to its reporter: only the
    * same reporter may supersede it.
@@ -86,11 +103,22 @@ export class CheckService {
         `The failing check ${request.name} was reported by ${previous.reporter}; only ${previous.reporter} can post its next result`,
       );
     }
-    const stored = await this.deps.store.addCheckResult({
-      entityRef,
-      ...request,
-      reporter: caller.ref,
-    });
+    const breaching =
+      request.status === 'fail' &&
+      (request.kind === 'drift' || request.kind === 'schema');
+    const stored = await this.deps.store.addCheckResult(
+      { entityRef, ...request, reporter: caller.ref },
+      breaching
+        ? breachWork(
+            {
+              entity,
+              entityRef,
+              ...(await this.specOf(entityRef)),
+            },
+            request,
+          )
+        : undefined,
+    );
     // A new drift or schema breach is one event: its owner hears of it once.
     const breach = reviewRequiredBy([stored]).length > 0;
     if (breach && previous?.status !== 'fail') {

@@ -23,6 +23,7 @@ import {
   REVIEW_CADENCE_DAYS,
   RiskLevel,
   actsFor,
+  countWork,
   approvalRoleRef,
   reviewRequiredBy,
   firstReviewDate,
@@ -36,6 +37,13 @@ import { LoadedGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityContexts } from './CapabilityContexts';
 import { summarizeReadiness } from './readiness';
+import {
+  WorkContext,
+  handOffWork,
+  hardenWork,
+  nextChangeWork,
+} from './workItems';
+import { NewWorkItem } from '../database/DatabaseWorkStore';
 
 /** Who is calling, as far as the workflow cares. */
 export type Caller = {
@@ -113,6 +121,7 @@ export class WorkflowService {
         by: lastReview.actor,
       },
       reviewRequired: reviewRequiredBy(ctx.checks),
+      work: countWork(await this.deps.store.listWorkItems(ctx.entityRef)),
       sequence: ctx.sequence,
       specVersion: ctx.spec.version?.version,
       specValid: ctx.spec.state === 'valid',
@@ -124,6 +133,20 @@ export class WorkflowService {
       supportPath: ctx.spec.spec?.owners?.supportPath,
       riskTier: ctx.spec.spec ? riskTier(ctx.spec.spec.risk) : undefined,
     };
+  }
+
+  /**
+   * What hardening still has to bring: the ids of the requirements the
+   * hand-off gate lacks now, as the plugin itself sees the capability.
+   */
+  async handOffGaps(entity: Entity): Promise<Set<string>> {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const ctx = await this.contexts.load(entity, credentials);
+    const gate = this.gate({
+      ...ctx.gateInput('hand-off'),
+      fromStage: 'hardening',
+    });
+    return new Set(gate.requirements.filter(r => !r.met).map(r => r.id));
   }
 
   /** A decision's gate under the configured policy, stamped with the policy's hash. */
@@ -248,6 +271,26 @@ export class WorkflowService {
         'A hand-off needs an operating owner in the spec (owners.operatingOwner)',
       );
     }
+    const nextReview =
+      request.decision === 'stop' ? undefined : nextReviewAt.toISOString();
+    const work = this.workOf(
+      request,
+      {
+        entity,
+        entityRef: ctx.entityRef,
+        spec: ctx.spec.spec,
+        specVersion: ctx.spec.version?.version,
+        decisionSequence: ctx.sequence + 1,
+        dueAt: nextReview,
+      },
+      {
+        gate,
+        transferTo,
+        // What hardening must bring: the hand-off gate as it stands.
+        handOffGate: () =>
+          this.gate({ ...ctx.gateInput('hand-off'), fromStage: 'hardening' }),
+      },
+    );
     const record = await this.deps.store.appendDecision({
       entityRef: ctx.entityRef,
       decision: request.decision,
@@ -256,8 +299,7 @@ export class WorkflowService {
       actor: caller.ref,
       rationale: request.rationale,
       // A stopped capability is not reviewed again.
-      nextReviewAt:
-        request.decision === 'stop' ? undefined : nextReviewAt.toISOString(),
+      nextReviewAt: nextReview,
       specVersion: ctx.spec.version?.version,
       gate,
       exceptionJustification: request.exception?.justification,
@@ -272,6 +314,7 @@ export class WorkflowService {
       expectedSequence: ctx.sequence,
       transferTo,
       readout: request.readout,
+      work,
     });
     if (!record) {
       throw new ConflictError(
@@ -279,6 +322,32 @@ export class WorkflowService {
       );
     }
     return record;
+  }
+
+  /** The work a decision implies, written in the decision's transaction. */
+  private workOf(
+    request: DecisionRequest,
+    ctx: WorkContext,
+    at: {
+      gate: GateResult;
+      transferTo?: string;
+      handOffGate: () => GateResult;
+    },
+  ): NewWorkItem[] {
+    if (request.decision === 'hand-off' && at.transferTo) {
+      return handOffWork(ctx, {
+        receivingOwner: at.transferTo,
+        gate: at.gate,
+        policyHash: this.deps.gatePolicy?.hash,
+      });
+    }
+    if (request.decision === 'harden') {
+      return hardenWork(ctx, at.handOffGate(), this.deps.gatePolicy?.policy);
+    }
+    if (request.decision === 'review' && request.readout) {
+      return nextChangeWork(ctx, request.readout);
+    }
+    return [];
   }
 
   /**

@@ -16,6 +16,7 @@ import { SpecIngester } from '../catalog/SpecIngester';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityService } from './CapabilityService';
 import { CheckService } from './CheckService';
+import { WorkService } from './WorkService';
 import { RegistrationService } from './RegistrationService';
 import { httpHelpers } from './http';
 import { auditTrailRoutes } from './routes/auditTrailRoutes';
@@ -81,6 +82,7 @@ export async function createRouter(
     capabilities,
     checks,
     registrations,
+    work: new WorkService(options),
   });
   specRoutes(router, http, { ...options, capabilities });
   portfolioRoutes(router, http, { ...options, trails: options.store });

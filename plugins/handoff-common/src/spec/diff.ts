@@ -21,6 +21,7 @@ export const SPEC_ARTIFACTS = [
   'observability',
   'owners',
   'pilot',
+  'deliveryWork',
 ] as const satisfies ReadonlyArray<keyof HandoffSpec>;
 
 /**
@@ -46,6 +47,7 @@ export const SPEC_ARTIFACT_TITLES: Record<
   observability: 'Observability',
   owners: 'Owners',
   pilot: 'Pilot evidence',
+  deliveryWork: 'Work for delivery teams',
 };
 
 /** @public */

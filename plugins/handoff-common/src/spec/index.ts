@@ -7,6 +7,7 @@ export {
   dataContractSchema,
   dataFieldSchema,
   pilotEvidenceSchema,
+  deliveryWorkSchema,
   ownerRefSchema,
   httpUrlSchema,
 } from './schema';
@@ -17,6 +18,7 @@ export type {
   DataContract,
   DataField,
   PilotEvidence,
+  DeliveryWork,
 } from './schema';
 export {
   validateHandoffSpec,

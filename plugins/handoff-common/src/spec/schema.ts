@@ -285,6 +285,21 @@ export const ownersSchema = z.strictObject({
 });
 
 /**
+ * Work that moves to a delivery team at hand-off: each entry becomes a work
+ * item (and a ticket in the team's tracker) when the hand-off is recorded.
+ *
+ * @public
+ */
+export const deliveryWorkSchema = z.strictObject({
+  title: text,
+  description: text.optional(),
+  /** The team (or person) that takes the work on. */
+  team: ownerRefSchema,
+  /** The parts of the spec it concerns, e.g. dataContracts or testPlan. */
+  specPaths: z.array(text).optional(),
+});
+
+/**
  * What the pilot showed: the input a readiness review judges.
  *
  * @public
@@ -347,6 +362,8 @@ export const handoffSpecSchema = z.strictObject({
   observability: observabilitySchema.optional(),
   owners: ownersSchema.optional(),
   pilot: pilotEvidenceSchema.optional(),
+  /** Work that moves to delivery teams at hand-off. */
+  deliveryWork: z.array(deliveryWorkSchema).optional(),
 });
 
 /** @public */
@@ -359,5 +376,7 @@ export type RiskProfile = z.infer<typeof riskProfileSchema>;
 export type DataContract = z.infer<typeof dataContractSchema>;
 /** @public */
 export type DataField = z.infer<typeof dataFieldSchema>;
+/** @public */
+export type DeliveryWork = z.infer<typeof deliveryWorkSchema>;
 /** @public */
 export type PilotEvidence = z.infer<typeof pilotEvidenceSchema>;

@@ -21,6 +21,9 @@ import {
   PortfolioSyncStatus,
   PortfolioQuery,
   FlowResponse,
+  WorkItem,
+  WorkItemListResponse,
+  WorkItemUpdate,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /**
@@ -83,6 +86,14 @@ export interface HandoffApi {
   getPortfolioSync(): Promise<PortfolioSyncStatus>;
   /** Starts the audit's catalog sync now (409 while one runs). */
   requestPortfolioSync(): Promise<PortfolioSyncStatus>;
+  /** The capability's work items (hand-off, hardening, reviews, breaches). */
+  listWorkItems(entityRef: CompoundEntityRef): Promise<WorkItemListResponse>;
+  /** Changes a work item's status, at the revision the caller saw (409 when it moved on). */
+  updateWorkItem(
+    entityRef: CompoundEntityRef,
+    id: number,
+    update: WorkItemUpdate,
+  ): Promise<WorkItem>;
   /** Flow figures of the last `days` and the period before, from the decision trail. */
   getFlow(days: 30 | 90 | 365): Promise<FlowResponse>;
 }

@@ -4,6 +4,7 @@ import { ResponseError } from '@backstage/errors';
 import {
   PortfolioFilter,
   PortfolioQuery,
+  WorkItemUpdate,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffApi } from './HandoffApi';
 
@@ -130,6 +131,21 @@ export class HandoffClient implements HandoffApi {
 
   getPortfolioSync() {
     return this.request<Result<'getPortfolioSync'>>('/portfolio/sync');
+  }
+
+  listWorkItems(ref: CompoundEntityRef) {
+    return this.request<Result<'listWorkItems'>>(`/work/${entityPath(ref)}`);
+  }
+
+  updateWorkItem(ref: CompoundEntityRef, id: number, update: WorkItemUpdate) {
+    return this.request<Result<'updateWorkItem'>>(
+      `/work/${entityPath(ref)}/${id}`,
+      {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(update),
+      },
+    );
   }
 
   getFlow(days: 30 | 90 | 365) {

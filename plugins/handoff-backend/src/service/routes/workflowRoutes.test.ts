@@ -296,10 +296,16 @@ describe.each(databases.eachSupportedId())(
         'decision:start-review',
         'approval:hand-off',
         'check:fail',
+        // The drift breach is work for the owner until the check passes.
+        'work:create',
         'check:pass',
+        'work:status',
         'decision:hand-off',
+        // The take-over item, done when the hand-off is accepted.
+        'work:create',
         'transfer:create',
         'transfer:accept',
+        'work:status',
         'decision:operate',
       ]);
       // The spec version Ada read is in the trail with its source and hash.
@@ -330,7 +336,7 @@ describe.each(databases.eachSupportedId())(
       expect(csv.headers['content-type']).toMatch(/text\/csv/);
       const lines = csv.text.trim().split('\n');
       expect(lines[0]).toBe('id,createdAt,entityRef,actor,action,before,after');
-      expect(lines).toHaveLength(10);
+      expect(lines).toHaveLength(14);
       expect(lines[1]).toMatch(
         /component:default\/forecast,user:default\/grace,decision:operate,/,
       );

@@ -12,7 +12,9 @@ import {
   handoffDecisionCreatePermission,
   handoffPacketMarkdown,
   handoffTransferAcceptPermission,
+  handoffWorkUpdatePermission,
   registrationRequestSchema,
+  workItemUpdateSchema,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -24,6 +26,7 @@ import { RegistrationService } from '../RegistrationService';
 import { HttpHelpers, toDecisionResponse } from '../http';
 import { parseInput } from '../parseInput';
 import { WorkflowService } from '../WorkflowService';
+import { WorkService } from '../WorkService';
 
 const capabilitiesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -33,6 +36,14 @@ const capabilitiesQuery = z.strictObject({
 
 const packetQuery = z.strictObject({
   format: z.enum(['json', 'markdown']).default('json'),
+});
+
+const workItemParams = z.object({
+  id: z.coerce
+    .number()
+    .int('must be a work item number')
+    .positive('must be a work item number')
+    .max(Number.MAX_SAFE_INTEGER, 'must be a work item number'),
 });
 
 const historyQuery = z.strictObject({
@@ -52,6 +63,7 @@ export function workflowRoutes(
     capabilities: CapabilityService;
     checks: CheckService;
     registrations: RegistrationService;
+    work: WorkService;
   },
 ) {
   const { callerOf, entityOf, audited, writeContext, authorizeWrite } = http;
@@ -178,6 +190,28 @@ export function workflowRoutes(
       () => deps.checks.recordCheck(entity, caller, body),
     );
     res.status(201).json(check);
+  });
+
+  router.get('/work/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityOf(req, await callerOf(req));
+    res.json(await deps.work.list(entity));
+  });
+
+  router.patch('/work/:kind/:namespace/:name/:id', async (req, res) => {
+    const { id } = parseInput(workItemParams, req.params, 'path');
+    const { entity, entityRef, body, caller } = await writeContext(
+      req,
+      workItemUpdateSchema,
+      handoffWorkUpdatePermission,
+      true,
+    );
+    const item = await audited(
+      req,
+      'work-item',
+      { entityRef, id, status: body.status },
+      () => deps.work.update(entity, caller, id, body),
+    );
+    res.json(item);
   });
 
   router.post('/registrations', async (req, res) => {

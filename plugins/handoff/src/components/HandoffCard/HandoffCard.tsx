@@ -9,6 +9,7 @@ import {
   DECISION_TITLES,
   ReadinessSummary,
   daysBetween,
+  summarizeWork,
 } from '@handoff/backstage-plugin-handoff-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -95,6 +96,7 @@ export function HandoffCard(props: { revision?: number }) {
             }),
             'Next review': <NextReview value={value} />,
             ...(gate && { 'Next gate': gate }),
+            ...(value.work?.total && { Work: summarizeWork(value.work) }),
             'Handoff spec': value.specLocation
               ? `${value.specLocation}${
                   value.specValid === false ? ' (invalid)' : ''

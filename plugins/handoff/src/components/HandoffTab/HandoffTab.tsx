@@ -6,14 +6,15 @@ import {
   CyclesCard,
   DecisionTimeline,
   ReadinessSection,
+  WorkCard,
 } from '../Readiness';
 import { SpecCard } from './SpecCard';
 import { SpecVersionsCard } from './SpecVersionsCard';
 
 /**
  * The Handoff tab of an entity page: where it stands and what its gates lack,
- * the decisions so far, its checks, its review cycles, its spec and the
- * spec's history.
+ * the decisions so far, its checks, the work its decisions created, its
+ * review cycles, its spec and the spec's history.
  *
  * @public
  */
@@ -34,6 +35,9 @@ export function HandoffTab() {
       </Grid>
       <Grid item xs={12} md={6}>
         <ChecksCard revision={revision} />
+      </Grid>
+      <Grid item xs={12}>
+        <WorkCard revision={revision} onChange={changed} />
       </Grid>
       <Grid item xs={12}>
         <CyclesCard revision={revision} />

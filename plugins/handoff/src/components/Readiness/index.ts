@@ -3,3 +3,4 @@ export { DecisionTimeline } from './DecisionTimeline';
 export { ChecksCard } from './ChecksCard';
 export { DecisionDialog } from './DecisionDialog';
 export { CyclesCard } from './CyclesCard';
+export { WorkCard } from './WorkCard';
