@@ -10,3 +10,4 @@ export { PortfolioAudit } from './database/PortfolioAudit';
 export { EntityProjection } from './catalog/EntityProjection';
 export { SpecIngester } from './catalog/SpecIngester';
 export { HostCircuits } from './catalog/HostCircuits';
+export { WorkDelivery } from './work/WorkDelivery';

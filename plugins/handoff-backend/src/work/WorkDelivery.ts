@@ -5,6 +5,7 @@ import {
   HandoffTracker,
   TrackerError,
 } from '@handoff/backstage-plugin-handoff-node';
+import { isClosedWorkStatus } from '@handoff/backstage-plugin-handoff-common';
 import { randomUUID } from 'crypto';
 import { HandoffStore } from '../database/HandoffStore';
 import { ClaimedWorkItem } from '../database/DatabaseWorkStore';
@@ -154,8 +155,10 @@ export class WorkDelivery {
           entity,
         });
         read += 1;
+        // Closing a ticket closes its item; an open ticket changes nothing
+        // (the item's own status, say in progress, stands).
         const after = await store.applyTicketState(item, {
-          status: state.status,
+          status: isClosedWorkStatus(state.status) ? state.status : undefined,
           by: `plugin:handoff/${tracker.id}`,
           note: `${item.ticket.id} in ${tracker.id}: ${
             state.resolution ?? state.status
