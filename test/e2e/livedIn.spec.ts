@@ -100,6 +100,76 @@ test('a newcomer opens the example portal and sees a lived-in history: decisions
   );
 });
 
+test('a hand-off puts its work on the Work card; the receiving team closes an item and the card, the trail and the packet follow', async ({
+  browser,
+}) => {
+  // The seeded history handed the demand forecast off to SRE; its spec
+  // lists two pieces of work that move to SRE.
+  const grace = await as(browser, 'Grace Hopper');
+  await grace.goto(tab('demand-forecast'));
+  const work = grace.getByRole('table', { name: 'Work items' });
+  await expect(work.getByText('Take over Demand forecast')).toBeVisible();
+  await expect(
+    work.getByText('Move the nightly forecast job to the shared scheduler'),
+  ).toBeVisible();
+  const paging = 'Page the on-call rota when the forecast is late';
+  await expect(work.getByText(paging)).toBeVisible();
+  // On the Work card and the Handoff card alike.
+  await expect(grace.getByText('0 of 3 work items done')).toHaveCount(2);
+  await expect(
+    grace.getByText('Delivery work · observability.slos'),
+  ).toBeVisible();
+
+  // Grace (SRE, the assignee) marks one done.
+  await work.getByRole('button', { name: `Status of ${paging}` }).click();
+  await grace.getByRole('option', { name: 'Done' }).click();
+  await expect(grace.getByText(`"${paging}" is now done.`)).toBeVisible();
+  await expect(grace.getByText('1 of 3 work items done')).toHaveCount(2);
+  // Done work leaves the open list; the filter shows it.
+  await expect(work.getByText(paging)).toHaveCount(0);
+  await grace.getByRole('button', { name: /^Show/ }).click();
+  await grace.getByRole('option', { name: "Done and won't do" }).click();
+  await expect(work.getByText(paging)).toBeVisible();
+
+  // The trail and the packet say the same (read by the guest, an auditor).
+  const guest = await as(browser, 'Guest');
+  const session = await guest.request.get('/api/auth/guest/refresh', {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  const headers = {
+    Authorization: `Bearer ${(await session.json()).backstageIdentity.token}`,
+  };
+  const trail = await guest.request.get(
+    '/api/handoff/audit?entityRef=component:default/demand-forecast',
+    { headers },
+  );
+  const entries = (await trail.json()).items;
+  expect(
+    entries.find(
+      (e: any) => e.action === 'work:status' && e.after.status === 'done',
+    ),
+  ).toMatchObject({ actor: 'user:default/grace' });
+  const packet = await guest.request.get(
+    '/api/handoff/packet/component/default/demand-forecast?format=markdown',
+    { headers },
+  );
+  const text = await packet.text();
+  expect(text).toContain('## Work\n\n1 of 3 work items done.');
+  expect(text).toContain(`| ${paging} | group:default/sre |`);
+
+  // Someone outside SRE and the capability's owners cannot move it.
+  const mary = await as(browser, 'Mary Jackson');
+  await mary.goto(tab('demand-forecast'));
+  const moving = mary.getByRole('table', { name: 'Work items' });
+  await moving
+    .getByRole('button', { name: 'Status of Take over Demand forecast' })
+    .click();
+  await mary.getByRole('option', { name: 'In progress' }).click();
+  await expect(
+    mary.getByText(/Only .* \(or their members\) may change this work item/),
+  ).toBeVisible();
+});
+
 test('an owner records a review in the browser and sees the next review date and the cycle row', async ({
   browser,
 }) => {

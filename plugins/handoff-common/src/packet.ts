@@ -1,3 +1,9 @@
+import {
+  WORK_ITEM_STATUS_TITLES,
+  WorkItem,
+  countWork,
+  summarizeWork,
+} from './work';
 import type {
   CheckResultResponse,
   DecisionResponse,
@@ -28,6 +34,8 @@ export type HandoffPacket = {
   checks: CheckResultResponse[];
   /** Every periodic review, newest first. */
   cycles: ReviewCycle[];
+  /** The work its decisions and breaches created, oldest first. */
+  work?: WorkItem[];
 };
 
 type Doc = Record<string, any>;
@@ -424,6 +432,21 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
           ]),
         )
       : 'No decision recorded yet.',
+    '## Work',
+    packet.work?.length
+      ? `${summarizeWork(countWork(packet.work))}.\n\n${table(
+          ['Work', 'Assignee', 'Due', 'Status', 'Ticket'],
+          packet.work.map(w => [
+            w.title,
+            w.assignee ?? '',
+            w.dueAt?.slice(0, 10) ?? '',
+            `${WORK_ITEM_STATUS_TITLES[w.status]}${
+              w.statusNote ? ` (${w.statusNote})` : ''
+            }`,
+            w.ticket?.id ?? '',
+          ]),
+        )}`
+      : 'No work items.',
     '## Checks',
     packet.checks.length
       ? table(

@@ -112,6 +112,7 @@ export class CapabilityService {
       decisions: (await store.listDecisions(entityRef)).map(toDecisionResponse),
       checks: await store.listChecks(entityRef, 1000),
       cycles: await this.cycles(entityRef),
+      work: await store.listWorkItems(entityRef),
     };
   }
 

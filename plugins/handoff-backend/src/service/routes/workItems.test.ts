@@ -158,6 +158,19 @@ describe.each(databases.eachSupportedId())('work items on %s', databaseId => {
       revision: 2,
     });
 
+    // The packet carries the work, as the card shows it.
+    const packet = await request(server)
+      .get(`${path}/packet/${ref}?format=markdown`)
+      .expect(200);
+    expect(packet.text).toContain('## Work\n\n1 of 2 work items done.');
+    expect(packet.text).toContain('| Take over forecast | group:default/sre |');
+    // The note is inert text: its parentheses escaped.
+    expect(packet.text).toContain('Done \\(The hand-off was accepted.\\)');
+    const json = await request(server)
+      .get(`${path}/packet/${ref}?format=json`)
+      .expect(200);
+    expect(json.body.work).toHaveLength(2);
+
     // Every change is in the trail.
     const trail = await knex('handoff_audit_log')
       .where({ entity_ref: entityRef })
