@@ -1,5 +1,6 @@
 import type { Decision, Stage } from './lifecycle';
 import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
+import type { WorkItemSource } from './work';
 
 /**
  * Everything a gate is judged on, gathered by the backend at decision time.
@@ -34,6 +35,12 @@ export type GateInput = {
   approvals: Array<{ role: ApprovalRole; approver: string; roleRef?: string }>;
   /** Whether the pending ownership transfer has been accepted. */
   transferAccepted: boolean;
+  /**
+   * The capability's work items not done yet (open or in progress); absent
+   * where they are not known (the CLI), which a work requirement counts as
+   * not met.
+   */
+  openWork?: Array<{ source: WorkItemSource; title: string }>;
   /** The groups whose members may give the compliance approval, as configured now. */
   complianceApprovers?: string[];
   /**

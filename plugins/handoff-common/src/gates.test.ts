@@ -691,6 +691,53 @@ describe('approvals bound to who is accountable now, and separation of duties', 
     ).toEqual(['transfer-accepted: The ownership transfer is still pending']);
   });
 
+  it("a policy's work requirement waits for every item of the sources it names", () => {
+    const policy: GatePolicy = {
+      ...DEFAULT_GATE_POLICY,
+      rules: [
+        ...DEFAULT_GATE_POLICY.rules,
+        {
+          id: 'hand-off-work',
+          description: 'The hand-off work is done',
+          decisions: ['operate-after-hand-off'],
+          require: { work: { done: ['take-over', 'delivery'] } },
+        },
+      ],
+    };
+    const operate = (openWork?: GateInput['openWork']) =>
+      evaluateGate(
+        base(example('fraud-scoring'), {
+          decision: 'operate',
+          fromStage: 'handed-off',
+          transferAccepted: true,
+          openWork,
+        }),
+        policy,
+      ).requirements.find(r => r.id === 'hand-off-work');
+    expect(operate([])).toMatchObject({ met: true, reason: 'All done' });
+    // Hardening items are not what this rule asks about.
+    expect(operate([{ source: 'harden', title: 'x' }])).toMatchObject({
+      met: true,
+    });
+    expect(
+      operate([
+        { source: 'delivery', title: 'Move the job' },
+        { source: 'take-over', title: 'Take over' },
+        { source: 'delivery', title: 'Page on-call' },
+        { source: 'delivery', title: 'Write the runbook' },
+      ]),
+    ).toMatchObject({
+      met: false,
+      waivable: true,
+      reason: 'Not done yet: Move the job; Take over; Page on-call and 1 more',
+    });
+    // Where work items are not known (the CLI), it is not met.
+    expect(operate(undefined)).toMatchObject({
+      met: false,
+      reason: 'Work items are known only to the portal',
+    });
+  });
+
   it('lets only the operating or catalog owner record a review', () => {
     const sample = example('fraud-scoring');
     const review = (ownership: string[]) =>

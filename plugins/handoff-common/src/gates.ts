@@ -120,6 +120,24 @@ function judge(
   if (r.checks !== undefined) {
     return checksPass(id, description, input, r.checks.kinds);
   }
+  if (r.work !== undefined) {
+    const sources: readonly string[] = r.work.done;
+    const open = input.openWork?.filter(w => sources.includes(w.source));
+    let reason = 'Work items are known only to the portal';
+    if (open?.length) {
+      reason = `Not done yet: ${open
+        .slice(0, 3)
+        .map(w => w.title)
+        .join('; ')}${open.length > 3 ? ` and ${open.length - 3} more` : ''}`;
+    }
+    return req(
+      id,
+      description,
+      open !== undefined && open.length === 0,
+      reason,
+      'All done',
+    );
+  }
   return req(
     id,
     description,

@@ -15,6 +15,7 @@ import {
   Decision,
   GateInput,
   HandoffSpec,
+  isClosedWorkStatus,
   normalizeOwnerRef,
   stageOf,
   validateHandoffSpecObject,
@@ -105,12 +106,17 @@ export class CapabilityContexts {
   ) {
     const { entityRef, latest, sequence, stage } = await this.stage(entity);
     const spec = await this.spec(entity);
-    const [checks, approvals, transfer, ownersResolve] = await Promise.all([
-      this.deps.store.latestChecks(entityRef),
-      this.deps.store.listApprovals(entityRef, sequence),
-      this.deps.store.latestTransfer(entityRef),
-      this.ownersResolve(spec.spec, credentials),
-    ]);
+    const [checks, approvals, transfer, ownersResolve, work] =
+      await Promise.all([
+        this.deps.store.latestChecks(entityRef),
+        this.deps.store.listApprovals(entityRef, sequence),
+        this.deps.store.latestTransfer(entityRef),
+        this.ownersResolve(spec.spec, credentials),
+        this.deps.store.listWorkItems(entityRef),
+      ]);
+    const openWork = work
+      .filter(w => !isClosedWorkStatus(w.status))
+      .map(w => ({ source: w.source, title: w.title }));
     const owner =
       entity.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
       (typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined);
@@ -131,6 +137,7 @@ export class CapabilityContexts {
       // that left the stage since cancelled a pending one, reviews keep it.
       transferAccepted:
         stage === 'handed-off' && transfer?.status === 'accepted',
+      openWork,
     });
     return {
       entityRef,

@@ -66,6 +66,7 @@ const REQUIREMENT_KINDS = [
   'approval',
   'checks',
   'transfer',
+  'work',
 ] as const;
 
 /**
@@ -91,6 +92,25 @@ export const policyRequirementSchema = z
       .optional(),
     /** The receiving owner accepted the hand-off. */
     transfer: z.literal('accepted').optional(),
+    /**
+     * Every work item from these sources is done (or won't do), e.g. the
+     * take-over and delivery work before operating after a hand-off.
+     */
+    work: z
+      .strictObject({
+        done: z
+          .array(
+            z.enum([
+              'take-over',
+              'delivery',
+              'harden',
+              'next-change',
+              'breach',
+            ]),
+          )
+          .min(1, 'must name at least one source of work'),
+      })
+      .optional(),
   })
   .refine(
     r => REQUIREMENT_KINDS.filter(k => r[k] !== undefined).length === 1,

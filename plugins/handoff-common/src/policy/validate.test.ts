@@ -67,9 +67,9 @@ describe('the gate policy file', () => {
       'rules[0].require.artifact: must be a path into the spec, like deployment.rollback.procedure or dataContracts[*].fields[*].driftTolerance (line 8)',
       'rules[1].when.tier: must be one of low, medium, high (line 12)',
       'rules[1].when.colour: is not a known field (check the spelling) (line 12)',
-      'rules[1].require: must name exactly one of artifact, owner, approval, checks, transfer (line 13)',
+      'rules[1].require: must name exactly one of artifact, owner, approval, checks, transfer, work (line 13)',
       'rules[2].decisions: must name a decision (line 16)',
-      'rules[2].require: must name exactly one of artifact, owner, approval, checks, transfer (line 17)',
+      'rules[2].require: must name exactly one of artifact, owner, approval, checks, transfer, work (line 17)',
       'rules[3].require.approval: must be a group or user entity ref, like group:default/sre or user:ada (line 21)',
     ]);
     expect(

@@ -5,7 +5,9 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'fs';
 import { Knex } from 'knex';
+import nodePath from 'path';
 import request from 'supertest';
 import { handoffPlugin } from '../../plugin';
 import {
@@ -50,8 +52,10 @@ describe.each(databases.eachSupportedId())('work items on %s', databaseId => {
   let knex: Knex;
   afterEach(() => fixture.cleanup());
 
-  async function start(spec = specWithWork) {
+  async function start(spec = specWithWork, policy?: string) {
     fixture = capabilityFixture(spec, 'pilot');
+    const policyFile = nodePath.join(fixture.dir, 'policy.yaml');
+    if (policy) fs.writeFileSync(policyFile, policy);
     const { server } = await startTestBackend({
       features: [
         handoffPlugin,
@@ -60,6 +64,13 @@ describe.each(databases.eachSupportedId())('work items on %s', databaseId => {
         mockServices.database.factory({
           knex: (knex = await databases.init(databaseId)),
         }),
+        ...(policy
+          ? [
+              mockServices.rootConfig.factory({
+                data: { handoff: { policy: policyFile } },
+              }),
+            ]
+          : []),
       ],
     });
     await request(server)
@@ -286,6 +297,45 @@ describe.each(databases.eachSupportedId())('work items on %s', databaseId => {
       .get(`${path}/work/${ref}`)
       .set('Authorization', 'Bearer nope')
       .expect(401);
+  });
+
+  it('a policy may hold operating after a hand-off until its work is done', async () => {
+    const policy = `${fs.readFileSync(
+      require.resolve(
+        '@handoff/backstage-plugin-handoff-common/default-gate-policy.yaml',
+      ),
+      'utf8',
+    )}
+  - id: hand-off-work
+    description: The take-over and delivery work is done
+    decisions: [operate-after-hand-off]
+    require: { work: { done: [take-over, delivery] } }
+`;
+    const server = await start(specWithWork, policy);
+    await handOff(server);
+    await request(server)
+      .post(`${path}/transfer/${ref}/accept`)
+      .set('Authorization', as('grace'))
+      .expect(200);
+    const early = await decide(server, 'grace', {
+      decision: 'operate',
+      rationale: 'SRE runs it',
+      expectedSequence: 2,
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(
+      /The take-over and delivery work is done \(Not done yet: Move the forecast job to the shared scheduler\)/,
+    );
+    const delivery = (await work(server)).items[1];
+    await setStatus(server, 'grace', delivery.id, {
+      status: 'done',
+      expectedRevision: delivery.revision,
+    }).expect(200);
+    await decide(server, 'grace', {
+      decision: 'operate',
+      rationale: 'SRE runs it',
+      expectedSequence: 2,
+    }).expect(201);
   });
 
   it('a decision that leaves handed-off cancels the hand-off work', async () => {
