@@ -281,8 +281,7 @@ function readings(text: string) {
   try {
     parsed = parseSpecYaml(text);
   } catch (error) {
-    refusedAt =
-      /\(line \d+, column \d+\)/.exec(String(error))?.[0] ?? String(error);
+    refusedAt = /\(line \d+, column \d+\)/.exec(String(error))?.[0] ?? String(error);
   }
   return { validation, judged, parsed, refusedAt };
 }
@@ -334,40 +333,10 @@ describe('the one YAML reader', () => {
 
   it('holds for generated YAML (property test)', () => {
     const token = fc.constantFrom(
-      'a',
-      'b: ',
-      '- ',
-      '  ',
-      '\n',
-      '\t',
-      '"',
-      "'",
-      '[',
-      ']',
-      '{',
-      '}',
-      ', ',
-      '? ',
-      '&x ',
-      '*x',
-      '!',
-      '!!str ',
-      '#',
-      '---',
-      '...',
-      '-.5',
-      '+.5',
-      '1.e400',
-      '10_000',
-      '0x1F',
-      'null',
-      '~',
-      '|',
-      '>',
-      '\r',
-      '\ufeff',
-      '\\U00110000',
-      ': ',
+      'a', 'b: ', '- ', '  ', '\n', '\t', '"', "'", '[', ']', '{', '}', ', ',
+      '? ', '&x ', '*x', '!', '!!str ', '#', '---', '...', '-.5', '+.5',
+      '1.e400', '10_000', '0x1F', 'null', '~', '|', '>', '\r', '\ufeff',
+      '\\U00110000', ': ',
     );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 40 }), parts => {
@@ -390,15 +359,9 @@ describe('the one YAML reader', () => {
       (parseSpecYaml(CAUSES[name]) as any).successCriteria[i].target;
     // -.5 and +.5 are numbers, wherever an anchor is.
     expect(spec('signed-fraction.yaml').valid).toBe(true);
-    expect([
-      target('signed-fraction.yaml', 0),
-      target('signed-fraction.yaml', 1),
-    ]).toEqual([-0.5, 0.5]);
+    expect([target('signed-fraction.yaml', 0), target('signed-fraction.yaml', 1)]).toEqual([-0.5, 0.5]);
     // Beyond double range is infinity, which a spec refuses.
-    for (const name of [
-      'beyond-double-exponent.yaml',
-      'beyond-double-digits.yaml',
-    ]) {
+    for (const name of ['beyond-double-exponent.yaml', 'beyond-double-digits.yaml']) {
       expect(spec(name).errors).toEqual([
         expect.objectContaining({
           path: 'successCriteria[0].target',
@@ -408,12 +371,8 @@ describe('the one YAML reader', () => {
     }
     // Keys are text as written: `null:` is the field "null", `1.e400:` is "1.e400".
     const nulls = spec('null-keys.yaml');
-    expect(
-      nulls.valid && Object.keys(nulls.spec.dataContracts![0].fields),
-    ).toEqual(['null', 'Null', 'NULL']);
-    expect(spec('key-beyond-double.yaml').errors[0].path).toBe(
-      'dataContracts[0].fields.1.e400',
-    );
+    expect(nulls.valid && Object.keys(nulls.spec.dataContracts![0].fields)).toEqual(['null', 'Null', 'NULL']);
+    expect(spec('key-beyond-double.yaml').errors[0].path).toBe('dataContracts[0].fields.1.e400');
     // 10_000 is not a YAML 1.2 number.
     expect(spec('underscore-number.yaml').errors).toEqual([
       expect.objectContaining({ message: 'must be a number, not text' }),
@@ -444,9 +403,7 @@ describe('the one YAML reader', () => {
   it('refuses nesting deeper than its limit with a plain reason, at any depth', () => {
     for (const text of [
       `a: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
-      `${Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}- `).join(
-        '\n',
-      )}x\n`,
+      `${Array.from({ length: 2_000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')}x\n`,
       `${'- '.repeat(5_000)}x\n`,
     ]) {
       expect(validateHandoffSpec(text).errors).toEqual([

@@ -162,7 +162,9 @@ function readYaml(yamlText: string): Reading {
 
 function compose(yamlText: string): Reading {
   const lineCounter = new LineCounter();
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
+  const tokens = Array.from(
+    new Parser(lineCounter.addNewLine).parse(yamlText),
+  );
   const deep = tooDeepAt(tokens, MAX_YAML_DEPTH);
   if (deep !== undefined) {
     return {
