@@ -38,12 +38,10 @@ const item = (id: number, extra: Partial<WorkItem>): WorkItem => ({
 });
 
 async function render(items: WorkItem[], updateWorkItem = jest.fn()) {
-  const listWorkItems = jest
-    .fn()
-    .mockResolvedValue({
-      items,
-      summary: `0 of ${items.length} work items done`,
-    });
+  const listWorkItems = jest.fn().mockResolvedValue({
+    items,
+    summary: `0 of ${items.length} work items done`,
+  });
   const post = jest.fn();
   await renderInTestApp(
     <TestApiProvider
