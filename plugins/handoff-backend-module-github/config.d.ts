@@ -1,5 +1,6 @@
 export interface Config {
   handoff?: {
+    /** Work items are filed in GitHub only when this is set (it may be empty: {}). */
     github?: {
       /**
        * The GitHub host whose integration (integrations.github) files the

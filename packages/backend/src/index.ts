@@ -52,6 +52,9 @@ backend.add(import('@handoff/backstage-plugin-handoff-backend'));
 backend.add(
   import('@handoff/backstage-plugin-scaffolder-backend-module-handoff'),
 );
+// Work items filed as GitHub issues once handoff.github is configured (see
+// the README); without it the module files nothing and work stays in Handoff.
+backend.add(import('@handoff/backstage-plugin-handoff-backend-module-github'));
 // Optional: also show invalid handoff specs among the catalog's own processing
 // errors. Backstage holds an entity at its last error-free state while such an
 // error stands (and a new one out of the catalog until it is fixed), which is why

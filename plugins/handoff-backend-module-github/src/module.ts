@@ -10,7 +10,8 @@ import { GithubTracker } from './GithubTracker';
 
 /**
  * Files Handoff's work items as GitHub issues (`handoff.github`, with the
- * credentials of `integrations.github`).
+ * credentials of `integrations.github`); without `handoff.github` it files
+ * nothing.
  *
  * @public
  */
@@ -24,15 +25,22 @@ export const handoffModuleGithubTracker = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         auth: coreServices.auth,
+        logger: coreServices.logger,
       },
-      async init({ trackers, config, catalog, auth }) {
+      async init({ trackers, config, catalog, auth, logger }) {
         const github = config.getOptionalConfig('handoff.github');
+        if (!github) {
+          logger.info(
+            'handoff.github is not configured: work items are not filed in GitHub',
+          );
+          return;
+        }
         trackers.setTracker(
           new GithubTracker({
             integrations: ScmIntegrations.fromConfig(config),
-            host: github?.getOptionalString('host'),
-            repository: github?.getOptionalString('repository'),
-            labels: github?.getOptionalStringArray('labels'),
+            host: github.getOptionalString('host'),
+            repository: github.getOptionalString('repository'),
+            labels: github.getOptionalStringArray('labels'),
             ownerOf: async entity => {
               const owner = entity.relations?.find(
                 r => r.type === RELATION_OWNED_BY,

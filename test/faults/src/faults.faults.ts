@@ -5,6 +5,7 @@
  * what must survive and prints (and writes) the figures an operator asks for.
  */
 import fs from 'fs';
+import http from 'http';
 import knexFactory from 'knex';
 import os from 'os';
 import path from 'path';
@@ -594,3 +595,195 @@ function countBy(values: Array<string | number>) {
   for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * A GitHub that keeps issues in memory, enough for the tracker module:
+ * list by label, create, update, get. `onCreate` runs before a create is
+ * answered; it may kill the backend that asked (the answer never arrives).
+ */
+function fakeGithubServer(port: number) {
+  type Issue = {
+    number: number;
+    title: string;
+    body: string;
+    labels: string[];
+    state: string;
+    state_reason: string | null;
+  };
+  const issues: Issue[] = [];
+  const hooks: { onCreate?: () => boolean } = {};
+  const json = (issue: Issue) => ({
+    ...issue,
+    id: issue.number,
+    html_url: `https://github.test/acme/backlog/issues/${issue.number}`,
+    labels: issue.labels.map((name, id) => ({ id, name })),
+    assignee: null,
+  });
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', c => {
+      text += c;
+    });
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      const send = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const base = '/repos/acme/backlog/issues';
+      if (req.method === 'GET' && url.pathname === base) {
+        const label = url.searchParams.get('labels');
+        send(
+          200,
+          issues.filter(i => !label || i.labels.includes(label)).map(json),
+        );
+        return;
+      }
+      if (req.method === 'POST' && url.pathname === base) {
+        const body = JSON.parse(text);
+        const issue: Issue = {
+          number: issues.length + 1,
+          title: body.title,
+          body: body.body,
+          labels: body.labels ?? [],
+          state: 'open',
+          state_reason: null,
+        };
+        issues.push(issue);
+        // The issue exists; the backend that asked may die before it hears so.
+        if (hooks.onCreate?.()) {
+          req.socket.destroy();
+          return;
+        }
+        send(201, json(issue));
+        return;
+      }
+      const match = /^\/repos\/acme\/backlog\/issues\/(\d+)$/.exec(
+        url.pathname,
+      );
+      const issue = match && issues.find(i => i.number === Number(match[1]));
+      if (issue && req.method === 'PATCH') {
+        Object.assign(issue, JSON.parse(text));
+        send(200, json(issue));
+        return;
+      }
+      if (issue && req.method === 'GET') {
+        send(200, json(issue));
+        return;
+      }
+      send(404, { message: 'Not Found' });
+    });
+  });
+  return {
+    issues,
+    hooks,
+    listen: () => new Promise<void>(r => server.listen(port, '127.0.0.1', r)),
+    close: () => new Promise(r => server.close(r)),
+  };
+}
+
+describe('the work outbox on PostgreSQL, its backend killed between "issue created" and "item marked delivered"', () => {
+  it('files every work item exactly once: the next life of the backend finds the issue by its key', async () => {
+    const github = fakeGithubServer(7051);
+    await github.listen();
+    const database: DatabaseChoice = {
+      client: 'pg',
+      url: postgres.url,
+      prefix: 'outbox_',
+    };
+    const dir = path.join(workDir, 'outbox');
+    const { file, refs } = writeCatalog(dir, 3, { prefix: 'breach' });
+    const config = {
+      ...portalConfig(database, file, {
+        work: {
+          schedule: {
+            frequency: 'PT2S',
+            timeout: 'PT30S',
+            initialDelay: 'PT1S',
+          },
+        },
+        github: { host: 'github.test', repository: 'acme/backlog' },
+      }),
+      integrations: {
+        github: [
+          {
+            host: 'github.test',
+            apiBaseUrl: 'http://127.0.0.1:7051',
+            token: 'a-token-for-the-fake-github',
+          },
+        ],
+      },
+    };
+    let backend = new Backend('outbox-0', 7045, config, workDir);
+    await backend.start();
+    await specsRead(database, refs.length);
+
+    // The first issue is created, then the backend dies before it hears so.
+    let killedAt = 0;
+    github.hooks.onCreate = () => {
+      if (killedAt) return false;
+      killedAt = Date.now();
+      backend.kill9();
+      return true;
+    };
+    // A failing drift check per capability: one breach item each.
+    for (const ref of refs) {
+      const [, name] = ref.split('/');
+      const res = await fetch(
+        `${backend.baseUrl}/api/handoff/checks/component/default/${name}`,
+        {
+          method: 'POST',
+          headers: {
+            authorization: 'Bearer local-ci-token-for-the-example-portal',
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            name: 'drift-weekly',
+            kind: 'drift',
+            status: 'fail',
+          }),
+        },
+      );
+      expect(res.status).toBe(201);
+    }
+    await waitFor(
+      'the first issue and the kill',
+      async () => killedAt,
+      120_000,
+    );
+    expect(github.issues).toHaveLength(1);
+
+    // The next life of the backend, on the same database.
+    backend = new Backend('outbox-1', 7045, config, workDir);
+    await backend.start();
+    const db = handoffDatabase(database);
+    const delivered = await waitFor(
+      'every work item filed',
+      async () => {
+        const rows = await db('handoff_work_items')
+          .whereRaw('delivered_revision >= revision')
+          .whereNotNull('ticket_id')
+          .select('entity_ref', 'ticket_id');
+        return rows.length === refs.length && rows;
+      },
+      300_000,
+      500,
+    );
+    const allFiledAfterKillMs = Date.now() - killedAt;
+    await db.destroy();
+    await backend.stop();
+    await github.close();
+
+    const tickets = delivered.map((r: { ticket_id: string }) => r.ticket_id);
+    results.workItemKilledMidDelivery = {
+      workItems: refs.length,
+      issuesFiled: github.issues.length,
+      itemsLinkedToDistinctIssues: new Set(tickets).size,
+      allFiledAfterKillMs,
+    };
+    expect(github.issues).toHaveLength(refs.length);
+    expect(new Set(tickets).size).toBe(refs.length);
+    // The issue filed before the kill is the one its item points to.
+    expect(tickets).toContain('acme/backlog#1');
+  });
+});
