@@ -32,6 +32,7 @@ export const PORTFOLIO_GAPS = [
   'review-required',
   'exception-expired',
   'pending-transfer',
+  'work-past-due',
 ] as const;
 
 /** @public */
@@ -48,6 +49,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'review-required': 'Review required (drift or schema breach)',
   'exception-expired': 'Exception expired',
   'pending-transfer': 'Hand-off not accepted',
+  'work-past-due': 'Work past due',
 };
 
 /** @public */

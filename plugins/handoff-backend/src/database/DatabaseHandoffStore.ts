@@ -56,7 +56,7 @@ export class DatabaseHandoffStore {
       new DatabaseWorkflowStore(client, options.policy),
       new DatabaseSpecStore(client, options.policy),
       new DatabaseReminderStore(client),
-      new DatabaseWorkStore(client),
+      new DatabaseWorkStore(client, options.policy),
     );
   }
 

@@ -1,9 +1,12 @@
 import {
+  DEFAULT_GATE_POLICY,
+  GatePolicy,
   WorkItem,
   WorkItemSource,
   WorkItemStatus,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
+import { writeCapabilityState } from './capabilityState';
 import { appendAuditEntry, json, toIso, unjson } from './rows';
 
 /** Work a decision or a breach implies, before it is stored. */
@@ -113,7 +116,11 @@ const trailOf = (item: WorkItem) => {
  * the audit trail.
  */
 export class DatabaseWorkStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Decides the audit's missing artifacts, rewritten with each change. */
+    private readonly policy: GatePolicy = DEFAULT_GATE_POLICY,
+  ) {}
 
   /**
    * Stores new work items in the caller's transaction; an item whose key
@@ -269,11 +276,14 @@ export class DatabaseWorkStore {
         .first();
       if (!row) return undefined;
       if (Number(row.revision) !== change.expectedRevision) return 'stale';
+      const at = new Date();
       const after = await DatabaseWorkStore.setStatus(tx, row, {
         ...change,
-        at: new Date(),
+        at,
       });
-      return after ?? 'stale';
+      if (!after) return 'stale';
+      await writeCapabilityState(tx, entityRef, at, this.policy);
+      return after;
     });
   }
 
@@ -309,6 +319,7 @@ export class DatabaseWorkStore {
           },
         );
       }
+      if (closed) await writeCapabilityState(tx, entityRef, at, this.policy);
       return closed;
     });
   }
@@ -455,6 +466,7 @@ export class DatabaseWorkStore {
         await tx(TABLE)
           .where({ id: item.id })
           .update({ delivered_revision: after.revision });
+        await writeCapabilityState(tx, item.entityRef, now, this.policy);
       }
       return after;
     });

@@ -315,6 +315,7 @@ describe.each(databases.eachSupportedId())(
           'review-required': 0,
           'exception-expired': 0,
           'pending-transfer': 0,
+          'work-past-due': 0,
         },
         inView: {
           overdue: 1,
@@ -385,6 +386,7 @@ describe.each(databases.eachSupportedId())(
           'review-required': 0,
           'exception-expired': 0,
           'pending-transfer': 0,
+          'work-past-due': 0,
         },
         invalidSpecs: 0,
         missingSpecs: 1,

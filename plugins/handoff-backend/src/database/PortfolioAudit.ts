@@ -65,6 +65,8 @@ function capabilityGapSql(
       return ['e.exception_expires_at < ?', [now]];
     case 'pending-transfer':
       return ['e.pending_transfer = ?', [true]];
+    case 'work-past-due':
+      return ['e.work_due_at < ?', [now]];
     default:
       throw new Error(`Unknown gap ${gap}`);
   }

@@ -12,6 +12,7 @@ const STATE_COLUMNS = [
   'pending_transfer',
   'review_required',
   'exception_expires_at',
+  'work_due_at',
 ];
 
 /** SQLite limits the variables of one statement; chunks stay well below. */

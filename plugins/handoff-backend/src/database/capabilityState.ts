@@ -46,6 +46,11 @@ export async function writeCapabilityState(
         .andWhere('l.name', db.ref('c.name')),
     )
     .select('c.status', 'c.kind', 'c.name', 'c.reviewed_in as reviewedIn');
+  const workDue = await db('handoff_work_items')
+    .where({ entity_ref: entityRef })
+    .whereIn('status', ['open', 'in-progress'])
+    .min('due_at as due')
+    .first();
   const transfer = await db('handoff_transfers')
     .where({ entity_ref: entityRef })
     .orderBy('decision_sequence', 'desc')
@@ -89,6 +94,7 @@ export async function writeCapabilityState(
       !stopped && decision?.exception_expires_at
         ? new Date(decision.exception_expires_at)
         : null,
+    work_due_at: !stopped && workDue?.due ? new Date(workDue.due) : null,
     updated_at: now,
   };
   await db('handoff_capability_state')

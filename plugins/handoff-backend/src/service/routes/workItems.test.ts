@@ -338,6 +338,39 @@ describe.each(databases.eachSupportedId())('work items on %s', databaseId => {
     }).expect(201);
   });
 
+  it('the audit shows a capability whose open work is past due, until it is done', async () => {
+    const server = await start();
+    await handOff(server);
+    const pastDue = async () =>
+      (
+        await request(server)
+          .get(`${path}/portfolio?gap=work-past-due`)
+          .expect(200)
+      ).body.items.map((i: any) => i.entityRef);
+    expect(await pastDue()).toEqual([]);
+    // Time passes: the take-over's due date is behind us. The next change
+    // to the capability's work brings it to the audit.
+    const [takeOver, delivery] = (await work(server)).items;
+    await knex('handoff_work_items')
+      .where({ id: takeOver.id })
+      .update({ due_at: new Date(Date.now() - 86_400_000) });
+    await setStatus(server, 'grace', delivery.id, {
+      status: 'in-progress',
+      expectedRevision: 1,
+    }).expect(200);
+    expect(await pastDue()).toEqual([entityRef]);
+    const readiness = (
+      await request(server).get(`${path}/readiness/${ref}`).expect(200)
+    ).body;
+    expect(readiness.work).toEqual({ total: 2, closed: 0, pastDue: 1 });
+    // Accepting the hand-off finishes the take-over: no work past due.
+    await request(server)
+      .post(`${path}/transfer/${ref}/accept`)
+      .set('Authorization', as('grace'))
+      .expect(200);
+    expect(await pastDue()).toEqual([]);
+  });
+
   it('a decision that leaves handed-off cancels the hand-off work', async () => {
     const server = await start();
     await handOff(server);

@@ -23,6 +23,7 @@ const noGaps = {
   'review-required': 0,
   'exception-expired': 0,
   'pending-transfer': 0,
+  'work-past-due': 0,
 };
 
 const facets: PortfolioFacets = {
