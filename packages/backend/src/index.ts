@@ -55,6 +55,8 @@ backend.add(
 // Work items filed as GitHub issues once handoff.github is configured (see
 // the README); without it the module files nothing and work stays in Handoff.
 backend.add(import('@handoff/backstage-plugin-handoff-backend-module-github'));
+// The same for Jira (handoff.jira). One tracker per backend: configure one.
+backend.add(import('@handoff/backstage-plugin-handoff-backend-module-jira'));
 // Optional: also show invalid handoff specs among the catalog's own processing
 // errors. Backstage holds an entity at its last error-free state while such an
 // error stands (and a new one out of the catalog until it is fixed), which is why

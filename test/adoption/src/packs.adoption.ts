@@ -37,6 +37,9 @@ const MUST_SHIP: Record<string, string[]> = {
   '@handoff/backstage-plugin-handoff-backend-module-github': [
     'config.schema.json',
   ],
+  '@handoff/backstage-plugin-handoff-backend-module-jira': [
+    'config.schema.json',
+  ],
   // The command runs its one-file build (bundle.js).
   '@handoff/handoff-cli': ['bin/handoff-spec', 'dist/handoff-spec.cjs.js'],
 };
