@@ -219,8 +219,12 @@ describe.each(databases.eachSupportedId())(
         statusBy: 'plugin:handoff/github',
         statusNote: 'acme/forecast#1 in github: closed as not planned',
       });
-      // Nothing to send back: the change came from GitHub.
-      expect(closed.ticket?.state).toBe('delivered');
+      // Nothing to send back: the change came from GitHub. Its assignee
+      // there is kept, as GitHub names them.
+      expect(closed.ticket).toMatchObject({
+        state: 'delivered',
+        assignee: 'octocat',
+      });
       const trail = await knex('handoff_audit_log')
         .where({ entity_ref: entityRef })
         .where('action', 'like', 'work:%')

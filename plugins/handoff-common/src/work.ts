@@ -64,6 +64,8 @@ export type WorkItemTicket = {
   attempts: number;
   /** The next try, for a pending or failed delivery. */
   nextAttemptAt?: string;
+  /** Who the tracker has it assigned to, as the tracker names them, when last read. */
+  assignee?: string;
 };
 
 /**

@@ -58,6 +58,7 @@ type WorkItemRow = {
   delivery_claim?: string | null;
   delivery_lease_until?: Date | string | null;
   ticket_read_at?: Date | string | null;
+  ticket_assignee?: string | null;
 };
 
 const TABLE = 'handoff_work_items';
@@ -99,6 +100,7 @@ function toWorkItem(row: WorkItemRow): WorkItem {
           !delivered && row.delivery_next_at
             ? toIso(row.delivery_next_at)
             : undefined,
+        assignee: row.ticket_assignee ?? undefined,
       },
     }),
   };
@@ -445,7 +447,13 @@ export class DatabaseWorkStore {
    */
   async applyTicketState(
     item: WorkItem,
-    read: { status?: WorkItemStatus; by: string; note: string },
+    read: {
+      status?: WorkItemStatus;
+      by: string;
+      note: string;
+      /** Who the tracker has it assigned to. */
+      assignee?: string;
+    },
   ): Promise<WorkItem | undefined> {
     const now = new Date();
     return this.db.transaction(async tx => {
@@ -453,7 +461,12 @@ export class DatabaseWorkStore {
         .where({ id: item.id, revision: item.revision })
         .first();
       if (!row) return undefined;
-      await tx(TABLE).where({ id: item.id }).update({ ticket_read_at: now });
+      await tx(TABLE)
+        .where({ id: item.id })
+        .update({
+          ticket_read_at: now,
+          ticket_assignee: read.assignee?.slice(0, 256) ?? null,
+        });
       if (!read.status || read.status === row.status) return undefined;
       const after = await DatabaseWorkStore.setStatus(tx, row, {
         status: read.status,

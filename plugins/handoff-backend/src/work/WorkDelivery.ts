@@ -159,6 +159,7 @@ export class WorkDelivery {
         // (the item's own status, say in progress, stands).
         const after = await store.applyTicketState(item, {
           status: isClosedWorkStatus(state.status) ? state.status : undefined,
+          assignee: state.assignee,
           by: `plugin:handoff/${tracker.id}`,
           note: `${item.ticket.id} in ${tracker.id}: ${
             state.resolution ?? state.status

@@ -75,6 +75,7 @@ describe('WorkCard', () => {
           url: 'https://github.com/octo/ops/issues/7',
           state: 'delivered',
           attempts: 0,
+          assignee: 'octocat',
         },
       }),
       item(2, {
@@ -115,6 +116,9 @@ describe('WorkCard', () => {
       'href',
       'https://github.com/octo/ops/issues/7',
     );
+    expect(
+      screen.getByText('Assigned in github to octocat'),
+    ).toBeInTheDocument();
     expect(document.querySelector('a[href^="javascript"]')).toBeNull();
     // Done work is behind the filter.
     expect(screen.queryByText('Finished')).toBeNull();

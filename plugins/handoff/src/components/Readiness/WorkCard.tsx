@@ -47,7 +47,16 @@ function Ticket(props: { item: WorkItem }) {
   const { ticket } = props.item;
   if (!ticket) return <>Not filed (no tracker set up)</>;
   if (ticket.url && ticket.state === 'delivered') {
-    return <SafeLink url={ticket.url}>{ticket.id ?? 'ticket'}</SafeLink>;
+    return (
+      <>
+        <SafeLink url={ticket.url}>{ticket.id ?? 'ticket'}</SafeLink>
+        {ticket.assignee && (
+          <Typography variant="caption" color="textSecondary" display="block">
+            Assigned in {ticket.tracker} to {ticket.assignee}
+          </Typography>
+        )}
+      </>
+    );
   }
   const when = ticket.nextAttemptAt
     ? ` Next try ${new Date(ticket.nextAttemptAt).toLocaleString()}.`
