@@ -14,6 +14,14 @@ export interface Config {
        * work items wait with the reason shown on their card.
        */
       repository?: string;
+      /**
+       * The secret of a GitHub webhook (content type application/json, "Issues"
+       * events) pointed at <backend>/api/handoff/webhooks/github: an issue
+       * closed or reopened on GitHub reaches its work item at once. Without
+       * it, the status is read back every minute.
+       * @visibility secret
+       */
+      webhookSecret?: string;
       /** Labels every Handoff issue carries besides its key label. Defaults to [handoff]. */
       labels?: string[];
     };

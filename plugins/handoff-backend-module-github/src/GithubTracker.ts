@@ -9,9 +9,10 @@ import {
   TrackerError,
   TrackerTicket,
   TrackerTicketState,
+  TrackerWebhook,
   inertMarkdown,
 } from '@handoff/backstage-plugin-handoff-node';
-import { createHash } from 'crypto';
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import { Octokit } from 'octokit';
 
 /**
@@ -74,6 +75,7 @@ const code = (ref: string) => `\`${ref.replace(/`/g, '')}\``;
  */
 export class GithubTracker implements HandoffTracker {
   readonly id = 'github';
+  readonly webhook?: TrackerWebhook;
   private readonly credentials: GithubCredentialsProvider;
 
   constructor(
@@ -85,6 +87,11 @@ export class GithubTracker implements HandoffTracker {
       /** For capabilities whose entity and owning group name no repository. */
       repository?: string;
       labels?: string[];
+      /**
+       * The secret of a GitHub webhook sending "issues" events to
+       * `/api/handoff/webhooks/github`; without it there is no webhook.
+       */
+      webhookSecret?: string;
       /** The entity's owning group, for its repository annotation. */
       ownerOf: (entity: Entity) => Promise<Entity | undefined>;
     },
@@ -92,6 +99,9 @@ export class GithubTracker implements HandoffTracker {
     this.credentials =
       options.credentials ??
       DefaultGithubCredentialsProvider.fromIntegrations(options.integrations);
+    if (options.webhookSecret) {
+      this.webhook = githubWebhook(options.webhookSecret);
+    }
   }
 
   private get host() {
@@ -328,4 +338,63 @@ export class GithubTracker implements HandoffTracker {
       );
     }
   }
+}
+
+/**
+ * GitHub's "issues" events, signed with HMAC-SHA256 of the raw body
+ * (`X-Hub-Signature-256`): an issue closed, reopened or (un)assigned on
+ * GitHub reaches its work item at once.
+ */
+function githubWebhook(secret: string): TrackerWebhook {
+  const header = (
+    headers: Record<string, string | string[] | undefined>,
+    name: string,
+  ) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    verify(headers, body) {
+      const signature = header(headers, 'x-hub-signature-256') ?? '';
+      const expected = `sha256=${createHmac('sha256', secret)
+        .update(body)
+        .digest('hex')}`;
+      return (
+        signature.length === expected.length &&
+        timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+      );
+    },
+    parse(event, headers) {
+      if (header(headers, 'x-github-event') !== 'issues') return undefined;
+      const e = event as {
+        action?: string;
+        issue?: {
+          number?: number;
+          state?: string;
+          state_reason?: string | null;
+          assignee?: { login?: string } | null;
+        };
+        repository?: { full_name?: string };
+      };
+      const slug = e.repository?.full_name;
+      const number = e.issue?.number;
+      if (!slug || !SLUG.test(slug) || !Number.isInteger(number)) {
+        return undefined;
+      }
+      const closed = e.issue?.state === 'closed';
+      const notPlanned = e.issue?.state_reason === 'not_planned';
+      let status: TrackerTicketState['status'] = 'open';
+      if (closed) status = notPlanned ? 'wont-do' : 'done';
+      return {
+        ticketId: `${slug}#${number}`,
+        state: {
+          status,
+          resolution: closed
+            ? `closed as ${notPlanned ? 'not planned' : 'completed'}`
+            : 'open',
+          assignee: e.issue?.assignee?.login,
+        },
+      };
+    },
+  };
 }

@@ -41,6 +41,7 @@ export const handoffModuleGithubTracker = createBackendModule({
             host: github.getOptionalString('host'),
             repository: github.getOptionalString('repository'),
             labels: github.getOptionalStringArray('labels'),
+            webhookSecret: github.getOptionalString('webhookSecret'),
             ownerOf: async entity => {
               const owner = entity.relations?.find(
                 r => r.type === RELATION_OWNED_BY,

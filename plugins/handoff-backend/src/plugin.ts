@@ -316,9 +316,15 @@ export const handoffPlugin = createBackendPlugin({
             notifications: deps.notifications,
             logger,
             workflow,
+            tracker,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Trackers sign their webhooks; the route checks the signature.
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
       },
     });
   },

@@ -25,4 +25,5 @@ export type {
   HandoffTrackerExtensionPoint,
   TrackerTicket,
   TrackerTicketState,
+  TrackerWebhook,
 } from './trackers';

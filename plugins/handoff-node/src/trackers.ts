@@ -70,6 +70,32 @@ export interface HandoffTracker {
     url: string;
     entity: Entity;
   }): Promise<TrackerTicketState>;
+  /**
+   * Events the tracker pushes (a webhook to `POST /api/handoff/webhooks/<id>`),
+   * when it offers them and they are configured.
+   */
+  readonly webhook?: TrackerWebhook;
+}
+
+/**
+ * A tracker's webhook: Handoff hands it each request's headers and raw body.
+ *
+ * @public
+ */
+export interface TrackerWebhook {
+  /** Whether the request comes from the tracker: its signature over the raw body. */
+  verify(
+    headers: Record<string, string | string[] | undefined>,
+    body: Buffer,
+  ): boolean;
+  /**
+   * The ticket a verified event is about and where it stands now; undefined
+   * for an event Handoff has no use for.
+   */
+  parse(
+    event: unknown,
+    headers: Record<string, string | string[] | undefined>,
+  ): { ticketId: string; state: TrackerTicketState } | undefined;
 }
 
 /**

@@ -430,6 +430,17 @@ export class DatabaseWorkStore {
       });
   }
 
+  /** The work item a tracker's ticket was filed for. */
+  async itemByTicket(
+    tracker: string,
+    ticketId: string,
+  ): Promise<WorkItem | undefined> {
+    const row = await this.db<WorkItemRow>(TABLE)
+      .where({ tracker, ticket_id: ticketId })
+      .first();
+    return row ? toWorkItem(row) : undefined;
+  }
+
   /** Filed tickets of open items, the least lately read first. */
   async ticketsToRead(limit: number): Promise<WorkItem[]> {
     const rows = await this.db<WorkItemRow>(TABLE)

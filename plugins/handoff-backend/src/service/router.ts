@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { PortfolioSyncStatus } from '@handoff/backstage-plugin-handoff-common';
+import { HandoffTracker } from '@handoff/backstage-plugin-handoff-node';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import express from 'express';
 import { Knex } from 'knex';
@@ -23,6 +24,7 @@ import { auditTrailRoutes } from './routes/auditTrailRoutes';
 import { portfolioRoutes } from './routes/portfolioRoutes';
 import { specRoutes } from './routes/specRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
+import { webhookRoutes } from './routes/webhookRoutes';
 import { WorkflowService } from './WorkflowService';
 import { unavailableWhileDependenciesAreDown } from './unavailable';
 
@@ -46,6 +48,8 @@ export type RouterOptions = {
   /** Tells owners of a new drift or schema breach. */
   notifications?: NotificationService;
   logger?: LoggerService;
+  /** The engineering tracker a module installed, if any. */
+  tracker?: HandoffTracker;
 };
 
 /**
@@ -57,6 +61,8 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const router = Router();
+  // Signed by the tracker over the raw bytes: before the JSON parser.
+  webhookRoutes(router, options);
   router.use(express.json());
   const http = httpHelpers(options);
   const capabilities = new CapabilityService(options);
