@@ -114,82 +114,70 @@ function statusOf(fields: any): IssueStatus {
   };
 }
 
-/** Jira Cloud: REST API 3 (descriptions in Atlassian Document Format). */
-function cloudCalls(jira: Version3Client): JiraCalls {
+/**
+ * The calls on a client of either API version. Their issue methods have the
+ * same names and parameters (the client puts its version in the path);
+ * only the search differs: Cloud's enhanced search, Data Center's classic one.
+ */
+function callsOf(
+  issues: Version3Client['issues'],
+  search: (
+    jql: string,
+  ) => Promise<
+    Array<{ key?: string; fields?: { description?: unknown } }> | undefined
+  >,
+): JiraCalls {
   return {
     search: async jql =>
-      (
-        (
-          await jira.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
-            jql,
-            fields: ['description'],
-            maxResults: 50,
-          })
-        ).issues ?? []
-      ).map(i => ({ key: i.key, description: i.fields?.description })),
-    create: async fields =>
-      (await jira.issues.createIssue({ fields } as any)).key,
+      ((await search(jql)) ?? []).map(i => ({
+        key: i.key,
+        description: i.fields?.description,
+      })),
+    create: async fields => (await issues.createIssue({ fields } as any)).key,
     edit: async (issue, fields) => {
-      await jira.issues.editIssue({ issueIdOrKey: issue, fields } as any);
+      await issues.editIssue({ issueIdOrKey: issue, fields } as any);
     },
     status: async issue =>
       statusOf(
-        (
-          await jira.issues.getIssue({
-            issueIdOrKey: issue,
-            fields: STATUS_FIELDS,
-          })
-        ).fields,
+        (await issues.getIssue({ issueIdOrKey: issue, fields: STATUS_FIELDS }))
+          .fields,
       ),
     transitions: async issue =>
-      (await jira.issues.getTransitions({ issueIdOrKey: issue })).transitions ??
-      [],
+      (await issues.getTransitions({ issueIdOrKey: issue })).transitions ?? [],
     transition: async (issue, id) => {
-      await jira.issues.doTransition({
-        issueIdOrKey: issue,
-        transition: { id },
-      });
+      await issues.doTransition({ issueIdOrKey: issue, transition: { id } });
     },
   };
 }
 
+/** Jira Cloud: REST API 3 (descriptions in Atlassian Document Format). */
+function cloudCalls(jira: Version3Client): JiraCalls {
+  return callsOf(
+    jira.issues,
+    async jql =>
+      (
+        await jira.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+          jql,
+          fields: ['description'],
+          maxResults: 50,
+        })
+      ).issues,
+  );
+}
+
 /** Jira Data Center: REST API 2 (descriptions in wiki markup). */
 function dataCenterCalls(jira: Version2Client): JiraCalls {
-  return {
-    search: async jql =>
+  return callsOf(
+    jira.issues as unknown as Version3Client['issues'],
+    async jql =>
       (
-        (
-          await jira.issueSearch.searchForIssuesUsingJql({
-            jql,
-            fields: ['description'],
-            maxResults: 50,
-          })
-        ).issues ?? []
-      ).map(i => ({ key: i.key, description: i.fields?.description })),
-    create: async fields =>
-      (await jira.issues.createIssue({ fields } as any)).key,
-    edit: async (issue, fields) => {
-      await jira.issues.editIssue({ issueIdOrKey: issue, fields } as any);
-    },
-    status: async issue =>
-      statusOf(
-        (
-          await jira.issues.getIssue({
-            issueIdOrKey: issue,
-            fields: STATUS_FIELDS,
-          })
-        ).fields,
-      ),
-    transitions: async issue =>
-      (await jira.issues.getTransitions({ issueIdOrKey: issue })).transitions ??
-      [],
-    transition: async (issue, id) => {
-      await jira.issues.doTransition({
-        issueIdOrKey: issue,
-        transition: { id },
-      });
-    },
-  };
+        await jira.issueSearch.searchForIssuesUsingJql({
+          jql,
+          fields: ['description'],
+          maxResults: 50,
+        })
+      ).issues,
+  );
 }
 
 /**
