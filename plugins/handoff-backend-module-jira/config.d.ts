@@ -21,6 +21,13 @@ export interface Config {
       project?: string;
       /** The issue type to create (Task by default). */
       issueType?: string;
+      /**
+       * The secret of a Jira webhook ("Issue updated" events) pointed at
+       * <backend>/api/handoff/webhooks/jira: an issue moved in Jira reaches its
+       * work item at once. Without it, the status is read back every minute.
+       * @visibility secret
+       */
+      webhookSecret?: string;
       /** Labels every Handoff issue carries besides its key label (default [handoff]). */
       labels?: string[];
     };

@@ -4,8 +4,9 @@ import {
   TrackerError,
   TrackerTicket,
   TrackerTicketState,
+  TrackerWebhook,
 } from '@handoff/backstage-plugin-handoff-node';
-import { createHash } from 'crypto';
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import { Version2Client, Version3Client } from 'jira.js';
 
 /**
@@ -194,6 +195,7 @@ function dataCenterCalls(jira: Version2Client): JiraCalls {
  */
 export class JiraTracker implements HandoffTracker {
   readonly id = 'jira';
+  readonly webhook?: TrackerWebhook;
 
   constructor(
     private readonly options: {
@@ -207,9 +209,18 @@ export class JiraTracker implements HandoffTracker {
       /** The issue type to create; Task by default. */
       issueType?: string;
       labels?: string[];
+      /**
+       * The secret of a Jira webhook ("Issue updated" events) sent to
+       * `/api/handoff/webhooks/jira`; without it there is no webhook.
+       */
+      webhookSecret?: string;
       ownerOf: (entity: Entity) => Promise<Entity | undefined>;
     },
-  ) {}
+  ) {
+    if (options.webhookSecret) {
+      this.webhook = jiraWebhook(options.webhookSecret);
+    }
+  }
 
   private client(): JiraCalls {
     const { auth, baseUrl } = this.options;
@@ -449,6 +460,59 @@ export class JiraTracker implements HandoffTracker {
       );
     }
   }
+}
+
+/** Where an issue stands, in Handoff's terms. */
+function ticketState({
+  category,
+  name,
+  resolution: resolved,
+  assignee,
+}: IssueStatus): TrackerTicketState {
+  if (category !== 'done') {
+    return {
+      status: category === 'indeterminate' ? 'in-progress' : 'open',
+      resolution: name,
+      assignee,
+    };
+  }
+  const resolution = resolved ?? name ?? 'Done';
+  const wontDo =
+    /won'?t|declin|not planned|duplicate|cannot reproduce|obsolete|cancel/i.test(
+      resolution,
+    );
+  return { status: wontDo ? 'wont-do' : 'done', resolution, assignee };
+}
+
+/**
+ * Jira's webhooks with a secret (Cloud and Data Center): HMAC-SHA256 of the
+ * raw body in `X-Hub-Signature`. An issue updated in Jira reaches its work
+ * item at once.
+ */
+function jiraWebhook(secret: string): TrackerWebhook {
+  return {
+    verify(headers, body) {
+      const raw = headers['x-hub-signature'];
+      const signature = (Array.isArray(raw) ? raw[0] : raw) ?? '';
+      const expected = `sha256=${createHmac('sha256', secret)
+        .update(body)
+        .digest('hex')}`;
+      return (
+        signature.length === expected.length &&
+        timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+      );
+    },
+    parse(event) {
+      const e = event as {
+        webhookEvent?: string;
+        issue?: { key?: string; fields?: unknown };
+      };
+      if (e.webhookEvent !== 'jira:issue_updated') return undefined;
+      const key = e.issue?.key;
+      if (!key || !ISSUE.test(key)) return undefined;
+      return { ticketId: key, state: ticketState(statusOf(e.issue?.fields)) };
+    },
+  };
 }
 
 /** Jira's own words for a refusal: `errorMessages` and field `errors`. */

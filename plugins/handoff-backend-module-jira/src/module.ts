@@ -56,6 +56,7 @@ export const handoffModuleJiraTracker = createBackendModule({
             project: jira.getOptionalString('project'),
             issueType: jira.getOptionalString('issueType'),
             labels: jira.getOptionalStringArray('labels'),
+            webhookSecret: jira.getOptionalString('webhookSecret'),
             ownerOf: async entity => {
               const owner = entity.relations?.find(
                 r => r.type === RELATION_OWNED_BY,
