@@ -52,7 +52,16 @@ describe('the GitHub webhook', () => {
       features: [
         handoffPlugin,
         handoffModuleGithubTracker,
-        catalogServiceMock.factory({ entities: [] }),
+        catalogServiceMock.factory({
+          entities: [
+            {
+              apiVersion: 'backstage.io/v1alpha1',
+              kind: 'Component',
+              metadata: { name: 'forecast', namespace: 'default' },
+              spec: { owner: 'group:default/data-science' },
+            },
+          ],
+        }),
         mockServices.database.factory({ knex }),
         mockServices.rootConfig.factory({
           data: {
@@ -63,16 +72,6 @@ describe('the GitHub webhook', () => {
         }),
       ],
     });
-    // A breach item whose issue was filed as acme/forecast#7.
-    await request(server)
-      .post('/api/handoff/checks/component/default/forecast')
-      .set(
-        'Authorization',
-        mockCredentials.service.header({
-          onBehalfOf: mockCredentials.service('external:ci'),
-        } as any),
-      )
-      .send({ name: 'drift-weekly', kind: 'drift', status: 'fail' });
     return server;
   }
 
@@ -110,6 +109,12 @@ describe('the GitHub webhook', () => {
   it('a signed "closed as not planned" closes the item as won’t do; a replay changes nothing; a reopen reopens it', async () => {
     const server = await start();
     const item = await filed();
+    // The Work card says where unfiled work will go.
+    const work = await request(server)
+      .get('/api/handoff/work/component/default/forecast')
+      .set('Authorization', mockCredentials.user.header('user:default/ada'))
+      .expect(200);
+    expect(work.body.tracker).toBe('github');
     const closed = issueEvent('closed', { state_reason: 'not_planned' });
     const first = await post(server, closed, {
       'x-github-event': 'issues',

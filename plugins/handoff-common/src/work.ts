@@ -164,4 +164,9 @@ export function summarizeWork(work: {
  *
  * @public
  */
-export type WorkItemListResponse = { items: WorkItem[]; summary: string };
+export type WorkItemListResponse = {
+  items: WorkItem[];
+  summary: string;
+  /** The tracker work is filed in (github, jira), when one is set up. */
+  tracker?: string;
+};

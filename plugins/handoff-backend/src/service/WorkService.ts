@@ -6,6 +6,7 @@ import {
 } from '@backstage/errors';
 import {
   WorkItem,
+  WorkItemListResponse,
   WorkItemUpdate,
   actsFor,
   countWork,
@@ -29,14 +30,20 @@ export class WorkService {
         | 'latestSpec'
         | 'latestTransfer'
       >;
+      /** The tracker a module installed, if any. */
+      tracker?: { id: string };
     },
   ) {}
 
-  async list(entity: Entity): Promise<{ items: WorkItem[]; summary: string }> {
+  async list(entity: Entity): Promise<WorkItemListResponse> {
     const items = await this.deps.store.listWorkItems(
       stringifyEntityRef(entity),
     );
-    return { items, summary: summarizeWork(countWork(items)) };
+    return {
+      items,
+      summary: summarizeWork(countWork(items)),
+      ...(this.deps.tracker && { tracker: this.deps.tracker.id }),
+    };
   }
 
   /**

@@ -37,10 +37,15 @@ const item = (id: number, extra: Partial<WorkItem>): WorkItem => ({
   ...extra,
 });
 
-async function render(items: WorkItem[], updateWorkItem = jest.fn()) {
+async function render(
+  items: WorkItem[],
+  updateWorkItem = jest.fn(),
+  tracker?: string,
+) {
   const listWorkItems = jest.fn().mockResolvedValue({
     items,
     summary: `0 of ${items.length} work items done`,
+    tracker,
   });
   const post = jest.fn();
   await renderInTestApp(
@@ -122,6 +127,13 @@ describe('WorkCard', () => {
     expect(document.querySelector('a[href^="javascript"]')).toBeNull();
     // Done work is behind the filter.
     expect(screen.queryByText('Finished')).toBeNull();
+  });
+
+  it('says whether unfiled work waits for a tracker or has none', async () => {
+    await render([item(1, {})], jest.fn(), 'jira');
+    expect(
+      await screen.findByText('Waiting to be filed in jira'),
+    ).toBeInTheDocument();
   });
 
   it('changes a status at the revision it saw, and says why when the backend refuses', async () => {

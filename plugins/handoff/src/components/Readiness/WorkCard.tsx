@@ -43,9 +43,15 @@ const useStyles = makeStyles(theme => ({
   pastDue: { color: theme.palette.error.main },
 }));
 
-function Ticket(props: { item: WorkItem }) {
+function Ticket(props: { item: WorkItem; tracker?: string }) {
   const { ticket } = props.item;
-  if (!ticket) return <>Not filed (no tracker set up)</>;
+  if (!ticket) {
+    return props.tracker ? (
+      <>Waiting to be filed in {props.tracker}</>
+    ) : (
+      <>Not filed (no tracker set up)</>
+    );
+  }
   if (ticket.url && ticket.state === 'delivered') {
     return (
       <>
@@ -210,7 +216,7 @@ export function WorkCard(props: { revision: number; onChange?: () => void }) {
                     )}
                   </TableCell>
                   <TableCell>
-                    <Ticket item={item} />
+                    <Ticket item={item} tracker={value?.tracker} />
                   </TableCell>
                 </TableRow>
               );
