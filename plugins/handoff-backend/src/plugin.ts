@@ -245,7 +245,7 @@ export const handoffPlugin = createBackendPlugin({
               // the same item while this one may still be sending it.
               leaseMs: budgetMs * 2,
             });
-            await delivery.readBack({ signal });
+            await delivery.readBack({ signal, budgetMs: budgetMs / 4 });
             return { finished: sent.finished };
           },
         });

@@ -81,6 +81,14 @@ export class WorkDelivery {
       });
       if (batch.length === 0) return { delivered, failed, finished: true };
       for (const item of batch) {
+        // A slow tracker ends the run between items, not after a whole
+        // batch: the rest keep their lease and the next run takes them.
+        if (
+          options.signal?.aborted ||
+          Date.now() - started > options.budgetMs
+        ) {
+          return { delivered, failed, finished: false };
+        }
         if (await this.deliverOne(item)) delivered += 1;
         else failed += 1;
       }
@@ -138,13 +146,22 @@ export class WorkDelivery {
   async readBack(options: {
     signal?: AbortSignal;
     limit?: number;
+    /** Stops reading once this long has passed. */
+    budgetMs?: number;
   }): Promise<{ read: number; changed: number }> {
     const { store, tracker, logger } = this.deps;
+    const started = Date.now();
     const items = await store.ticketsToRead(options.limit ?? 50);
     let read = 0;
     let changed = 0;
     for (const item of items) {
-      if (options.signal?.aborted) break;
+      if (
+        options.signal?.aborted ||
+        (options.budgetMs !== undefined &&
+          Date.now() - started > options.budgetMs)
+      ) {
+        break;
+      }
       if (!item.ticket?.id || !item.ticket.url) continue;
       try {
         const entity = await this.entityOf(item.entityRef);
