@@ -1,7 +1,7 @@
 /*
  * Gives the example portal a lived-in history, through the same HTTP API a
- * person or a pipeline uses: decisions across stages, an exception with its
- * justification, a failing then passing check, a periodic review, a pending
+ * person or a pipeline uses: decisions across stages, an exception one
+ * person requests and another grants, a failing then passing check, a periodic review, a pending
  * transfer. (The overdue review is fraud scoring's registered date, in its
  * catalog-info.yaml.) Idempotent: a capability that already has decisions or
  * checks is left as it is, so a restart adds nothing.
@@ -14,7 +14,9 @@
 
 type Step =
   | { as: string; post: string; body: object }
-  | { as: string; decide: string; body: object };
+  | { as: string; decide: string; body: object }
+  /** Grants the pending exception for a requirement. */
+  | { as: string; grant: string; note: string };
 
 type Story = { name: string; owner: string; steps: Step[] };
 
@@ -67,14 +69,24 @@ const STORIES: Story[] = [
       },
       {
         as: 'mary',
+        post: 'exceptions',
+        body: {
+          requirement: 'pilot-evidence',
+          justification:
+            'Finance signed the pilot off by email (FIN-212); a two-person pilot has no feedback page',
+        },
+      },
+      {
+        as: 'margaret',
+        grant: 'pilot-evidence',
+        note: 'FIN-212 is on file; the usage figures come with the first review',
+      },
+      {
+        as: 'mary',
         decide: 'start-review',
         body: {
           rationale:
             'Rounding fixed; two dry runs reconcile with billing to the cent',
-          exception: {
-            justification:
-              'Finance signed the pilot off by email (FIN-212); a two-person pilot has no feedback page',
-          },
         },
       },
       {
@@ -219,6 +231,24 @@ async function tell(story: Story): Promise<string> {
   }
   for (const step of story.steps) {
     const token = await tokenOf(step.as);
+    if ('grant' in step) {
+      const { items } = await json(
+        await call(`/api/handoff/exceptions/${path}`, { token }),
+      );
+      const pending = items.find(
+        (e: { requirement: string; status: string }) =>
+          e.requirement === step.grant && e.status === 'pending',
+      );
+      if (!pending) throw new Error(`No pending exception for ${step.grant}`);
+      await json(
+        await call(`/api/handoff/exceptions/${path}/${pending.id}/answer`, {
+          method: 'POST',
+          token,
+          body: JSON.stringify({ answer: 'grant', note: step.note }),
+        }),
+      );
+      continue;
+    }
     if ('post' in step) {
       const res = await call(`/api/handoff/${step.post}/${path}`, {
         method: 'POST',

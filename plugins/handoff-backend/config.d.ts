@@ -10,6 +10,14 @@ export interface Config {
      */
     complianceApprovers?: string[];
     /**
+     * Groups or users one of whom grants or denies exception requests (with
+     * the handoff.exception.approve permission, never the requester), and who
+     * is told of each request, unless the gate policy's exceptions.grantors
+     * names others for a risk tier. Without either, anyone holding the
+     * permission may, and nobody is told.
+     */
+    exceptionApprovers?: string[];
+    /**
      * Separation of duties (default true): whoever records a gated decision
      * cannot be its only approver; when a decision needs both an accountable and
      * a compliance approval they come from two different people, neither the

@@ -47,6 +47,10 @@ test('a newcomer opens the example portal and sees a lived-in history: decisions
   await expect(
     timeline.getByText(/Finance signed the pilot off by email/),
   ).toBeVisible();
+  // Mary asked for it; Margaret granted it.
+  const exceptions = page.getByRole('table', { name: 'Exceptions' });
+  await expect(exceptions.getByText('Granted')).toBeVisible();
+  await expect(exceptions).toContainText('FIN-212 is on file');
   await expect(
     page.getByText('Totals differ from billing by 12.40 EUR on 3 invoices'),
   ).toBeVisible();
@@ -210,7 +214,7 @@ test('an owner records a review in the browser and sees the next review date and
   await expect(page.getByText(/overdue/)).toHaveCount(0);
 });
 
-test('separation of duties in the browser: the approver cannot record the hand-off, its recorder cannot accept it, a colleague can', async ({
+test('exceptions and separation of duties in the browser: the approver cannot record the hand-off, a colleague asks for exceptions, another person grants them, the recorder cannot accept it', async ({
   browser,
 }) => {
   // Linus is accountable for the support assistant and in its team.
@@ -226,27 +230,81 @@ test('separation of duties in the browser: the approver cannot record the hand-o
   await linus.getByRole('option', { name: 'Hand off (gate not met)' }).click();
   await expect(
     dialog.getByText(
-      /An exception cannot stand in for people: Separation of duties: whoever records the decision cannot be its only approver/,
+      /Separation of duties: whoever records the decision cannot be its only approver/,
     ),
   ).toBeVisible();
   await expect(
-    dialog.getByRole('button', { name: 'Record as exception' }),
+    dialog.getByText(/The decision waits until its gate is met/),
+  ).toBeVisible();
+  await expect(
+    dialog.getByRole('button', { name: 'Record decision' }),
   ).toBeDisabled();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 
-  // Mary, his colleague, records it (an exception for the missing artifacts).
+  // Mary, his colleague, asks for an exception to each missing artifact.
   const mary = await as(browser, 'Mary Jackson');
   await mary.goto(tab('support-assistant'));
+  const gate = mary.getByRole('region', { name: 'Hand off gate' });
+  const offers = gate.getByRole('button', { name: 'Request an exception' });
+  await expect(offers.first()).toBeVisible();
+  const asked = await offers.count();
+  expect(asked).toBeGreaterThan(0);
+  for (let i = 0; i < asked; i++) {
+    await offers.first().click();
+    dialog = mary.getByRole('dialog');
+    await dialog
+      .getByLabel('Why the requirement can wait')
+      .fill('Runbook, dashboards and SLOs are written in the first two weeks');
+    await dialog.getByRole('button', { name: 'Request exception' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(offers).toHaveCount(asked - i - 1);
+  }
+  await expect(
+    gate.getByText(/Waiting for an exception to be granted/).first(),
+  ).toBeVisible();
+  // A request waives nothing, and she cannot grant her own.
   await mary.getByRole('button', { name: 'Record a decision' }).click();
   dialog = mary.getByRole('dialog');
   await dialog.getByRole('button', { name: /Decision/ }).click();
-  await mary.getByRole('option', { name: 'Hand off (gate not met)' }).click();
+  await expect(
+    mary.getByRole('option', { name: 'Hand off (gate not met)' }),
+  ).toBeVisible();
+  await mary.keyboard.press('Escape');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  const exceptions = mary.getByRole('table', { name: 'Exceptions' });
+  await expect(exceptions.locator('tbody tr')).toHaveCount(asked);
+  await expect(exceptions.getByRole('button', { name: 'Grant' })).toHaveCount(
+    0,
+  );
+
+  // Margaret (risk and compliance) grants each, with her reason.
+  const margaret = await as(browser, 'Margaret Hamilton');
+  await margaret.goto(tab('support-assistant'));
+  const grants = margaret
+    .getByRole('table', { name: 'Exceptions' })
+    .getByRole('button', { name: 'Grant' });
+  await expect(grants).toHaveCount(asked);
+  for (let i = 0; i < asked; i++) {
+    await grants.first().click();
+    const answer = margaret.getByRole('dialog');
+    await answer.getByLabel('Why').fill('Two weeks is fine for a pilot team');
+    await answer.getByRole('button', { name: 'Grant the exception' }).click();
+    await expect(answer).toBeHidden();
+    await expect(grants).toHaveCount(asked - i - 1);
+  }
+
+  // Now Mary records the hand-off.
+  await mary.reload();
+  await mary.getByRole('button', { name: 'Record a decision' }).click();
+  dialog = mary.getByRole('dialog');
+  await dialog.getByRole('button', { name: /Decision/ }).click();
+  await mary.getByRole('option', { name: 'Hand off', exact: true }).click();
   await dialog.getByLabel('Rationale').fill('Agents are ready to run it');
-  await dialog
-    .getByLabel('Exception justification')
-    .fill('Runbook, dashboards and SLOs are written in the first two weeks');
-  await dialog.getByRole('button', { name: 'Record as exception' }).click();
+  await dialog.getByRole('button', { name: 'Record decision' }).click();
   await expect(mary.getByText('Decision recorded.')).toBeVisible();
+  await expect(
+    mary.getByRole('list', { name: 'Decision timeline' }),
+  ).toContainText('granted by user:default/margaret');
 
   // The recorder may not accept her own hand-off; the server says why.
   await mary.getByRole('button', { name: 'Accept the hand-off' }).click();

@@ -143,7 +143,7 @@ test('an owner records a decision, and sees why a gate that is not met blocks an
   ).toBeVisible();
   await dialog.getByLabel('Rationale').fill('Ship it');
   await expect(
-    dialog.getByRole('button', { name: 'Record as exception' }),
+    dialog.getByRole('button', { name: 'Record decision' }),
   ).toBeDisabled();
   await page.screenshot({
     path: 'test-results/screenshots/decision-dialog.png',

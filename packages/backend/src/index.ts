@@ -63,4 +63,11 @@ backend.add(import('@handoff/backstage-plugin-handoff-backend-module-jira'));
 // this is off in the example:
 // backend.add(import('@handoff/backstage-plugin-catalog-backend-module-handoff'));
 
-backend.start();
+// A plugin that cannot start (an invalid gate policy, a database that never
+// answers) stops the process, so an orchestrator sees the failure instead of
+// a backend that answers its liveness probe without Handoff.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(`The backend did not start: ${error?.stack ?? error}`);
+  process.exit(1);
+});

@@ -21,6 +21,7 @@ import {
   handoffApprovalCreatePermission,
   handoffAuditReadPermission,
   handoffAuditSyncPermission,
+  handoffExceptionApprovePermission,
   handoffPermissions,
   handoffTransferAcceptPermission,
   handoffWorkUpdatePermission,
@@ -33,11 +34,13 @@ const ownerOnly = new Set(
     .filter(
       name =>
         // The backend itself lets only the accountable owner or compliance
-        // approvers approve, only the receiving owner accept a transfer, and
-        // only a work item's assignee or the capability's owners (the
-        // operating owner after hand-off) move a work item; none of them is
-        // always the entity's catalog owner.
+        // approvers approve, only the receiving owner accept a transfer, only
+        // a work item's assignee or the capability's owners (the operating
+        // owner after hand-off) move a work item, and only the exception
+        // approvers (handoff.exceptionApprovers, never the requester) grant
+        // an exception; none of them is always the entity's catalog owner.
         name !== handoffApprovalCreatePermission.name &&
+        name !== handoffExceptionApprovePermission.name &&
         name !== handoffTransferAcceptPermission.name &&
         name !== handoffWorkUpdatePermission.name,
     ),

@@ -5,10 +5,9 @@ import {
   POLICY_DECISIONS,
   PolicyDecision,
   Stage,
-  HandoffSpec,
   evaluateGate,
   formatSpecError,
-  riskProfileSchema,
+  rulesChooser,
   validateGatePolicy,
   validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -89,14 +88,7 @@ export async function previewGate(
   );
   // An invalid spec is judged on one thing, being valid; its risk profile
   // (when that part is valid) still chooses which rules will apply.
-  const risk = riskProfileSchema.safeParse(spec.document?.risk);
-  let chooser: HandoffSpec | undefined = spec.valid ? spec.spec : undefined;
-  if (!spec.valid && risk.success) {
-    chooser = {
-      risk: risk.data,
-      ...(spec.document?.model !== undefined && { model: spec.document.model }),
-    } as HandoffSpec;
-  }
+  const chooser = spec.valid ? spec.spec : rulesChooser(spec.document);
   const gate = evaluateGate(
     {
       decision,
@@ -151,7 +143,7 @@ export async function previewGate(
     }
   }
   if (!spec.valid) {
-    if (!risk.success) {
+    if (!chooser) {
       output.out(
         '    The risk profile is not valid either, so the rules of the highest risk tier are listed.',
       );

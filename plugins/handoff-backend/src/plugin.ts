@@ -202,6 +202,9 @@ export const handoffPlugin = createBackendPlugin({
           userInfo: deps.userInfo,
           complianceApprovers:
             config.getOptionalStringArray('handoff.complianceApprovers') ?? [],
+          exceptionApprovers: config.getOptionalStringArray(
+            'handoff.exceptionApprovers',
+          ),
           separationOfDuties:
             config.getOptionalBoolean('handoff.separationOfDuties') ?? true,
           gatePolicy,

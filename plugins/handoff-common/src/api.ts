@@ -49,6 +49,14 @@ export type ReadinessSummary = {
   riskTier?: 'low' | 'medium' | 'high';
   /** The longest time to the next review for its risk tier, under the gate policy. */
   reviewWithinDays?: number;
+  /** The stages its recorded decisions went from and to (empty without decisions). */
+  stagesVisited?: Stage[];
+  /**
+   * Who may grant its exceptions (groups or users): the gate policy's
+   * grantors for its tier, else the configured exception approvers; empty
+   * when anyone holding the permission may.
+   */
+  exceptionGrantors?: string[];
   /**
    * Why the latest read of its spec failed, when it did: the file is missing,
    * or its host did not answer and the version shown is the one read before.

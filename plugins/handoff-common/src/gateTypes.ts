@@ -1,6 +1,7 @@
 import type { Decision, Stage } from './lifecycle';
 import type { HandoffSpec, RiskLevel, RiskProfile } from './spec';
 import type { WorkItemSource } from './work';
+import type { HandoffException } from './exceptions';
 
 /**
  * Everything a gate is judged on, gathered by the backend at decision time.
@@ -52,6 +53,16 @@ export type GateInput = {
   recorderOwnership?: string[];
   /** Separation of duties (on unless configured off). */
   separationOfDuties?: boolean;
+  /**
+   * The capability's exceptions waiting to be granted or in force (granted,
+   * not expired); others are ignored.
+   */
+  exceptions?: Array<
+    Pick<
+      HandoffException,
+      'id' | 'requirement' | 'status' | 'requestedBy' | 'answeredBy' | 'until'
+    >
+  >;
 };
 
 /**
@@ -81,6 +92,14 @@ export type GateRequirement = {
   waivable?: boolean;
   /** For an approval: whose. */
   approval?: { role: ApprovalRole };
+  /** The exception that waives it (granted) or is asked to (pending). */
+  exception?: {
+    id: number;
+    status: 'pending' | 'granted';
+    /** Who requested it (pending) or granted it. */
+    by: string;
+    until: string;
+  };
 };
 
 /** @public */

@@ -1,6 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import { evaluateGate, GateInput, riskTier } from './gates';
+import { evaluateGate, GateInput, riskTier, rulesChooser } from './gates';
 import { DEFAULT_GATE_POLICY, GatePolicy } from './policy';
 import { HandoffSpec, validateHandoffSpec } from './spec';
 
@@ -88,7 +88,12 @@ describe('the default gate policy', () => {
   const rows: Array<
     [string, GateInput['decision'], string | undefined, string[]]
   > = [
-    ['low', 'start-pilot', undefined, ['spec-valid', 'pilot-success-criteria']],
+    [
+      'low',
+      'start-pilot',
+      undefined,
+      ['spec-valid', 'pilot-success-criteria', 'review-required'],
+    ],
     [
       'low',
       'start-review',
@@ -330,11 +335,47 @@ describe('the default gate policy', () => {
       'spec-valid: The entity has no handoff spec',
       'pilot-success-criteria: Not in the spec: successCriteria',
     ]);
+    // An invalid spec is judged on being valid alone: the rules its risk
+    // profile chooses are listed, not judged, and nothing stands in for it.
+    const lowRisk = rulesChooser({
+      risk: complete('low').risk,
+      intent: 'not an object',
+    });
+    for (const decision of ['start-review', 'hand-off', 'review'] as const) {
+      const gate = evaluateGate(
+        base(lowRisk, { decision, specState: 'invalid' }),
+      );
+      expect(gate.met).toBe(false);
+      expect(gate.requirements[0]).toMatchObject({
+        id: 'spec-valid',
+        met: false,
+        waivable: false,
+      });
+      for (const r of gate.requirements.slice(1)) {
+        if (r.id === 'review-required' || r.id === 'owner-reviews') continue;
+        expect(r).toMatchObject({
+          met: false,
+          reason: 'Judged once the spec is valid',
+          waivable: false,
+        });
+      }
+      expect(
+        unmet(base(lowRisk, { decision, specState: 'invalid' })).join('\n'),
+      ).not.toMatch(/Not in the spec/);
+    }
+    // The low tier's rules, not the high tier's: no test plan at low risk.
+    const handOff = evaluateGate(
+      base(lowRisk, { decision: 'hand-off', specState: 'invalid' }),
+    );
+    expect(handOff.requirements.map(r => r.id)).not.toContain('test-plan');
     expect(
-      unmet(
-        base(undefined, { decision: 'start-review', specState: 'invalid' }),
-      )[0],
-    ).toBe('spec-valid: The latest handoff spec is invalid');
+      evaluateGate(
+        base(rulesChooser({ risk: 'bogus' }), {
+          decision: 'hand-off',
+          specState: 'invalid',
+        }),
+      ).requirements.map(r => r.id),
+    ).toContain('test-plan');
     for (const decision of ['harden', 'reframe', 'stop'] as const) {
       expect(evaluateGate(base(undefined, { decision }))).toEqual({
         decision,

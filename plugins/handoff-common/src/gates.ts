@@ -4,8 +4,10 @@ import { DEFAULT_GATE_POLICY } from './policy/defaultPolicy';
 import { missingAt, unfinishedAt } from './policy/paths';
 import type { GatePolicy, PolicyDecision, PolicyRule } from './policy/schema';
 import type { HandoffSpec, RiskProfile } from './spec';
+import { riskProfileSchema } from './spec/schema';
 import { approval, separationOfDuties } from './gateApprovals';
 import { checksPass, noBreach } from './gateChecks';
+import { exceptionStands } from './exceptions';
 import {
   GateInput,
   GateRequirement,
@@ -199,6 +201,7 @@ const NEEDS_VALID_SPEC: PolicyDecision[] = [
   'operate-without-hand-off',
 ];
 const PAUSED_BY_BREACH: PolicyDecision[] = [
+  'start-pilot',
   'start-review',
   'hand-off',
   'operate-without-hand-off',
@@ -222,15 +225,28 @@ export function evaluateGate(
   const asked = policyDecisionOf(decision, input.fromStage);
   if (!asked) return { decision, met: true, requirements: [] };
   const requirements: GateRequirement[] = [];
-  if (NEEDS_VALID_SPEC.includes(asked)) {
+  // An invalid spec is judged on being valid alone: its rules are listed
+  // (its risk profile, when that part parses, still chooses them) but none
+  // is judged, and no exception stands in for validity.
+  const invalid = input.specState === 'invalid';
+  if (invalid) {
+    requirements.push(
+      req(
+        'spec-valid',
+        'A valid handoff spec',
+        false,
+        'The latest handoff spec is invalid: fix the errors listed with the spec; the other requirements are judged once it is valid',
+        'Done',
+        false,
+      ),
+    );
+  } else if (NEEDS_VALID_SPEC.includes(asked)) {
     requirements.push(
       req(
         'spec-valid',
         'A valid handoff spec',
         input.specState === 'valid',
-        input.specState === 'missing'
-          ? 'The entity has no handoff spec'
-          : 'The latest handoff spec is invalid',
+        'The entity has no handoff spec',
       ),
     );
   }
@@ -240,14 +256,103 @@ export function evaluateGate(
   if (asked === 'review') requirements.push(ownerReviews(input));
   const judged = policy.rules
     .filter(rule => applies(rule, asked, input.spec))
-    .map(rule => judge(rule, input));
+    .map((rule): GateRequirement & { approver?: string } =>
+      invalid
+        ? req(
+            rule.id,
+            rule.description,
+            false,
+            'Judged once the spec is valid',
+            'Done',
+            false,
+          )
+        : judge(rule, input),
+    );
   requirements.push(...judged.map(({ approver: _a, ...r }) => r));
   if (PAUSED_BY_BREACH.includes(asked)) requirements.push(noBreach(input));
   const approvals = judged.filter(r => r.approval);
   if (approvals.length && input.separationOfDuties !== false) {
     requirements.push(separationOfDuties(approvals, input));
   }
-  return { decision, met: requirements.every(r => r.met), requirements };
+  const judgedAll = requirements.map(r => withException(r, input, policy));
+  return {
+    decision,
+    met: judgedAll.every(r => r.met),
+    requirements: judgedAll,
+  };
+}
+
+/**
+ * An unmet requirement an exception may waive: met while a granted exception
+ * stands (unless the viewer granted it: another person records the
+ * decision), and marked while one waits to be granted. Requirements the
+ * policy names as never waived are not waivable.
+ */
+function withException(
+  r: GateRequirement,
+  input: GateInput,
+  policy: GatePolicy,
+): GateRequirement {
+  if (policy.exceptions?.neverWaived?.includes(r.id)) {
+    return { ...r, waivable: false };
+  }
+  if (r.met || r.waivable === false) return r;
+  const mine = (input.exceptions ?? []).filter(e => e.requirement === r.id);
+  const granted = mine.find(e => exceptionStands(e));
+  if (granted) {
+    const by = granted.answeredBy ?? '';
+    const exception = {
+      id: granted.id,
+      status: 'granted' as const,
+      by,
+      until: granted.until,
+    };
+    if (
+      input.recorder &&
+      normalizeOwnerRef(by) === normalizeOwnerRef(input.recorder)
+    ) {
+      return {
+        ...r,
+        exception,
+        reason: `${r.reason}. You granted its exception, so someone else records the decision`,
+      };
+    }
+    return {
+      ...r,
+      met: true,
+      exception,
+      reason: `Waived until ${granted.until} by an exception ${by} granted (${r.reason})`,
+    };
+  }
+  const pending = mine.find(e => e.status === 'pending');
+  if (!pending) return r;
+  return {
+    ...r,
+    exception: {
+      id: pending.id,
+      status: 'pending',
+      by: pending.requestedBy,
+      until: pending.until,
+    },
+    reason: `${r.reason}. Waiting for an exception to be granted (requested by ${pending.requestedBy})`,
+  };
+}
+
+/**
+ * The part of an invalid spec that still chooses a gate's rules: its risk
+ * profile and whether it describes a model, when they parse. Undefined when
+ * the risk profile does not (the highest tier's rules apply).
+ *
+ * @public
+ */
+export function rulesChooser(document: unknown): HandoffSpec | undefined {
+  const doc = (document ?? {}) as { risk?: unknown; model?: unknown };
+  const risk = riskProfileSchema.safeParse(doc.risk);
+  if (!risk.success) return undefined;
+  return {
+    risk: risk.data,
+    ...(doc.model !== undefined && { model: doc.model }),
+  } as HandoffSpec;
 }
 
 const EMPTY_INPUT: GateInput = {

@@ -19,3 +19,4 @@ export type * from './api';
 export * from './capabilityName';
 export * from './flow';
 export * from './work';
+export * from './exceptions';

@@ -4,6 +4,7 @@ import {
   countWork,
   summarizeWork,
 } from './work';
+import { EXCEPTION_STATUS_TITLES, HandoffException } from './exceptions';
 import type {
   CheckResultResponse,
   DecisionResponse,
@@ -36,6 +37,8 @@ export type HandoffPacket = {
   cycles: ReviewCycle[];
   /** The work its decisions and breaches created, oldest first. */
   work?: WorkItem[];
+  /** Its exception requests, newest first, whatever their status. */
+  exceptions?: HandoffException[];
 };
 
 type Doc = Record<string, any>;
@@ -432,6 +435,33 @@ export function handoffPacketMarkdown(packet: HandoffPacket): string {
           ]),
         )
       : 'No decision recorded yet.',
+    '## Exceptions',
+    packet.exceptions?.length
+      ? table(
+          [
+            'Requirement waived',
+            'Why',
+            'Status',
+            'Until',
+            'Requested by',
+            'Answered by',
+          ],
+          packet.exceptions.map(e => [
+            e.requirementDescription,
+            e.justification,
+            `${EXCEPTION_STATUS_TITLES[e.status]}${
+              e.revokedBy ? ` by ${e.revokedBy}: ${e.revokeNote ?? ''}` : ''
+            }`,
+            e.until,
+            `${e.requestedBy}, ${e.requestedAt.slice(0, 10)}`,
+            e.answeredBy
+              ? `${e.answeredBy}, ${e.answeredAt?.slice(0, 10)}: ${
+                  e.answerNote ?? ''
+                }`
+              : '',
+          ]),
+        )
+      : 'No exception requested.',
     '## Work',
     packet.work?.length
       ? `${summarizeWork(countWork(packet.work))}.\n\n${table(

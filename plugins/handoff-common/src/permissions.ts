@@ -101,6 +101,19 @@ export const handoffWorkUpdatePermission = createPermission({
 });
 
 /**
+ * Grant or deny another person's exception request (waiving one requirement
+ * of a capability's gates until a date). Never the requester's own, never for
+ * a decision the granter records.
+ *
+ * @public
+ */
+export const handoffExceptionApprovePermission = createPermission({
+  name: 'handoff.exception.approve',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission of the Handoff plugins, for registration and policies.
  *
  * @public
@@ -115,4 +128,5 @@ export const handoffPermissions = [
   handoffAuditSyncPermission,
   handoffCapabilityRegisterPermission,
   handoffWorkUpdatePermission,
+  handoffExceptionApprovePermission,
 ];

@@ -31,6 +31,7 @@ export const PORTFOLIO_GAPS = [
   'failing-checks',
   'review-required',
   'exception-expired',
+  'exception-pending',
   'pending-transfer',
   'work-past-due',
 ] as const;
@@ -48,6 +49,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'failing-checks': 'Failing checks',
   'review-required': 'Review required (drift or schema breach)',
   'exception-expired': 'Exception expired',
+  'exception-pending': 'Exception waiting to be granted',
   'pending-transfer': 'Hand-off not accepted',
   'work-past-due': 'Work past due',
 };

@@ -62,24 +62,23 @@ export const decisionRequestSchema = z
     specVersion: z.number().int().positive().optional(),
     /** Defaults from the risk tier: high 30 days, medium 90, low 180. */
     nextReviewAt: z.iso.date().optional(),
-    /** Overrides an unmet gate; recorded as an exception. */
-    exception: z
-      .strictObject({
-        justification: z
-          .string()
-          .trim()
-          .min(
-            EXCEPTION_JUSTIFICATION_MIN_LENGTH,
-            `must explain the exception in at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters`,
-          ),
-        /** Until when the exception stands; by default the next review. */
-        expiresAt: z.iso.date().optional(),
-      })
-      .optional(),
+    /**
+     * No longer part of a decision: an unmet requirement is waived by an
+     * exception another person grants (`POST /exceptions/…`).
+     */
+    exception: z.unknown().optional(),
     /** A review's readout; required for `review`, and only for it. */
     readout: reviewReadoutSchema.optional(),
   })
   .superRefine((body, ctx) => {
+    if (body.exception !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exception'],
+        message:
+          'a decision no longer carries its own exception: request an exception for the unmet requirement on the Handoff tab, and another person grants it',
+      });
+    }
     if (body.decision === 'review' && !body.readout) {
       ctx.addIssue({
         code: 'custom',

@@ -9,6 +9,7 @@ import { DatabaseReminderStore } from './DatabaseReminderStore';
 import { DatabaseSpecStore } from './DatabaseSpecStore';
 import { DatabaseWorkflowStore } from './DatabaseWorkflowStore';
 import { DatabaseWorkStore } from './DatabaseWorkStore';
+import { DatabaseExceptionStore } from './DatabaseExceptionStore';
 import { HandoffStore } from './HandoffStore';
 
 const migrationsDir = resolvePackagePath(
@@ -57,6 +58,7 @@ export class DatabaseHandoffStore {
       new DatabaseSpecStore(client, options.policy),
       new DatabaseReminderStore(client),
       new DatabaseWorkStore(client, options.policy),
+      new DatabaseExceptionStore(client, options.policy),
     );
   }
 

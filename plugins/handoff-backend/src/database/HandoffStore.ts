@@ -12,6 +12,7 @@ import {
   FlowHistory,
 } from '@handoff/backstage-plugin-handoff-common';
 import type { DatabaseWorkStore, NewWorkItem } from './DatabaseWorkStore';
+import type { DatabaseExceptionStore } from './DatabaseExceptionStore';
 
 /** One recorded readiness decision. */
 export type DecisionRecord = {
@@ -45,6 +46,11 @@ export type NewDecision = Omit<DecisionRecord, 'sequence' | 'createdAt'> & {
 /** Work items and their delivery to the tracker. */
 export type WorkStore = {
   [K in keyof DatabaseWorkStore]: DatabaseWorkStore[K];
+};
+
+/** Exception requests and their answers. */
+export type ExceptionStore = {
+  [K in keyof DatabaseExceptionStore]: DatabaseExceptionStore[K];
 };
 
 /** Decisions, approvals, transfers, check results and the audit trail. */
@@ -147,7 +153,8 @@ export interface HandoffStore
   extends WorkflowStore,
     SpecStore,
     ReminderStore,
-    WorkStore {}
+    WorkStore,
+    ExceptionStore {}
 
 /** A spec as read from its file, before it is stored. */
 export type SpecRead = {

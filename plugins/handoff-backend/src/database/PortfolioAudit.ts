@@ -63,6 +63,8 @@ function capabilityGapSql(
       return ['e.review_required = ?', [true]];
     case 'exception-expired':
       return ['e.exception_expires_at < ?', [now]];
+    case 'exception-pending':
+      return ['e.exceptions_pending > 0', []];
     case 'pending-transfer':
       return ['e.pending_transfer = ?', [true]];
     case 'work-past-due':

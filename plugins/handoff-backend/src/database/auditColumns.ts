@@ -13,6 +13,7 @@ const STATE_COLUMNS = [
   'review_required',
   'exception_expires_at',
   'work_due_at',
+  'exceptions_pending',
 ];
 
 /** SQLite limits the variables of one statement; chunks stay well below. */

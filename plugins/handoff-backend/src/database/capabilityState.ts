@@ -51,6 +51,10 @@ export async function writeCapabilityState(
     .whereIn('status', ['open', 'in-progress'])
     .min('due_at as due')
     .first();
+  const pendingExceptions = await db('handoff_exceptions')
+    .where({ entity_ref: entityRef, status: 'pending' })
+    .count({ count: '*' })
+    .first();
   const transfer = await db('handoff_transfers')
     .where({ entity_ref: entityRef })
     .orderBy('decision_sequence', 'desc')
@@ -95,6 +99,7 @@ export async function writeCapabilityState(
         ? new Date(decision.exception_expires_at)
         : null,
     work_due_at: !stopped && workDue?.due ? new Date(workDue.due) : null,
+    exceptions_pending: Number(pendingExceptions?.count ?? 0),
     updated_at: now,
   };
   await db('handoff_capability_state')

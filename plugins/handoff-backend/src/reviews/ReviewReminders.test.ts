@@ -221,6 +221,53 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('names the decisions that clear it, and tells the operating owner once the hand-off is accepted', async () => {
+      const { store } = await seed();
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      // In readiness review: harden, reframe or stop clear an overdue review.
+      await reminders.sendDue(new Date('2026-11-25T00:00:00Z'));
+      expect(send.mock.calls[0][0].payload.description).toMatch(
+        /days ago\. To set the next one, record one of: harden further, reframe, stop\.$/,
+      );
+      // Handed off to SRE, who accepted, then operating: SRE hears, and is
+      // asked for a review (operate and hand off would not clear it).
+      await store.appendDecision({
+        entityRef: 'component:default/churn-model',
+        decision: 'hand-off',
+        fromStage: 'readiness-review',
+        toStage: 'handed-off',
+        actor: 'user:default/alan',
+        rationale: 'r',
+        nextReviewAt: '2026-12-01T00:00:00.000Z',
+        expectedSequence: 1,
+        transferTo: 'group:default/sre',
+      });
+      await store.acceptTransfer(
+        'component:default/churn-model',
+        2,
+        'user:default/grace',
+      );
+      await store.appendDecision({
+        entityRef: 'component:default/churn-model',
+        decision: 'operate',
+        fromStage: 'handed-off',
+        toStage: 'operating',
+        actor: 'user:default/grace',
+        rationale: 'r',
+        nextReviewAt: '2026-12-01T00:00:00.000Z',
+        expectedSequence: 2,
+      });
+      expect(await reminders.sendDue(new Date('2026-12-05T00:00:00Z'))).toBe(1);
+      expect(send.mock.calls[1][0]).toMatchObject({
+        recipients: { type: 'entity', entityRef: 'group:default/sre' },
+        payload: {
+          description:
+            'The review was due on 2026-12-01, 4 days ago. Record a review to set the next one (or harden further, reframe, stop).',
+        },
+      });
+    });
+
     it('reminds on the review date a capability was registered with when it is earlier', async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });

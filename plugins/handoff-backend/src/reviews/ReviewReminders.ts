@@ -3,10 +3,15 @@ import { RELATION_OWNED_BY, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
+  ANNOTATION_HANDOFF_STAGE,
+  DECISION_TITLES,
+  REVIEWING_DECISIONS,
+  allowedDecisions,
   daysBetween,
   RiskLevel,
   firstReviewDate,
   registeredReviewDate,
+  stageOf,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { reminderKey } from '../database/DatabaseReminderStore';
@@ -137,25 +142,57 @@ export class ReviewReminders {
     return { sent, finished };
   }
 
+  /**
+   * Who hears of an overdue review: the operating owner once they accepted
+   * the hand-off (the catalog may still name the team that built it), else
+   * the catalog owner.
+   */
+  private async recipientOf(
+    entityRef: string,
+    stage: string,
+    catalogOwner: string,
+  ) {
+    if (stage !== 'handed-off' && stage !== 'operating') return catalogOwner;
+    const transfer = await this.deps.store.latestTransfer(entityRef);
+    return transfer?.status === 'accepted' ? transfer.toOwner : catalogOwner;
+  }
+
   private async remind(entityRef: string, dueAt: Date, now: Date) {
-    const { catalog, auth, notifications } = this.deps;
+    const { catalog, auth, notifications, store } = this.deps;
     const entity = await catalog.getEntityByRef(entityRef, {
       credentials: await auth.getOwnServiceCredentials(),
     });
     const owner =
       entity?.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
       entityRef;
+    const stage = stageOf(
+      await store.latestDecision(entityRef),
+      entity?.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE],
+    );
+    // Only the decisions that clear an overdue review, of those its stage allows.
+    const clearing = allowedDecisions(stage).filter(d =>
+      REVIEWING_DECISIONS.includes(d),
+    );
+    const others = clearing
+      .filter(d => d !== 'review')
+      .map(d => DECISION_TITLES[d].toLocaleLowerCase('en-US'));
+    const action = clearing.includes('review')
+      ? `Record a review to set the next one${
+          others.length ? ` (or ${others.join(', ')})` : ''
+        }.`
+      : `To set the next one, record one of: ${others.join(', ')}.`;
     const { kind, namespace, name } = parseEntityRef(entityRef);
     const days = daysBetween(dueAt, now);
     await notifications.send({
-      recipients: { type: 'entity', entityRef: owner },
+      recipients: {
+        type: 'entity',
+        entityRef: await this.recipientOf(entityRef, stage, owner),
+      },
       payload: {
         title: `Review overdue: ${entity?.metadata.title ?? name}`,
-        description: `The readiness review was due on ${dueAt
+        description: `The review was due on ${dueAt
           .toISOString()
-          .slice(0, 10)}${
-          days > 0 ? `, ${days} days ago` : ''
-        }. Record a decision (operate, harden, hand off, reframe or stop) to set the next one.`,
+          .slice(0, 10)}${days > 0 ? `, ${days} days ago` : ''}. ${action}`,
         link: `/catalog/${namespace}/${kind.toLocaleLowerCase(
           'en-US',
         )}/${name}/handoff`,

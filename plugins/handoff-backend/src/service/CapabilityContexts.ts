@@ -17,6 +17,7 @@ import {
   HandoffSpec,
   isClosedWorkStatus,
   normalizeOwnerRef,
+  rulesChooser,
   stageOf,
   validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -62,11 +63,24 @@ export class CapabilityContexts {
     // Specs are read by the scheduled pass, a refresh or a registration; never here.
     const latest = await this.deps.store.latestSpec(entityRef);
     if (!latest) return { state: 'missing' as const };
-    if (!latest.valid) return { state: 'invalid' as const, version: latest };
-    const parsed = validateHandoffSpecObject(latest.document);
-    return parsed.valid
-      ? { state: 'valid' as const, version: latest, spec: parsed.spec }
-      : { state: 'invalid' as const, version: latest };
+    const parsed = latest.valid
+      ? validateHandoffSpecObject(latest.document)
+      : undefined;
+    if (parsed?.valid) {
+      return {
+        state: 'valid' as const,
+        version: latest,
+        spec: parsed.spec,
+        rulesSpec: parsed.spec,
+      };
+    }
+    // Invalid: its risk profile, when that part parses, still chooses the
+    // gates' rules and the review cadence.
+    return {
+      state: 'invalid' as const,
+      version: latest,
+      rulesSpec: rulesChooser(latest.document),
+    };
   }
 
   private async ownersResolve(
@@ -106,13 +120,14 @@ export class CapabilityContexts {
   ) {
     const { entityRef, latest, sequence, stage } = await this.stage(entity);
     const spec = await this.spec(entity);
-    const [checks, approvals, transfer, ownersResolve, work] =
+    const [checks, approvals, transfer, ownersResolve, work, exceptions] =
       await Promise.all([
         this.deps.store.latestChecks(entityRef),
         this.deps.store.listApprovals(entityRef, sequence),
         this.deps.store.latestTransfer(entityRef),
         this.ownersResolve(spec.spec, credentials),
         this.deps.store.listWorkItems(entityRef),
+        this.deps.store.openExceptions(entityRef),
       ]);
     const openWork = work
       .filter(w => !isClosedWorkStatus(w.status))
@@ -124,7 +139,7 @@ export class CapabilityContexts {
       decision,
       fromStage: stage,
       catalogOwner: owner ? normalizeOwnerRef(owner) : undefined,
-      spec: spec.spec,
+      spec: spec.rulesSpec,
       specState: spec.state,
       ownersResolve,
       checks,
@@ -138,6 +153,7 @@ export class CapabilityContexts {
       transferAccepted:
         stage === 'handed-off' && transfer?.status === 'accepted',
       openWork,
+      exceptions,
     });
     return {
       entityRef,
@@ -147,6 +163,7 @@ export class CapabilityContexts {
       spec,
       checks,
       transfer,
+      exceptions,
       gateInput,
     };
   }

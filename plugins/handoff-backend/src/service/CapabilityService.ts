@@ -113,13 +113,15 @@ export class CapabilityService {
       checks: await store.listChecks(entityRef, 1000),
       cycles: await this.cycles(entityRef),
       work: await store.listWorkItems(entityRef),
+      exceptions: await store.listExceptions(entityRef),
     };
   }
 
   /**
    * Every periodic review, newest first, with the artifacts of the spec that
-   * changed since the cycle before (or since the hand-off or operate decision
-   * that started its operation).
+   * changed since the review before (or, for the first, since the hand-off or
+   * operate decision that started its operation): what hardening changed
+   * between two reviews belongs to the second.
    */
   async cycles(entityRef: string): Promise<ReviewCycle[]> {
     const { store } = this.deps;
@@ -142,7 +144,11 @@ export class CapabilityService {
               : [],
         });
       }
-      if (['review', 'hand-off', 'operate'].includes(d.decision)) {
+      const reviewed = cycles.length > 0;
+      if (
+        d.decision === 'review' ||
+        (!reviewed && ['hand-off', 'operate'].includes(d.decision))
+      ) {
         since = d.specVersion ?? since;
       }
     }

@@ -120,8 +120,10 @@ export class CheckService {
         : undefined,
     );
     // A new drift or schema breach is one event: its owner hears of it once.
+    // A failure after a review judged the previous one is a new breach.
     const breach = reviewRequiredBy([stored]).length > 0;
-    if (breach && previous?.status !== 'fail') {
+    const open = previous ? reviewRequiredBy([previous]).length > 0 : false;
+    if (breach && !open) {
       await this.notifyBreach(entity, stored);
     }
     return stored;

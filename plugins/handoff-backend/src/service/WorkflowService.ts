@@ -65,6 +65,8 @@ export class WorkflowService {
       auth: AuthService;
       userInfo: UserInfoService;
       complianceApprovers: string[];
+      /** Who may grant exceptions when the gate policy names nobody for the tier. */
+      exceptionApprovers?: string[];
       /** Separation of duties (handoff.separationOfDuties, on by default). */
       separationOfDuties?: boolean;
       /** The gate policy (handoff.policy, else the default) and its hash. */
@@ -102,9 +104,17 @@ export class WorkflowService {
     const ctx = await this.contexts.load(entity, credentials, viewer);
     const base = summarizeReadiness(entity, ctx.latest);
     const nextReviewAt = await this.scheduledReview(ctx, entity);
-    const lastReview = (await this.deps.store.listDecisions(ctx.entityRef))
+    const decisions = await this.deps.store.listDecisions(ctx.entityRef);
+    const lastReview = [...decisions]
       .reverse()
       .find(d => d.decision === 'review');
+    const stagesVisited = [
+      ...new Set(
+        decisions.flatMap(d =>
+          d.fromStage ? [d.fromStage, d.toStage] : [d.toStage],
+        ),
+      ),
+    ];
     const failingChecks = ctx.checks
       .filter(c => c.status === 'fail')
       .map(c => c.name);
@@ -126,12 +136,14 @@ export class WorkflowService {
       specVersion: ctx.spec.version?.version,
       specValid: ctx.spec.state === 'valid',
       gates: allowedDecisions(ctx.stage).map(d => this.gate(ctx.gateInput(d))),
-      reviewWithinDays: this.reviewCadence()[riskTier(ctx.spec.spec?.risk)],
+      reviewWithinDays: this.reviewCadence()[riskTier(ctx.spec.rulesSpec?.risk)],
+      exceptionGrantors: this.exceptionGrantors(riskTier(ctx.spec.rulesSpec?.risk)),
+      stagesVisited,
       transfer: ctx.transfer,
       failingChecks,
       operatingOwner: ctx.spec.spec?.owners?.operatingOwner,
       supportPath: ctx.spec.spec?.owners?.supportPath,
-      riskTier: ctx.spec.spec ? riskTier(ctx.spec.spec.risk) : undefined,
+      riskTier: ctx.spec.rulesSpec ? riskTier(ctx.spec.rulesSpec.risk) : undefined,
     };
   }
 
@@ -147,6 +159,35 @@ export class WorkflowService {
       fromStage: 'hardening',
     });
     return new Set(gate.requirements.filter(r => !r.met).map(r => r.id));
+  }
+
+  /**
+   * Who may grant exceptions for a capability of this tier: the gate
+   * policy's grantors, else the configured exception approvers (empty: anyone
+   * holding the permission).
+   */
+  exceptionGrantors(tier: RiskLevel): string[] {
+    return (
+      this.deps.gatePolicy?.policy.exceptions?.grantors?.[tier] ??
+      this.deps.exceptionApprovers ??
+      []
+    ).map(normalizeOwnerRef);
+  }
+
+  /**
+   * Every requirement of the gates the capability's stage allows, as the
+   * plugin judges them (no recorder), and its tier: what an exception may be
+   * requested for.
+   */
+  async gateRequirements(entity: Entity, credentials: BackstageCredentials) {
+    const ctx = await this.contexts.load(entity, credentials);
+    return {
+      entityRef: ctx.entityRef,
+      tier: riskTier(ctx.spec.rulesSpec?.risk),
+      requirements: allowedDecisions(ctx.stage).flatMap(
+        d => this.gate(ctx.gateInput(d)).requirements,
+      ),
+    };
   }
 
   /** A decision's gate under the configured policy, stamped with the policy's hash. */
@@ -223,35 +264,21 @@ export class WorkflowService {
       ['separation-of-duties', 'owner-reviews'].includes(r.id),
     );
     if (notYours) throw new NotAllowedError(notYours.reason);
-    const unwaivable = unmet.filter(r => r.waivable === false);
-    if (request.exception && unwaivable.length) {
-      throw new ConflictError(
-        `An exception waives artifacts and checks, never a person's approval or acceptance: ${unwaivable
-          .map(r => `${r.description} (${r.reason})`)
-          .join('; ')}`,
-      );
-    }
-    if (!gate.met && !request.exception) {
+    if (!gate.met) {
       throw new ConflictError(
         `The gate for ${request.decision} is not met: ${unmet
           .map(r => `${r.description} (${r.reason})`)
-          .join('; ')}. Meet it, or record an exception with a justification.`,
+          .join(
+            '; ',
+          )}. Meet it, or request an exception for a requirement on the Handoff tab: another person grants it.`,
       );
     }
-    if (
-      request.exception?.expiresAt &&
-      Date.parse(`${request.exception.expiresAt}T00:00:00Z`) <= Date.now()
-    ) {
-      throw new InputError('exception.expiresAt: must be tomorrow or later');
-    }
-    if (gate.met && request.exception) {
-      throw new InputError(
-        'exception: the gate is met, so there is nothing to make an exception for',
-      );
-    }
+    const waivedBy = gate.requirements
+      .filter(r => r.exception?.status === 'granted')
+      .map(r => ctx.exceptions.find(e => e.id === r.exception!.id)!);
     const chosenReview = this.nextReview(
       request,
-      riskTier(ctx.spec.spec?.risk),
+      riskTier(ctx.spec.rulesSpec?.risk),
     );
     // Only a review, harden, reframe or stop clears an overdue review: moving
     // a capability on keeps the date that has passed.
@@ -302,13 +329,20 @@ export class WorkflowService {
       nextReviewAt: nextReview,
       specVersion: ctx.spec.version?.version,
       gate,
-      exceptionJustification: request.exception?.justification,
-      // An exception lasts until the date given, else one review cadence (an
-      // overdue review date carried forward would end it at once).
-      exceptionExpiresAt: request.exception
-        ? (request.exception.expiresAt
-            ? new Date(`${request.exception.expiresAt}T00:00:00Z`)
-            : chosenReview
+      // The exceptions the decision stands on: their justifications, and when
+      // the first of them ends.
+      exceptionJustification: waivedBy.length
+        ? waivedBy
+            .map(
+              e =>
+                `${e.requirementDescription}: ${e.justification} (exception ${e.id}, granted by ${e.answeredBy} until ${e.until})`,
+            )
+            .join('\n')
+        : undefined,
+      exceptionExpiresAt: waivedBy.length
+        ? new Date(
+            Date.parse(`${waivedBy.map(e => e.until).sort()[0]}T00:00:00Z`) +
+              86_400_000,
           ).toISOString()
         : undefined,
       expectedSequence: ctx.sequence,
@@ -350,10 +384,7 @@ export class WorkflowService {
     return [];
   }
 
-  /**
-   * The next review: the tier's cadence by default; a chosen date between
-   * tomorrow and the cadence, or later only as an exception with a justification.
-   */
+  /** The next review: the tier's cadence by default, or a chosen date between tomorrow and the cadence. */
   private nextReview(request: DecisionRequest, tier: RiskLevel): Date {
     const latest = nextReviewDate(new Date(), tier, this.reviewCadence());
     if (!request.nextReviewAt) return latest;
@@ -361,16 +392,11 @@ export class WorkflowService {
     if (chosen.getTime() <= Date.now()) {
       throw new InputError('nextReviewAt: must be tomorrow or later');
     }
-    if (chosen.getTime() > latest.getTime() && !request.exception) {
+    if (chosen.getTime() > latest.getTime()) {
       throw new InputError(
         `nextReviewAt: a ${tier}-risk capability is reviewed at least every ${
           this.reviewCadence()[tier]
-        } days (by ${latest
-          .toISOString()
-          .slice(
-            0,
-            10,
-          )}); a later date needs an exception with a justification`,
+        } days, so by ${latest.toISOString().slice(0, 10)} at the latest`,
       );
     }
     return chosen;

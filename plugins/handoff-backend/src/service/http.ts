@@ -13,7 +13,10 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { DecisionResponse } from '@handoff/backstage-plugin-handoff-common';
+import {
+  DecisionResponse,
+  isCapability,
+} from '@handoff/backstage-plugin-handoff-common';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
 import { z } from 'zod';
@@ -85,6 +88,22 @@ export function httpHelpers(deps: HttpDeps) {
     if (!entity) {
       throw new NotFoundError(
         `No entity ${stringifyEntityRef(ref)} in the catalog`,
+      );
+    }
+    return entity;
+  }
+
+  /** The entity named by the route if it is a capability, else a 404 that says so. */
+  async function capabilityOf(
+    req: Request,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const entity = await entityOf(req, credentials);
+    if (!isCapability(entity)) {
+      throw new NotFoundError(
+        `${stringifyEntityRef(
+          entity,
+        )} is not a capability: Handoff governs only entities with a handoff.dev/spec or handoff.dev/stage annotation`,
       );
     }
     return entity;
@@ -168,7 +187,7 @@ export function httpHelpers(deps: HttpDeps) {
     const body = schema
       ? parseInput(schema, req.body ?? {}, 'body')
       : (undefined as T);
-    const entity = await entityOf(req, credentials);
+    const entity = await capabilityOf(req, credentials);
     const entityRef = stringifyEntityRef(entity);
     await authorizeWrite(req, credentials, permission, entityRef);
     return {
@@ -183,6 +202,7 @@ export function httpHelpers(deps: HttpDeps) {
     callerOf,
     serviceOf,
     entityOf,
+    capabilityOf,
     authorize,
     authorizeWrite,
     audited,

@@ -24,6 +24,8 @@ import { auditTrailRoutes } from './routes/auditTrailRoutes';
 import { portfolioRoutes } from './routes/portfolioRoutes';
 import { specRoutes } from './routes/specRoutes';
 import { workflowRoutes } from './routes/workflowRoutes';
+import { exceptionRoutes } from './routes/exceptionRoutes';
+import { ExceptionService } from './ExceptionService';
 import { webhookRoutes } from './routes/webhookRoutes';
 import { WorkflowService } from './WorkflowService';
 import { unavailableWhileDependenciesAreDown } from './unavailable';
@@ -89,6 +91,10 @@ export async function createRouter(
     checks,
     registrations,
     work: new WorkService(options),
+  });
+  exceptionRoutes(router, http, {
+    ...options,
+    exceptions: new ExceptionService(options),
   });
   specRoutes(router, http, { ...options, capabilities });
   portfolioRoutes(router, http, { ...options, trails: options.store });

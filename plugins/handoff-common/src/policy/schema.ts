@@ -33,6 +33,10 @@ export type PolicyDecision = (typeof POLICY_DECISIONS)[number];
 
 const text = z.string().trim().min(1, 'must not be empty');
 
+const ruleId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a lower-case id like rollback');
+
 /**
  * A path into the spec: `acceptanceCriteria`, `deployment.rollback.procedure`;
  * `[*]` stands for every item of a list or every entry of a mapping, and
@@ -120,9 +124,7 @@ export const policyRequirementSchema = z
 /** @public */
 export const policyRuleSchema = z.strictObject({
   /** Shown on the gate and kept in each decision's snapshot. */
-  id: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a lower-case id like rollback'),
+  id: ruleId,
   /** The requirement in plain words, as the gate checklist shows it. */
   description: text,
   decisions: z.array(z.enum(POLICY_DECISIONS)).min(1, 'must name a decision'),
@@ -132,6 +134,27 @@ export const policyRuleSchema = z.strictObject({
 
 const days = z.number().int().positive('must be a positive number of days');
 
+/**
+ * Who may grant exceptions, and what no exception waives. Whoever grants
+ * also needs the `handoff.exception.approve` permission, and is never the
+ * requester or the decision's recorder.
+ *
+ * @public
+ */
+export const exceptionPolicySchema = z.strictObject({
+  /** Requirements (rule ids, or spec-valid) that can never be waived. */
+  neverWaived: z.array(ruleId).optional(),
+  /** Per risk tier, the groups or users one of whom must grant (by default anyone holding the permission). */
+  grantors: z
+    .strictObject({
+      low: z.array(ownerRefSchema).min(1, 'must name a group or user'),
+      medium: z.array(ownerRefSchema).min(1, 'must name a group or user'),
+      high: z.array(ownerRefSchema).min(1, 'must name a group or user'),
+    })
+    .partial()
+    .optional(),
+});
+
 /** @public */
 export const gatePolicySchema = z.strictObject({
   apiVersion: z.literal('handoff.dev/v1alpha1', {
@@ -140,6 +163,8 @@ export const gatePolicySchema = z.strictObject({
   kind: z.literal(GATE_POLICY_KIND, { message: `must be ${GATE_POLICY_KIND}` }),
   /** The longest time between reviews, per risk tier. */
   reviewCadenceDays: z.strictObject({ low: days, medium: days, high: days }),
+  /** Who may grant exceptions per tier, and which requirements none waives. */
+  exceptions: exceptionPolicySchema.optional(),
   rules: z.array(policyRuleSchema).superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, i) => {

@@ -24,6 +24,10 @@ import {
   WorkItem,
   WorkItemListResponse,
   WorkItemUpdate,
+  ExceptionAnswer,
+  ExceptionRequest,
+  ExceptionStatus,
+  HandoffException,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /**
@@ -94,6 +98,31 @@ export interface HandoffApi {
     id: number,
     update: WorkItemUpdate,
   ): Promise<WorkItem>;
+  /** The capability's exception requests, newest first, whatever their status. */
+  listExceptions(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: HandoffException[] }>;
+  /** Asks to waive one unmet requirement until a date; another person answers. */
+  requestException(
+    entityRef: CompoundEntityRef,
+    request: ExceptionRequest,
+  ): Promise<HandoffException>;
+  /** Grants or denies someone else's request (handoff.exception.approve). */
+  answerException(
+    entityRef: CompoundEntityRef,
+    id: number,
+    answer: ExceptionAnswer,
+  ): Promise<HandoffException>;
+  /** Ends a pending or granted exception early (its requester, or a granter). */
+  revokeException(
+    entityRef: CompoundEntityRef,
+    id: number,
+    note: string,
+  ): Promise<HandoffException>;
+  /** Every capability's exceptions, newest first, for auditors. */
+  listAllExceptions(options?: {
+    status?: ExceptionStatus;
+  }): Promise<{ items: HandoffException[] }>;
   /** Flow figures of the last `days` and the period before, from the decision trail. */
   getFlow(days: 30 | 90 | 365): Promise<FlowResponse>;
 }

@@ -5,6 +5,9 @@ import {
   PortfolioFilter,
   PortfolioQuery,
   WorkItemUpdate,
+  ExceptionAnswer,
+  ExceptionRequest,
+  ExceptionStatus,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffApi } from './HandoffApi';
 
@@ -145,6 +148,39 @@ export class HandoffClient implements HandoffApi {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(update),
       },
+    );
+  }
+
+  listExceptions(ref: CompoundEntityRef) {
+    return this.request<Result<'listExceptions'>>(
+      `/exceptions/${entityPath(ref)}`,
+    );
+  }
+
+  requestException(ref: CompoundEntityRef, request: ExceptionRequest) {
+    return this.post<Result<'requestException'>>(
+      `/exceptions/${entityPath(ref)}`,
+      request,
+    );
+  }
+
+  answerException(ref: CompoundEntityRef, id: number, answer: ExceptionAnswer) {
+    return this.post<Result<'answerException'>>(
+      `/exceptions/${entityPath(ref)}/${id}/answer`,
+      answer,
+    );
+  }
+
+  revokeException(ref: CompoundEntityRef, id: number, note: string) {
+    return this.post<Result<'revokeException'>>(
+      `/exceptions/${entityPath(ref)}/${id}/revoke`,
+      { note },
+    );
+  }
+
+  listAllExceptions(options: { status?: ExceptionStatus } = {}) {
+    return this.request<Result<'listAllExceptions'>>(
+      `/exceptions${options.status ? `?status=${options.status}` : ''}`,
     );
   }
 

@@ -7,9 +7,6 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { handoffPlugin } from '../../plugin';
-import { PortfolioAudit } from '../../database/PortfolioAudit';
-import { portfolioQuerySchema } from '@handoff/backstage-plugin-handoff-common';
-import { Knex } from 'knex';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import fsPromises from 'fs/promises';
@@ -35,7 +32,6 @@ describe.each(databases.eachSupportedId())(
   'readiness workflow API on %s',
   databaseId => {
     let fixture: ReturnType<typeof capabilityFixture>;
-    let knex: Knex;
     afterEach(() => fixture.cleanup());
 
     async function start(spec?: string, extra: any[] = [], readSpec = true) {
@@ -46,7 +42,7 @@ describe.each(databases.eachSupportedId())(
           fixture.catalog,
           userInfoFactory,
           mockServices.database.factory({
-            knex: (knex = await databases.init(databaseId)),
+            knex: await databases.init(databaseId),
           }),
           mockServices.rootConfig.factory({
             data: {
@@ -342,98 +338,6 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
-    it('records an unmet gate overridden as an exception, only with a justification', async () => {
-      const server = await start(
-        readySpec.replace(
-          '  rollback: { procedure: Point planning back at last year }\n',
-          '',
-        ),
-        [],
-      );
-      await decide(server, 'ada', {
-        decision: 'start-review',
-        rationale: 'ok',
-        expectedSequence: 0,
-      }).expect(201);
-      await request(server)
-        .post(`${path}/approvals/${ref}`)
-        .set('Authorization', as('ada'))
-        .send({ decision: 'hand-off', role: 'accountable' })
-        .expect(201);
-
-      const short = await decide(server, 'ada', {
-        decision: 'hand-off',
-        rationale: 'Ship it',
-        expectedSequence: 1,
-        exception: { justification: 'because' },
-      });
-      expect(short.status).toBe(400);
-      expect(short.body.error.message).toBe(
-        'Invalid body: exception.justification: must explain the exception in at least 20 characters',
-      );
-
-      const exception = await decide(server, 'alan', {
-        decision: 'hand-off',
-        rationale: 'Ship it',
-        expectedSequence: 1,
-        exception: {
-          justification:
-            'Rollback is a feature flag; runbook follows this week',
-        },
-      });
-      expect(exception.status).toBe(201);
-      // The exception stands until the next review unless told otherwise.
-      expect(exception.body.exception).toEqual({
-        justification: 'Rollback is a feature flag; runbook follows this week',
-        expiresAt: exception.body.nextReviewAt,
-      });
-      expect(
-        exception.body.gate.requirements.find((r: any) => r.id === 'rollback'),
-      ).toMatchObject({ met: false });
-      const notExpired = await request(server).get(
-        `${path}/portfolio?gap=exception-expired`,
-      );
-      expect(notExpired.body.items).toEqual([]);
-    });
-
-    it('shows an exception whose end has passed as the gap "exception expired"', async () => {
-      const server = await start(
-        readySpec.replace(
-          'acceptanceCriteria: [A forecast every Monday]\n',
-          '',
-        ),
-      );
-      const past = await decide(server, 'ada', {
-        decision: 'start-review',
-        rationale: 'Pilot met WAPE',
-        expectedSequence: 0,
-        exception: {
-          justification: 'Acceptance criteria are agreed in the next sprint',
-          expiresAt: '2020-01-01',
-        },
-      });
-      expect(past.status).toBe(400);
-      expect(past.body.error.message).toMatch(
-        /exception\.expiresAt: must be tomorrow or later/,
-      );
-      await decide(server, 'ada', {
-        decision: 'start-review',
-        rationale: 'Pilot met WAPE',
-        expectedSequence: 0,
-        exception: {
-          justification: 'Acceptance criteria are agreed in the next sprint',
-          expiresAt: '2099-01-01',
-        },
-      }).expect(201);
-      const gap = portfolioQuerySchema.parse({ gap: 'exception-expired' });
-      const before = new PortfolioAudit(knex, () => new Date('2098-12-31'));
-      expect((await before.page(gap)).items).toEqual([]);
-      const after = new PortfolioAudit(knex, () => new Date('2099-01-02'));
-      expect((await after.page(gap)).items.map(r => r.entityRef)).toEqual([
-        'component:default/forecast',
-      ]);
-    });
-
     /** Start review as Ada, then approve hand-off as Ada (the accountable owner). */
     async function approvedForHandOff(server: any) {
       await decide(server, 'ada', {
@@ -461,14 +365,15 @@ describe.each(databases.eachSupportedId())(
       expect(alone.body.error.message).toBe(
         'Separation of duties: whoever records the decision cannot be its only approver',
       );
-      // ...nor waive it with an exception.
-      const waived = await decide(server, 'ada', {
-        decision: 'hand-off',
-        rationale: 'Mine to ship',
-        expectedSequence: 1,
-        exception: { justification: 'I am the accountable owner anyway' },
-      });
-      expect(waived.status).toBe(403);
+      // ...nor have it waived.
+      const waived = await request(server)
+        .post(`${path}/exceptions/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({
+          requirement: 'separation-of-duties',
+          justification: 'I am the accountable owner anyway',
+        });
+      expect(waived.status).toBe(409);
       // Her readiness page says so before she tries.
       const mine = await request(server)
         .get(`${path}/readiness/${ref}`)
@@ -520,18 +425,15 @@ describe.each(databases.eachSupportedId())(
         specVersion: 2,
       });
       expect(handOff.status).toBe(409);
-      const excepted = await decide(server, 'alan', {
-        decision: 'hand-off',
-        rationale: 'Ready',
-        expectedSequence: 1,
-        exception: {
+      const excepted = await request(server)
+        .post(`${path}/exceptions/${ref}`)
+        .set('Authorization', as('alan'))
+        .send({
+          requirement: 'approval-accountable',
           justification: 'Margaret agreed in the hallway yesterday',
-        },
-      });
+        });
       expect(excepted.status).toBe(409);
-      expect(excepted.body.error.message).toMatch(
-        /^An exception waives artifacts and checks, never a person's approval/,
-      );
+      expect(excepted.body.error.message).toMatch(/can never be waived/);
     });
 
     it('cancels a pending transfer when a later decision supersedes its hand-off', async () => {
@@ -595,14 +497,21 @@ describe.each(databases.eachSupportedId())(
         'component:default/forecast',
       ]);
       // No exception stands in for the review.
-      const excepted = await decide(server, 'ada', {
+      const excepted = await request(server)
+        .post(`${path}/exceptions/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({
+          requirement: 'review-required',
+          justification: 'Seasonal drift, known and harmless',
+        });
+      expect(excepted.status).toBe(409);
+      const waits = await decide(server, 'ada', {
         decision: 'start-review',
         rationale: 'Drift is seasonal',
         expectedSequence: 0,
-        exception: { justification: 'Seasonal drift, known and harmless' },
       });
-      expect(excepted.status).toBe(409);
-      expect(excepted.body.error.message).toMatch(
+      expect(waits.status).toBe(409);
+      expect(waits.body.error.message).toMatch(
         /Review required: drift-weekly failed/,
       );
       // The reporter's passing result clears it everywhere.
@@ -654,7 +563,7 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('keeps the next review within the risk tier’s cadence unless an exception says why', async () => {
+    it('keeps the next review within the risk tier’s cadence', async () => {
       const server = await start();
       const far = await decide(server, 'ada', {
         decision: 'start-review',
@@ -664,7 +573,7 @@ describe.each(databases.eachSupportedId())(
       });
       expect(far.status).toBe(400);
       expect(far.body.error.message).toMatch(
-        /^nextReviewAt: a medium-risk capability is reviewed at least every 90 days \(by \d{4}-\d{2}-\d{2}\); a later date needs an exception with a justification$/,
+        /^nextReviewAt: a medium-risk capability is reviewed at least every 90 days, so by \d{4}-\d{2}-\d{2} at the latest$/,
       );
       const past = await decide(server, 'ada', {
         decision: 'start-review',
@@ -718,6 +627,37 @@ describe.each(databases.eachSupportedId())(
       );
       expect(unknown.status).toBe(404);
 
+      // An entity Handoff does not govern takes no decision, check or
+      // exception, and has no readiness.
+      const notCapability = [
+        request(server)
+          .post(`${path}/decisions/group/default/sre`)
+          .set('Authorization', as('grace'))
+          .send({ decision: 'stop', rationale: 'x', expectedSequence: 0 }),
+        request(server)
+          .post(`${path}/checks/user/default/ada`)
+          .set('Authorization', ci)
+          .send({ name: 'smoke', kind: 'test', status: 'pass' }),
+        request(server)
+          .post(`${path}/exceptions/group/default/sre`)
+          .set('Authorization', as('grace'))
+          .send({
+            requirement: 'rollback',
+            justification: 'Not a capability at all, just a group',
+          }),
+        request(server).get(`${path}/readiness/user/default/ada`),
+        request(server).get(`${path}/packet/group/default/sre`),
+      ];
+      for (const res of await Promise.all(notCapability)) {
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toMatch(
+          /^(group:default\/sre|user:default\/ada) is not a capability: Handoff governs only entities with a handoff.dev\/spec or handoff.dev\/stage annotation$/,
+        );
+      }
+      expect(
+        await request(server).get(`${path}/decisions/group/default/sre`),
+      ).toMatchObject({ status: 200, body: { items: [] } });
+
       const byService = await request(server)
         .post(`${path}/decisions/${ref}`)
         .set('Authorization', ci)
@@ -732,6 +672,56 @@ describe.each(databases.eachSupportedId())(
 
       const badAudit = await request(server).get(`${path}/audit?limit=abc`);
       expect(badAudit.status).toBe(400);
+    });
+
+    it('judges an invalid spec on being valid alone, at the tier its risk profile says', async () => {
+      const server = await start(
+        readySpec
+          .replace(
+            'risk: { data: medium, customerImpact: medium, compliance: low, operationalDependency: medium }',
+            'risk: { data: low, customerImpact: low, compliance: low, operationalDependency: low }',
+          )
+          .replace('target: 18,', 'target: [18],'),
+      );
+      const readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.body).toMatchObject({
+        specValid: false,
+        riskTier: 'low',
+        reviewWithinDays: 180,
+      });
+      const gate = readiness.body.gates.find(
+        (g: any) => g.decision === 'start-review',
+      );
+      expect(gate.met).toBe(false);
+      expect(gate.requirements[0]).toMatchObject({
+        id: 'spec-valid',
+        met: false,
+        waivable: false,
+      });
+      // The intent is there: nothing says it is not; and no low-tier gate
+      // asks for a test plan.
+      expect(JSON.stringify(gate)).not.toMatch(/Not in the spec/);
+      expect(gate.requirements.map((r: any) => r.id)).not.toContain(
+        'test-plan',
+      );
+      const waiver = await request(server)
+        .post(`${path}/exceptions/${ref}`)
+        .set('Authorization', as('alan'))
+        .send({
+          requirement: 'spec-valid',
+          justification: 'The schema is wrong, not our spec',
+        });
+      expect(waiver.status).toBe(409);
+      // An honest outcome is still open, and sets the low tier's review date.
+      const reframe = await decide(server, 'ada', {
+        decision: 'reframe',
+        rationale: 'The spec needs a rethink',
+        expectedSequence: 0,
+      });
+      expect(reframe.status).toBe(201);
+      const days =
+        (Date.parse(reframe.body.nextReviewAt) - Date.now()) / 86_400_000;
+      expect(Math.round(days)).toBe(180);
     });
 
     it('refuses writes the permission policy denies, and writes nothing', async () => {

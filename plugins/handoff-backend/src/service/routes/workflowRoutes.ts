@@ -66,7 +66,14 @@ export function workflowRoutes(
     work: WorkService;
   },
 ) {
-  const { callerOf, entityOf, audited, writeContext, authorizeWrite } = http;
+  const {
+    callerOf,
+    entityOf,
+    capabilityOf,
+    audited,
+    writeContext,
+    authorizeWrite,
+  } = http;
   const { store, workflow, capabilities } = deps;
 
   router.get('/capabilities', async (req, res) => {
@@ -77,14 +84,14 @@ export function workflowRoutes(
 
   router.get('/readiness/:kind/:namespace/:name', async (req, res) => {
     const credentials = await callerOf(req);
-    const entity = await entityOf(req, credentials);
+    const entity = await capabilityOf(req, credentials);
     res.json(await workflow.readiness(entity, credentials));
   });
 
   router.get('/packet/:kind/:namespace/:name', async (req, res) => {
     const { format } = parseInput(packetQuery, req.query, 'query');
     const credentials = await callerOf(req);
-    const entity = await entityOf(req, credentials);
+    const entity = await capabilityOf(req, credentials);
     const packet = await capabilities.packet(entity, credentials);
     const file = `handoff-${entity.metadata.name}.${
       format === 'markdown' ? 'md' : 'json'
@@ -119,11 +126,7 @@ export function workflowRoutes(
     const record = await audited(
       req,
       'decision',
-      {
-        entityRef,
-        decision: body.decision,
-        exception: Boolean(body.exception),
-      },
+      { entityRef, decision: body.decision },
       () => workflow.decide(entity, caller, body),
     );
     res.status(201).json(toDecisionResponse(record));

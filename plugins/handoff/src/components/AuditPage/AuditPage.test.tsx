@@ -22,6 +22,7 @@ const noGaps = {
   'failing-checks': 0,
   'review-required': 0,
   'exception-expired': 0,
+  'exception-pending': 0,
   'pending-transfer': 0,
   'work-past-due': 0,
 };
@@ -141,6 +142,7 @@ function apiMock(overrides: object = {}) {
       ],
     }),
     requestPortfolioSync: jest.fn(),
+    listAllExceptions: jest.fn().mockResolvedValue({ items: [] }),
     getFlow: jest.fn(async (days: number) => ({
       days,
       current: figures(days === 30 ? 1 : 3),

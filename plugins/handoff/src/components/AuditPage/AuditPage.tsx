@@ -23,6 +23,7 @@ import { useDownload } from '../useDownload';
 import { AuditFilters } from './AuditFilters';
 import { CatalogSync } from './CatalogSync';
 import { FlowCard } from './FlowCard';
+import { AuditExceptionsCard } from './AuditExceptionsCard';
 import { BarList } from './BarList';
 import { OwnerRollup } from './OwnerRollup';
 import { PortfolioTable } from './PortfolioTable';
@@ -177,6 +178,9 @@ export function AuditPage() {
             </Grid>
             <Grid item xs={12}>
               <FlowCard />
+            </Grid>
+            <Grid item xs={12}>
+              <AuditExceptionsCard />
             </Grid>
             <Grid item xs={12}>
               <OwnerRollup

@@ -5,6 +5,7 @@ import {
   ChecksCard,
   CyclesCard,
   DecisionTimeline,
+  ExceptionsCard,
   ReadinessSection,
   WorkCard,
 } from '../Readiness';
@@ -35,6 +36,9 @@ export function HandoffTab() {
       </Grid>
       <Grid item xs={12} md={6}>
         <ChecksCard revision={revision} />
+      </Grid>
+      <Grid item xs={12}>
+        <ExceptionsCard revision={revision} onChange={changed} />
       </Grid>
       <Grid item xs={12}>
         <WorkCard revision={revision} onChange={changed} />

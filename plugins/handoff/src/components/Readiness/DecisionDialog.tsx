@@ -6,7 +6,6 @@ import {
   DECISION_TITLES,
   GateResult,
   ReadinessSummary,
-  EXCEPTION_JUSTIFICATION_MIN_LENGTH,
   REVIEW_CADENCE_DAYS,
 } from '@handoff/backstage-plugin-handoff-common';
 import Button from '@material-ui/core/Button';
@@ -41,17 +40,11 @@ export function DecisionDialog(props: {
   const [decision, setDecision] = useState<Decision | ''>('');
   const [rationale, setRationale] = useState('');
   const [nextReviewAt, setNextReviewAt] = useState('');
-  const [justification, setJustification] = useState('');
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
 
   const gate: GateResult | undefined = gates.find(g => g.decision === decision);
-  const needsException = Boolean(gate && !gate.met);
-  // Approvals, separation of duties and the receiving owner's acceptance are
-  // people's; no exception stands in for them.
-  const unwaivable = (gate?.requirements ?? []).filter(
-    r => !r.met && r.waivable === false,
-  );
+  const unmet = Boolean(gate && !gate.met);
   const defaultDays =
     readiness.reviewWithinDays ??
     REVIEW_CADENCE_DAYS[readiness.riskTier ?? 'high'];
@@ -67,10 +60,8 @@ export function DecisionDialog(props: {
         expectedSequence: readiness.sequence ?? 0,
         specVersion: readiness.specVersion,
         ...(nextReviewAt && { nextReviewAt }),
-        ...(needsException && { exception: { justification } }),
       });
       setRationale('');
-      setJustification('');
       setDecision('');
       props.onDecided();
     } catch (e) {
@@ -143,24 +134,13 @@ export function DecisionDialog(props: {
           value={nextReviewAt}
           onChange={e => setNextReviewAt(e.target.value)}
         />
-        {unwaivable.length > 0 && (
-          <Alert severity="warning">
-            An exception cannot stand in for people:{' '}
-            {unwaivable.map(r => r.reason).join('; ')}
+        {unmet && (
+          <Alert severity="info">
+            The decision waits until its gate is met. An exception may waive
+            artifacts, owners and checks (never a person&apos;s approval or
+            acceptance): request one for the requirement on the Readiness card,
+            and another person grants it.
           </Alert>
-        )}
-        {needsException && unwaivable.length === 0 && (
-          <TextField
-            fullWidth
-            multiline
-            minRows={2}
-            margin="normal"
-            id="handoff-exception"
-            label="Exception justification"
-            helperText={`The gate is not met: deciding anyway is recorded as an exception and needs a justification (at least ${EXCEPTION_JUSTIFICATION_MIN_LENGTH} characters)`}
-            value={justification}
-            onChange={e => setJustification(e.target.value)}
-          />
         )}
       </DialogContent>
       <DialogActions>
@@ -168,18 +148,10 @@ export function DecisionDialog(props: {
         <Button
           color="primary"
           variant="contained"
-          disabled={
-            !decision ||
-            !rationale.trim() ||
-            unwaivable.length > 0 ||
-            (needsException &&
-              justification.trim().length <
-                EXCEPTION_JUSTIFICATION_MIN_LENGTH) ||
-            saving
-          }
+          disabled={!decision || !rationale.trim() || unmet || saving}
           onClick={submit}
         >
-          {needsException ? 'Record as exception' : 'Record decision'}
+          Record decision
         </Button>
       </DialogActions>
     </Dialog>

@@ -130,6 +130,26 @@ describe('ReadinessPanel', () => {
     expect(screen.getByText('Harden further: always open')).toBeInTheDocument();
   });
 
+  it('shows a stage the capability passed by as skipped, not done', async () => {
+    await renderPanel({}, true, jest.fn(), {
+      ...readiness,
+      stage: 'handed-off',
+      stagesVisited: ['pilot', 'readiness-review', 'handed-off'],
+      gates: [],
+    });
+    const stepper = await screen.findByLabelText('Readiness stages');
+    expect(within(stepper).getAllByText('Skipped')).toHaveLength(1);
+    const hardening = within(stepper)
+      .getByText('Hardening')
+      .closest('.MuiStep-root') as HTMLElement;
+    expect(within(hardening).getByText('Skipped')).toBeInTheDocument();
+    const review = within(stepper)
+      .getByText('Readiness review')
+      .closest('.MuiStep-root') as HTMLElement;
+    expect(review.className).toMatch(/completed/);
+    expect(hardening.className).not.toMatch(/completed/);
+  });
+
   it('offers only the decisions the stage allows and explains an unmet gate before submitting', async () => {
     await renderPanel({});
     fireEvent.click(
@@ -154,19 +174,97 @@ describe('ReadinessPanel', () => {
     expect(
       within(dialog).getByText('The gate is not met yet:'),
     ).toBeInTheDocument();
-    // The only unmet requirement is a person's approval: no exception can
-    // stand in for it, so none is offered.
+    // The decision waits for its gate; a person's approval offers no exception.
     expect(
-      within(dialog).getByText(
-        /An exception cannot stand in for people: Not approved yet/,
-      ),
+      within(dialog).getByText(/The decision waits until its gate is met/),
     ).toBeInTheDocument();
     expect(
-      within(dialog).queryByLabelText('Exception justification'),
+      within(dialog).queryByRole('button', { name: 'Request an exception' }),
     ).not.toBeInTheDocument();
     expect(
-      within(dialog).getByRole('button', { name: 'Record as exception' }),
+      within(dialog).getByRole('button', { name: 'Record decision' }),
     ).toBeDisabled();
+  });
+
+  it('offers an exception for an unmet artifact, never for a person, and shows one waiting to be granted', async () => {
+    const requestException = jest.fn().mockResolvedValue({});
+    const onChange = jest.fn();
+    const unmetRollback: ReadinessSummary = {
+      ...readiness,
+      exceptionGrantors: ['group:default/risk-and-compliance'],
+      reviewWithinDays: 90,
+      gates: readiness.gates!.map(g =>
+        g.decision !== 'hand-off'
+          ? g
+          : {
+              ...g,
+              requirements: [
+                {
+                  id: 'rollback',
+                  description: 'A rollback procedure',
+                  met: false,
+                  reason: 'Not in the spec: deployment.rollback.procedure',
+                },
+                ...g.requirements.slice(1),
+                {
+                  id: 'test-plan',
+                  description: 'A test plan',
+                  met: false,
+                  reason:
+                    'Not in the spec: testPlan. Waiting for an exception to be granted (requested by user:default/alan)',
+                  exception: {
+                    id: 3,
+                    status: 'pending',
+                    by: 'user:default/alan',
+                    until: '2027-03-01',
+                  },
+                },
+              ],
+            },
+      ),
+    };
+    await renderPanel({ requestException }, true, onChange, unmetRollback);
+    const gate = await screen.findByRole('region', { name: 'Hand off gate' });
+    // One offer: the rollback; not the approval, not the one already asked.
+    const offers = within(gate).getAllByRole('button', {
+      name: 'Request an exception',
+    });
+    expect(offers).toHaveLength(1);
+    expect(
+      within(gate).getByText(/Waiting for an exception to be granted/),
+    ).toBeInTheDocument();
+    fireEvent.click(offers[0]);
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByText(
+        /a member of group:default\/risk-and-compliance grants it/,
+      ),
+    ).toBeInTheDocument();
+    const send = within(dialog).getByRole('button', {
+      name: 'Request exception',
+    });
+    fireEvent.change(
+      within(dialog).getByLabelText('Why the requirement can wait'),
+      {
+        target: { value: 'too short' },
+      },
+    );
+    expect(send).toBeDisabled();
+    fireEvent.change(
+      within(dialog).getByLabelText('Why the requirement can wait'),
+      {
+        target: { value: 'The rollback is a feature flag, tested on Monday' },
+      },
+    );
+    fireEvent.click(send);
+    await waitFor(() => expect(onChange).toHaveBeenCalled());
+    expect(requestException).toHaveBeenCalledWith(
+      { kind: 'Component', namespace: 'default', name: 'forecast' },
+      {
+        requirement: 'rollback',
+        justification: 'The rollback is a feature flag, tested on Monday',
+      },
+    );
   });
 
   it("renders the server's refusal in plain words and keeps what the user typed", async () => {

@@ -14,6 +14,7 @@ import {
   ApprovalRole,
   DECISION_TITLES,
   Decision,
+  GateRequirement,
   ReadinessSummary,
   handoffApprovalCreatePermission,
   handoffDecisionCreatePermission,
@@ -30,6 +31,7 @@ import { handoffApiRef } from '../../api';
 import { DecisionDialog } from './DecisionDialog';
 import { ReviewDialog } from './ReviewDialog';
 import { GateChecklist } from './GateChecklist';
+import { ExceptionRequestDialog } from './ExceptionRequestDialog';
 import { PacketDownload } from './PacketDownload';
 import { StageStepper } from './StageStepper';
 import { errorMessage } from '../errorMessage';
@@ -68,6 +70,7 @@ export function ReadinessPanel(props: {
   const identityApi = useApi(identityApiRef);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [reviewOpen, setReviewOpen] = useState(false);
+  const [requesting, setRequesting] = useState<GateRequirement>();
   const reviewable = (readiness.gates ?? []).some(g => g.decision === 'review');
   const decidable = (readiness.gates ?? []).some(g => g.decision !== 'review');
   const [actionError, setActionError] = useState<string>();
@@ -116,7 +119,7 @@ export function ReadinessPanel(props: {
         readiness.sequence ?? 0
       } so far`}
     >
-      <StageStepper stage={readiness.stage} />
+      <StageStepper stage={readiness.stage} visited={readiness.stagesVisited} />
       {actionError && (
         <Alert severity="error" role="alert" style={{ marginBottom: 16 }}>
           {actionError}
@@ -210,7 +213,12 @@ export function ReadinessPanel(props: {
                   gate.requirements.length
                 } met`}
           </Typography>
-          {gate.requirements.length > 0 && <GateChecklist gate={gate} />}
+          {gate.requirements.length > 0 && (
+            <GateChecklist
+              gate={gate}
+              onRequestException={canDecide.allowed ? setRequesting : undefined}
+            />
+          )}
         </Box>
       ))}
       {(readiness.gates ?? []).length === 0 && (
@@ -226,6 +234,23 @@ export function ReadinessPanel(props: {
             setReviewOpen(false);
             alertApi.post({
               message: 'Review recorded.',
+              severity: 'success',
+              display: 'transient',
+            });
+            onChange();
+          }}
+        />
+      )}
+      {requesting && (
+        <ExceptionRequestDialog
+          requirement={requesting}
+          readiness={readiness}
+          onClose={() => setRequesting(undefined)}
+          onRequested={() => {
+            setRequesting(undefined);
+            alertApi.post({
+              message:
+                'Exception requested. It waives the requirement once another person grants it.',
               severity: 'success',
               display: 'transient',
             });

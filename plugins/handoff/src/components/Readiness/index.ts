@@ -4,3 +4,5 @@ export { ChecksCard } from './ChecksCard';
 export { DecisionDialog } from './DecisionDialog';
 export { CyclesCard } from './CyclesCard';
 export { WorkCard } from './WorkCard';
+export { ExceptionsCard } from './ExceptionsCard';
+export { ExceptionsTable } from './ExceptionsTable';
