@@ -136,14 +136,19 @@ export class WorkflowService {
       specVersion: ctx.spec.version?.version,
       specValid: ctx.spec.state === 'valid',
       gates: allowedDecisions(ctx.stage).map(d => this.gate(ctx.gateInput(d))),
-      reviewWithinDays: this.reviewCadence()[riskTier(ctx.spec.rulesSpec?.risk)],
-      exceptionGrantors: this.exceptionGrantors(riskTier(ctx.spec.rulesSpec?.risk)),
+      reviewWithinDays:
+        this.reviewCadence()[riskTier(ctx.spec.rulesSpec?.risk)],
+      exceptionGrantors: this.exceptionGrantors(
+        riskTier(ctx.spec.rulesSpec?.risk),
+      ),
       stagesVisited,
       transfer: ctx.transfer,
       failingChecks,
       operatingOwner: ctx.spec.spec?.owners?.operatingOwner,
       supportPath: ctx.spec.spec?.owners?.supportPath,
-      riskTier: ctx.spec.rulesSpec ? riskTier(ctx.spec.rulesSpec.risk) : undefined,
+      riskTier: ctx.spec.rulesSpec
+        ? riskTier(ctx.spec.rulesSpec.risk)
+        : undefined,
     };
   }
 
