@@ -50,7 +50,7 @@ describe('HandoffSpecProcessor', () => {
     const emit = jest.fn();
     await processor.postProcessEntity(entity('./missing.yaml'), location, emit);
     expect(emit.mock.calls[0][0].error.message).toBe(
-      `Handoff spec: No file at ${path.join(dir, 'missing.yaml')}`,
+      "Handoff spec: No spec file ./missing.yaml in the entity's folder (a link out of the folder counts as none)",
     );
 
     const quiet = jest.fn();

@@ -139,18 +139,53 @@ describe('readSpecFile from disk', () => {
     ).resolves.toBe('intent: x\n');
   });
 
-  it('refuses a symlink that leads out of the folder, and reads nothing', async () => {
+  const none = (file: string) =>
+    `No spec file ${file} in the entity's folder (a link out of the folder counts as none)`;
+
+  it('refuses a symlink that leads out of the folder, and reads nothing, saying what it says of a missing file', async () => {
     fs.symlinkSync('/etc/passwd', path.join(dir, 'handoff.yaml'));
-    await expect(
-      readSpecFile(location('./handoff.yaml'), mockServices.urlReader.mock()),
-    ).rejects.toThrow(/leads outside the entity's folder/);
+    const outside = await readSpecFile(
+      location('./handoff.yaml'),
+      mockServices.urlReader.mock(),
+    ).catch(e => e);
+    expect(outside).toMatchObject({
+      name: 'NotFoundError',
+      message: none('./handoff.yaml'),
+    });
+    fs.rmSync(path.join(dir, 'handoff.yaml'));
+    const missing = await readSpecFile(
+      location('./handoff.yaml'),
+      mockServices.urlReader.mock(),
+    ).catch(e => e);
+    expect(missing).toMatchObject({
+      name: 'NotFoundError',
+      message: none('./handoff.yaml'),
+    });
+    // No server path in either.
+    expect(`${outside.message}${missing.message}`).not.toContain(dir);
+  });
+
+  it('refuses a hard link to a file elsewhere, planted in the folder', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-else-'));
+    try {
+      fs.writeFileSync(path.join(elsewhere, 'secret.yaml'), 'token: hunter2\n');
+      fs.linkSync(
+        path.join(elsewhere, 'secret.yaml'),
+        path.join(dir, 'handoff.yaml'),
+      );
+      await expect(
+        readSpecFile(location('./handoff.yaml'), mockServices.urlReader.mock()),
+      ).rejects.toThrow(none('./handoff.yaml'));
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('refuses a folder symlinked to /proc', async () => {
     fs.symlinkSync('/proc/self', path.join(dir, 'proc'));
     await expect(
       readSpecFile(location('./proc/environ'), mockServices.urlReader.mock()),
-    ).rejects.toThrow(/leads outside the entity's folder/);
+    ).rejects.toThrow(none('./proc/environ'));
   });
 
   it('refuses a device and a FIFO inside the folder without blocking', async () => {
@@ -161,11 +196,11 @@ describe('readSpecFile from disk', () => {
       readSpecFile(location('./fifo.yaml'), mockServices.urlReader.mock(), {
         timeoutMs: 60_000,
       }),
-    ).rejects.toThrow(/is not a regular file/);
+    ).rejects.toThrow(none('./fifo.yaml'));
     fs.mkdirSync(path.join(dir, 'sub'));
     await expect(
       readSpecFile(location('./sub'), mockServices.urlReader.mock()),
-    ).rejects.toThrow(/is not a regular file/);
+    ).rejects.toThrow(none('./sub'));
   }, 5_000);
 
   it('counts the 1 MB while reading, not from the size the file claims', async () => {

@@ -114,7 +114,7 @@ export function resolveSpecLocation(
     const root = path.dirname(path.resolve(target));
     const resolved = path.resolve(root, specPath);
     if (!isInside(root, resolved)) {
-      refuse(specPath, `it is outside the entity's folder ${root}`);
+      refuse(specPath, `it is outside the entity's folder`);
     }
     return { type: 'file', target: resolved, root };
   }
@@ -178,27 +178,35 @@ async function readLocalFile(
   signal: AbortSignal,
   previousStamp?: string,
 ): Promise<SpecFileRead> {
+  // Missing, outside the folder after symlinks, hard-linked from elsewhere or
+  // not a regular file: one answer, naming the path as the entity gives it,
+  // so nobody learns the server's paths or which of its files exist.
+  const named = `./${path.relative(location.root, location.target)}`;
+  const none = () =>
+    new NotFoundError(
+      `No spec file ${named} in the entity's folder (a link out of the folder counts as none)`,
+    );
   let real: string;
   try {
     real = await fs.realpath(location.target);
   } catch {
-    throw new NotFoundError(`No file at ${location.target}`);
+    throw none();
   }
-  // After symlinks, the file must still be inside the entity's folder.
-  if (!isChildPath(location.root, real)) {
-    refuse(location.target, `it leads outside the entity's folder`);
-  }
+  if (!isChildPath(location.root, real)) throw none();
   // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the
   // real path is opened, not a symlink swapped in since.
-  const handle = await fs.open(
-    real,
-    constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
-  );
+  const handle = await fs
+    .open(
+      real,
+      constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW,
+    )
+    .catch(() => {
+      throw none();
+    });
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) {
-      refuse(location.target, 'it is not a regular file');
-    }
+    // A second hard link may be a server file planted in the folder.
+    if (!stat.isFile() || stat.nlink > 1) throw none();
     // Size, modification time and inode: unchanged means not read again.
     const stamp = `${stat.size}:${stat.mtimeMs}:${stat.ino}`;
     if (previousStamp === stamp) return { status: 'unchanged' };
@@ -208,7 +216,7 @@ async function readLocalFile(
         highWaterMark: 64 * 1024,
         signal,
       } as Parameters<typeof handle.createReadStream>[0]),
-      location.target,
+      named,
     );
     return { status: 'read', content, fileStamp: stamp };
   } finally {

@@ -106,7 +106,7 @@ describe.each(databases.eachSupportedId())(
       ).toBe('Could not be stored: value too long');
       expect(
         (await store.getReadStatus('component:default/a-fifo'))?.readError,
-      ).toMatch(/is not a regular file/);
+      ).toMatch(/^No spec file .* in the entity's folder/);
       expect(logger.warn).toHaveBeenCalledWith(
         expect.stringContaining('component:default/c-refused'),
       );

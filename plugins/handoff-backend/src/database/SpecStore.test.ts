@@ -102,12 +102,12 @@ describe.each(databases.eachSupportedId())(
       const store = await createStore();
       await store.recordReadStatus({
         entityRef: 'component:default/x',
-        readError: 'No file at /x',
+        readError: "No spec file ./x in the entity's folder",
         readAt: '2026-11-01T00:00:00.000Z',
       });
       expect(await store.getReadStatus('component:default/x')).toEqual({
         entityRef: 'component:default/x',
-        readError: 'No file at /x',
+        readError: "No spec file ./x in the entity's folder",
         readAt: '2026-11-01T00:00:00.000Z',
         sourceLocation: undefined,
       });

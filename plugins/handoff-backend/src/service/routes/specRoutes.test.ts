@@ -201,7 +201,7 @@ describe('spec ingestion through the API', () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.readError).toBe(
-      `No file at ${path.join(dir, 'missing.yaml')}`,
+      "No spec file ./missing.yaml in the entity's folder (a link out of the folder counts as none)",
     );
     expect(res.body.latest).toBeUndefined();
   });

@@ -5,6 +5,7 @@ import {
   InfoCard,
   Page,
   Progress,
+  WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
@@ -30,6 +31,13 @@ import { PortfolioTable } from './PortfolioTable';
 import { SummaryTiles } from './SummaryTiles';
 import { useAuditFilters } from './useAuditFilters';
 import { HandoffErrorPanel } from '../HandoffErrorPanel';
+
+/** A refusal by the permission policy (403), as the API client reports it. */
+const isForbidden = (error: Error) =>
+  (error as { statusCode?: number }).statusCode === 403 ||
+  error.name === 'NotAllowedError' ||
+  (error as { body?: { error?: { name?: string } } }).body?.error?.name ===
+    'NotAllowedError';
 
 function CsvDownload(props: {
   query: () => Omit<Partial<PortfolioQuery>, 'offset' | 'limit'>;
@@ -88,9 +96,21 @@ export function AuditPage() {
         <ContentHeader title="Portfolio">
           <CsvDownload query={() => ({ ...filter, ...sort.current })} />
         </ContentHeader>
-        {error ? (
-          <HandoffErrorPanel error={error} />
-        ) : (
+        {error && isForbidden(error) && (
+          <WarningPanel
+            severity="info"
+            title="The audit is for auditors"
+            defaultExpanded
+          >
+            The audit lists every capability&apos;s owners, decisions and
+            rationale across the catalog, so only people allowed to audit
+            Handoff (the handoff.audit.read permission, usually the platform
+            team) see it. Ask your platform team to add you if your work needs
+            it; each capability&apos;s own Handoff tab stays open to you.
+          </WarningPanel>
+        )}
+        {error && !isForbidden(error) && <HandoffErrorPanel error={error} />}
+        {!error && (
           <Grid container spacing={3}>
             <Grid item xs={12} md="auto">
               <ToggleButtonGroup

@@ -153,7 +153,7 @@ describe('SpecCard', () => {
         getSpec: jest.fn().mockResolvedValue({
           entityRef: 'component:default/churn-model',
           specLocation: './handoff.yaml',
-          readError: 'No file at /repo/handoff.yaml',
+          readError: 'No spec file ./handoff.yaml in the folder',
           readAt: '2026-11-25T10:00:00.000Z',
         }),
       },
@@ -161,7 +161,7 @@ describe('SpecCard', () => {
     );
     expect(
       await screen.findByText(
-        'Could not read the file: No file at /repo/handoff.yaml',
+        'Could not read the file: No spec file ./handoff.yaml in the folder',
       ),
     ).toBeInTheDocument();
   });
