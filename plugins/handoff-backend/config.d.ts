@@ -18,6 +18,16 @@ export interface Config {
      */
     exceptionApprovers?: string[];
     /**
+     * Limits of costly requests per caller, counted per replica for a minute;
+     * past them the answer is 429 with Retry-After.
+     */
+    rateLimits?: {
+      /** Check results one credential (a CI token, a person) posts a minute. Default 600. */
+      checksPerMinute?: number;
+      /** "Read now" of one capability's spec by one caller a minute. Default 6. */
+      refreshesPerMinute?: number;
+    };
+    /**
      * Separation of duties (default true): whoever records a gated decision
      * cannot be its only approver; when a decision needs both an accountable and
      * a compliance approval they come from two different people, neither the

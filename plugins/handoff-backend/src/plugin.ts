@@ -16,6 +16,7 @@ import { SpecIngester } from './catalog/SpecIngester';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
+import { readRateLimits } from './service/rateLimits';
 import {
   HandoffTracker,
   handoffTrackerExtensionPoint,
@@ -255,6 +256,7 @@ export const handoffPlugin = createBackendPlugin({
 
         httpRouter.use(
           await createRouter({
+            rateLimits: readRateLimits(config),
             auth: deps.auth,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,

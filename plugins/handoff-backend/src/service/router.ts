@@ -20,6 +20,7 @@ import { CheckService } from './CheckService';
 import { WorkService } from './WorkService';
 import { RegistrationService } from './RegistrationService';
 import { httpHelpers } from './http';
+import { RateLimits, perCaller } from './rateLimits';
 import { auditTrailRoutes } from './routes/auditTrailRoutes';
 import { portfolioRoutes } from './routes/portfolioRoutes';
 import { specRoutes } from './routes/specRoutes';
@@ -52,6 +53,8 @@ export type RouterOptions = {
   logger?: LoggerService;
   /** The engineering tracker a module installed, if any. */
   tracker?: HandoffTracker;
+  /** Per-caller limits of costly requests (defaults: 600 checks, 6 reads a minute). */
+  rateLimits?: RateLimits;
 };
 
 /**
@@ -67,6 +70,19 @@ export async function createRouter(
   webhookRoutes(router, options);
   router.use(express.json());
   const http = httpHelpers(options);
+  const limits = {
+    checks: perCaller({
+      httpAuth: options.httpAuth,
+      limit: options.rateLimits?.checksPerMinute ?? 600,
+      what: 'check results from one credential',
+    }),
+    refreshes: perCaller({
+      httpAuth: options.httpAuth,
+      limit: options.rateLimits?.refreshesPerMinute ?? 6,
+      what: 'reads of the spec',
+      perCapability: true,
+    }),
+  };
   const capabilities = new CapabilityService(options);
   const checks = new CheckService(options);
   const registrations = new RegistrationService(options);
@@ -91,12 +107,17 @@ export async function createRouter(
     checks,
     registrations,
     work: new WorkService(options),
+    checkLimit: limits.checks,
   });
   exceptionRoutes(router, http, {
     ...options,
     exceptions: new ExceptionService(options),
   });
-  specRoutes(router, http, { ...options, capabilities });
+  specRoutes(router, http, {
+    ...options,
+    capabilities,
+    refreshLimit: limits.refreshes,
+  });
   portfolioRoutes(router, http, { ...options, trails: options.store });
   auditTrailRoutes(router, http, options);
   router.use(unavailableWhileDependenciesAreDown);

@@ -6,7 +6,7 @@ import {
   SpecRefreshResponse,
   handoffSpecRefreshPermission,
 } from '@handoff/backstage-plugin-handoff-common';
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { SpecIngester } from '../../catalog/SpecIngester';
 import { SpecStore } from '../../database/HandoffStore';
@@ -31,6 +31,8 @@ export function specRoutes(
     store: SpecStore;
     ingester: SpecIngester;
     capabilities: CapabilityService;
+    /** Limits how often one caller reads one capability's spec now. */
+    refreshLimit: RequestHandler;
   },
 ) {
   const { callerOf, entityOf, audited, writeContext } = http;
@@ -81,33 +83,37 @@ export function specRoutes(
     );
   });
 
-  router.post('/specs/:kind/:namespace/:name/refresh', async (req, res) => {
-    const { entity, entityRef, caller } = await writeContext(
-      req,
-      undefined,
-      handoffSpecRefreshPermission,
-    );
-    const result = await audited(req, 'spec-refresh', { entityRef }, () =>
-      ingester.ingestEntity(entity, { readBy: caller.ref }),
-    );
-    // A refresh reads the file in full (no previous version is given).
-    let body: SpecRefreshResponse;
-    if (result.status === 'unreadable') {
-      body = { status: result.status, error: result.error };
-    } else if (result.status === 'not-modified') {
-      const latest = await store.latestSpec(entityRef);
-      body = {
-        status: 'unchanged',
-        version: latest?.version,
-        valid: latest?.valid,
-      };
-    } else {
-      body = {
-        status: result.status,
-        version: result.version.version,
-        valid: result.version.valid,
-      };
-    }
-    res.json(body);
-  });
+  router.post(
+    '/specs/:kind/:namespace/:name/refresh',
+    deps.refreshLimit,
+    async (req, res) => {
+      const { entity, entityRef, caller } = await writeContext(
+        req,
+        undefined,
+        handoffSpecRefreshPermission,
+      );
+      const result = await audited(req, 'spec-refresh', { entityRef }, () =>
+        ingester.ingestEntity(entity, { readBy: caller.ref }),
+      );
+      // A refresh reads the file in full (no previous version is given).
+      let body: SpecRefreshResponse;
+      if (result.status === 'unreadable') {
+        body = { status: result.status, error: result.error };
+      } else if (result.status === 'not-modified') {
+        const latest = await store.latestSpec(entityRef);
+        body = {
+          status: 'unchanged',
+          version: latest?.version,
+          valid: latest?.valid,
+        };
+      } else {
+        body = {
+          status: result.status,
+          version: result.version.version,
+          valid: result.version.valid,
+        };
+      }
+      res.json(body);
+    },
+  );
 }

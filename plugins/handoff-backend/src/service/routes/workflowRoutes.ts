@@ -16,7 +16,7 @@ import {
   registrationRequestSchema,
   workItemUpdateSchema,
 } from '@handoff/backstage-plugin-handoff-common';
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { SpecIngester } from '../../catalog/SpecIngester';
 import { HandoffStore } from '../../database/HandoffStore';
@@ -64,6 +64,8 @@ export function workflowRoutes(
     checks: CheckService;
     registrations: RegistrationService;
     work: WorkService;
+    /** Limits the check results one credential posts. */
+    checkLimit: RequestHandler;
   },
 ) {
   const {
@@ -180,20 +182,24 @@ export function workflowRoutes(
     });
   });
 
-  router.post('/checks/:kind/:namespace/:name', async (req, res) => {
-    const { entity, entityRef, body, caller } = await writeContext(
-      req,
-      checkResultRequestSchema,
-      handoffCheckCreatePermission,
-    );
-    const check = await audited(
-      req,
-      'check-result',
-      { entityRef, check: body.name, status: body.status },
-      () => deps.checks.recordCheck(entity, caller, body),
-    );
-    res.status(201).json(check);
-  });
+  router.post(
+    '/checks/:kind/:namespace/:name',
+    deps.checkLimit,
+    async (req, res) => {
+      const { entity, entityRef, body, caller } = await writeContext(
+        req,
+        checkResultRequestSchema,
+        handoffCheckCreatePermission,
+      );
+      const check = await audited(
+        req,
+        'check-result',
+        { entityRef, check: body.name, status: body.status },
+        () => deps.checks.recordCheck(entity, caller, body),
+      );
+      res.status(201).json(check);
+    },
+  );
 
   router.get('/work/:kind/:namespace/:name', async (req, res) => {
     const entity = await entityOf(req, await callerOf(req));
