@@ -57,6 +57,15 @@ backend.add(
 backend.add(import('@handoff/backstage-plugin-handoff-backend-module-github'));
 // The same for Jira (handoff.jira). One tracker per backend: configure one.
 backend.add(import('@handoff/backstage-plugin-handoff-backend-module-jira'));
+// The team a capability was handed off to may act on it once they accepted
+// (the example permission policy's handoffConditions.isOperatingOwner).
+backend.add(
+  import('@handoff/backstage-plugin-catalog-backend-module-handoff').then(
+    m => ({
+      default: m.catalogModuleHandoffOperatingOwner,
+    }),
+  ),
+);
 // Optional: also show invalid handoff specs among the catalog's own processing
 // errors. Backstage holds an entity at its last error-free state while such an
 // error stands (and a new one out of the catalog until it is fixed), which is why

@@ -26,19 +26,27 @@ const user = {
 describe('HandoffExamplePolicy', () => {
   const policy = new HandoffExamplePolicy();
 
-  it('lets owners decide for their entities: a catalog condition on ownership', async () => {
+  it('lets owners, and the team a capability was handed off to, decide for it: catalog conditions', async () => {
     const decision = await policy.handle(
       { permission: handoffDecisionCreatePermission },
       user,
     );
+    const params = {
+      claims: ['user:default/ada', 'group:default/data-science'],
+    };
     expect(decision).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
       resourceType: 'catalog-entity',
       conditions: {
-        rule: 'IS_ENTITY_OWNER',
-        resourceType: 'catalog-entity',
-        params: { claims: ['user:default/ada', 'group:default/data-science'] },
+        anyOf: [
+          { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params },
+          {
+            rule: 'IS_HANDOFF_OPERATING_OWNER',
+            resourceType: 'catalog-entity',
+            params,
+          },
+        ],
       },
     });
   });
@@ -78,7 +86,7 @@ describe('HandoffExamplePolicy', () => {
       ),
     ).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
-      conditions: { rule: 'IS_ENTITY_OWNER' },
+      conditions: { anyOf: [{ rule: 'IS_ENTITY_OWNER' }, {}] },
     });
   });
 

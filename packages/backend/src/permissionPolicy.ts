@@ -17,6 +17,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import { handoffConditions } from '@handoff/backstage-plugin-catalog-backend-module-handoff';
 import {
   handoffApprovalCreatePermission,
   handoffAuditReadPermission,
@@ -49,7 +50,9 @@ const ownerOnly = new Set(
 /**
  * The example portal's policy:
  * - handoff writes on an entity (decisions, registrations, spec refreshes,
- *   check results) only by its owners (the user or a group the user belongs to);
+ *   check results) only by its owners (the user or a group the user belongs
+ *   to) and, once they accepted its hand-off, the team it was handed off to
+ *   (`handoffConditions.isOperatingOwner`, kept by the catalog module);
  * - the catalog-wide audit and its "Sync now" (`handoff.audit.read`,
  *   `handoff.audit.sync`) only for members of the
  *   auditor groups (`handoff.auditors`, default the platform group), because
@@ -92,12 +95,13 @@ export class HandoffExamplePolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     if (user && isResourcePermission(permission, 'catalog-entity')) {
-      return createCatalogConditionalDecision(
-        permission,
-        catalogConditions.isEntityOwner({
-          claims: user.info.ownershipEntityRefs ?? [],
-        }),
-      );
+      const refs = user.info.ownershipEntityRefs ?? [];
+      return createCatalogConditionalDecision(permission, {
+        anyOf: [
+          catalogConditions.isEntityOwner({ claims: refs }),
+          handoffConditions.isOperatingOwner({ claims: refs }),
+        ],
+      });
     }
     return { result: AuthorizeResult.DENY };
   }

@@ -374,6 +374,36 @@ export class DatabaseWorkflowStore implements WorkflowStore {
     return row ? toTransfer(row) : undefined;
   }
 
+  /**
+   * Every capability run by the owner it was handed off to: in handed-off or
+   * operating, its latest hand-off accepted.
+   */
+  async acceptedOperatingOwners(): Promise<
+    Array<{ entityRef: string; operatingOwner: string }>
+  > {
+    const rows: Array<{ entity_ref: string; to_owner: string }> = await this.db(
+      'handoff_transfers as t',
+    )
+      .join(
+        'handoff_capability_state as s',
+        's.entity_ref',
+        this.db.raw('LOWER(t.entity_ref)'),
+      )
+      .where('t.status', 'accepted')
+      .whereIn('s.decided_stage', ['handed-off', 'operating'])
+      .where(
+        't.decision_sequence',
+        this.db('handoff_transfers as l')
+          .max('l.decision_sequence')
+          .where('l.entity_ref', this.db.ref('t.entity_ref')),
+      )
+      .select('t.entity_ref', 't.to_owner');
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      operatingOwner: r.to_owner,
+    }));
+  }
+
   async acceptTransfer(
     entityRef: string,
     decisionSequence: number,

@@ -76,6 +76,10 @@ export interface WorkflowStore {
     decisionSequence: number,
   ): Promise<ApprovalResponse[]>;
   latestTransfer(entityRef: string): Promise<TransferResponse | undefined>;
+  /** Capabilities run by the owner their latest hand-off was accepted by. */
+  acceptedOperatingOwners(): Promise<
+    Array<{ entityRef: string; operatingOwner: string }>
+  >;
   /** Resolves false when there is no pending transfer for that hand-off. */
   acceptTransfer(
     entityRef: string,

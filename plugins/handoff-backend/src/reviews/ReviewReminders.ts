@@ -1,5 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { RELATION_OWNED_BY, parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -16,6 +16,7 @@ import {
 import { HandoffStore } from '../database/HandoffStore';
 import { reminderKey } from '../database/DatabaseReminderStore';
 import { randomUUID } from 'crypto';
+import { currentOwner } from '../service/currentOwner';
 
 /**
  * How long a claimed reminder is held before another sweep may take it over
@@ -142,29 +143,11 @@ export class ReviewReminders {
     return { sent, finished };
   }
 
-  /**
-   * Who hears of an overdue review: the operating owner once they accepted
-   * the hand-off (the catalog may still name the team that built it), else
-   * the catalog owner.
-   */
-  private async recipientOf(
-    entityRef: string,
-    stage: string,
-    catalogOwner: string,
-  ) {
-    if (stage !== 'handed-off' && stage !== 'operating') return catalogOwner;
-    const transfer = await this.deps.store.latestTransfer(entityRef);
-    return transfer?.status === 'accepted' ? transfer.toOwner : catalogOwner;
-  }
-
   private async remind(entityRef: string, dueAt: Date, now: Date) {
     const { catalog, auth, notifications, store } = this.deps;
     const entity = await catalog.getEntityByRef(entityRef, {
       credentials: await auth.getOwnServiceCredentials(),
     });
-    const owner =
-      entity?.relations?.find(r => r.type === RELATION_OWNED_BY)?.targetRef ??
-      entityRef;
     const stage = stageOf(
       await store.latestDecision(entityRef),
       entity?.metadata.annotations?.[ANNOTATION_HANDOFF_STAGE],
@@ -186,7 +169,7 @@ export class ReviewReminders {
     await notifications.send({
       recipients: {
         type: 'entity',
-        entityRef: await this.recipientOf(entityRef, stage, owner),
+        entityRef: entity ? await currentOwner(store, entity) : entityRef,
       },
       payload: {
         title: `Review overdue: ${entity?.metadata.title ?? name}`,

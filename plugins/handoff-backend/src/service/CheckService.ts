@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
-  RELATION_OWNED_BY,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -16,6 +15,7 @@ import { HandoffStore } from '../database/HandoffStore';
 import { breachWork } from './workItems';
 import { validateHandoffSpecObject } from '@handoff/backstage-plugin-handoff-common';
 import { Caller } from './WorkflowService';
+import { currentOwner } from './currentOwner';
 
 /**
  * Check results from CI and data pipelines: a failing result belongs to its
@@ -26,7 +26,11 @@ export class CheckService {
     private readonly deps: {
       store: Pick<
         HandoffStore,
-        'latestChecks' | 'addCheckResult' | 'latestSpec'
+        | 'latestChecks'
+        | 'addCheckResult'
+        | 'latestSpec'
+        | 'latestDecision'
+        | 'latestTransfer'
       >;
       notifications?: NotificationService;
       logger?: LoggerService;
@@ -36,7 +40,7 @@ export class CheckService {
   private async notifyBreach(entity: Entity, check: CheckResultResponse) {
     const { notifications, logger } = this.deps;
     if (!notifications) return;
-    const owner = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
+    const owner = await currentOwner(this.deps.store, entity);
     const { kind, namespace, name } = parseEntityRef(
       stringifyEntityRef(entity),
     );
@@ -44,7 +48,7 @@ export class CheckService {
       await notifications.send({
         recipients: {
           type: 'entity',
-          entityRef: owner?.targetRef ?? stringifyEntityRef(entity),
+          entityRef: owner,
         },
         payload: {
           title: `Review required: ${entity.metadata.title ?? name}`,

@@ -516,6 +516,14 @@ export class WorkflowService {
         'The transfer was accepted by someone else at the same moment',
       );
     }
+    // The catalog module marks the capability as run by its new owner at
+    // the entity's next processing: ask for it now (best effort).
+    this.deps.auth
+      .getOwnServiceCredentials()
+      .then(credentials =>
+        this.deps.catalog.refreshEntity(entityRef, { credentials }),
+      )
+      .catch(() => undefined);
     return accepted;
   }
 }

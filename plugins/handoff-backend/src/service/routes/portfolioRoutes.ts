@@ -11,7 +11,7 @@ import {
   portfolioFilterSchema,
   portfolioQuerySchema,
 } from '@handoff/backstage-plugin-handoff-common';
-import { NotImplementedError } from '@backstage/errors';
+import { NotAllowedError, NotImplementedError } from '@backstage/errors';
 import { Router } from 'express';
 import { z } from 'zod';
 import { PortfolioAudit } from '../../database/PortfolioAudit';
@@ -35,7 +35,12 @@ export function portfolioRoutes(
   deps: {
     portfolio: PortfolioAudit;
     /** Every capability's decision trail, for the flow figures. */
-    trails: { flowHistories(): Promise<FlowHistory[]> };
+    trails: {
+      flowHistories(): Promise<FlowHistory[]>;
+      acceptedOperatingOwners(): Promise<
+        Array<{ entityRef: string; operatingOwner: string }>
+      >;
+    };
     /** The audit's catalog sync, as the scheduler runs it. */
     sync?: {
       status(): Promise<PortfolioSyncStatus>;
@@ -82,6 +87,18 @@ export function portfolioRoutes(
       query.limit,
     );
     res.json(body);
+  });
+
+  // The catalog module's processor: which capabilities the team they were
+  // handed off to runs now (annotated so permission rules can use it). Only
+  // other backend plugins may call it.
+  router.get('/operating-owners', async (req, res) => {
+    const { principal } = await serviceOf(req);
+    // A static token limited to some permissions (a CI token) is not a plugin.
+    if (principal.accessRestrictions) {
+      throw new NotAllowedError('Only other backend plugins may list this');
+    }
+    res.json({ items: await deps.trails.acceptedOperatingOwners() });
   });
 
   router.get('/portfolio/sync', async (req, res) => {

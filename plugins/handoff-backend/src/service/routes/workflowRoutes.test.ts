@@ -394,6 +394,60 @@ describe.each(databases.eachSupportedId())(
       expect(selfAccept.status).toBe(403);
     });
 
+    it('gives the team that accepted a hand-off its capability: listed for the catalog module, and told of its breaches', async () => {
+      const send = jest.fn();
+      const server = await start(undefined, [
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({ send }),
+        }),
+      ]);
+      const owners = () =>
+        request(server)
+          .get(`${path}/operating-owners`)
+          .set(
+            'Authorization',
+            mockCredentials.service.header({
+              onBehalfOf: mockCredentials.service('plugin:catalog'),
+            } as any),
+          );
+      await approvedForHandOff(server);
+      await decide(server, 'alan', {
+        decision: 'hand-off',
+        rationale: 'Ready',
+        expectedSequence: 1,
+      }).expect(201);
+      // Not accepted yet: nobody runs it but its builders.
+      expect((await owners()).body.items).toEqual([]);
+      await request(server)
+        .post(`${path}/transfer/${ref}/accept`)
+        .set('Authorization', as('grace'))
+        .expect(200);
+      expect((await owners()).body.items).toEqual([
+        {
+          entityRef: 'component:default/forecast',
+          operatingOwner: 'group:default/sre',
+        },
+      ]);
+      // Only other plugins may ask: not a person, not a restricted token.
+      const person = await request(server)
+        .get(`${path}/operating-owners`)
+        .set('Authorization', as('ada'));
+      expect([401, 403]).toContain(person.status);
+      // A drift breach now tells SRE, not the team that built it.
+      await request(server)
+        .post(`${path}/checks/${ref}`)
+        .set('Authorization', ci)
+        .send({ name: 'drift-weekly', kind: 'drift', status: 'fail' })
+        .expect(201);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(send.mock.calls[0][0].recipients).toEqual({
+        type: 'entity',
+        entityRef: 'group:default/sre',
+      });
+    });
+
     it('voids an approval when the accountable owner changes, and says so on the gate', async () => {
       const server = await start();
       await approvedForHandOff(server);
