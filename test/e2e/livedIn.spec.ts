@@ -104,7 +104,7 @@ test('a newcomer opens the example portal and sees a lived-in history: decisions
   );
 });
 
-test('a hand-off puts its work on the Work card; the receiving team closes an item and the card, the trail and the packet follow', async ({
+test('a hand-off puts its work on the Work card; the receiving team closes an item and the card, the trail and the packet follow; once it accepts, it may record reviews though the catalog names the builders', async ({
   browser,
 }) => {
   // The seeded history handed the demand forecast off to SRE; its spec
@@ -172,6 +172,30 @@ test('a hand-off puts its work on the Work card; the receiving team closes an it
   await expect(
     mary.getByText(/Only .* \(or their members\) may change this work item/),
   ).toBeVisible();
+
+  // Grace accepts the hand-off: SRE runs the forecast now, though the
+  // catalog still names data science as its owner, and may record its
+  // reviews (the example policy's isOperatingOwner rule).
+  await grace.reload();
+  await expect(
+    grace.getByRole('button', { name: 'Record review' }),
+  ).toHaveCount(0);
+  await grace.getByRole('button', { name: 'Accept the hand-off' }).click();
+  await expect(grace.getByText('You accepted the hand-off.')).toBeVisible();
+  await expect(async () => {
+    await grace.reload();
+    await expect(
+      grace.getByRole('button', { name: 'Record review' }),
+    ).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 120_000 });
+  // Mary is in neither team: nothing to record.
+  await mary.reload();
+  await expect(
+    grace.getByRole('button', { name: 'Record review' }),
+  ).toBeVisible();
+  await expect(mary.getByRole('button', { name: 'Record review' })).toHaveCount(
+    0,
+  );
 });
 
 test('an owner records a review in the browser and sees the next review date and the cycle row', async ({

@@ -2,6 +2,7 @@
  * The Handoff example portal's backend (new backend system).
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleHandoffOperatingOwner } from '@handoff/backstage-plugin-catalog-backend-module-handoff';
 
 const backend = createBackend();
 
@@ -59,13 +60,7 @@ backend.add(import('@handoff/backstage-plugin-handoff-backend-module-github'));
 backend.add(import('@handoff/backstage-plugin-handoff-backend-module-jira'));
 // The team a capability was handed off to may act on it once they accepted
 // (the example permission policy's handoffConditions.isOperatingOwner).
-backend.add(
-  import('@handoff/backstage-plugin-catalog-backend-module-handoff').then(
-    m => ({
-      default: m.catalogModuleHandoffOperatingOwner,
-    }),
-  ),
-);
+backend.add(catalogModuleHandoffOperatingOwner);
 // Optional: also show invalid handoff specs among the catalog's own processing
 // errors. Backstage holds an entity at its last error-free state while such an
 // error stands (and a new one out of the catalog until it is fixed), which is why
