@@ -21,6 +21,17 @@ export interface Config {
      * Limits of costly requests per caller, counted per replica for a minute;
      * past them the answer is 429 with Retry-After.
      */
+    /**
+     * Where each static token (by the subject its externalAccess entry gives)
+     * may post check results: entities owned by one of `owners` and/or of one
+     * of `kinds`. A token without an entry reaches every entity its
+     * accessRestrictions allow.
+     */
+    tokenReach?: Array<{
+      subject: string;
+      owners?: string[];
+      kinds?: string[];
+    }>;
     rateLimits?: {
       /** Check results one credential (a CI token, a person) posts a minute. Default 600. */
       checksPerMinute?: number;

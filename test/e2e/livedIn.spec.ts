@@ -346,3 +346,38 @@ test('exceptions and separation of duties in the browser: the approver cannot re
     0,
   );
 });
+
+test('an owner creates a CI credential for one capability, its pipeline posts with it there and nowhere else, and a revoked one posts nothing', async ({
+  browser,
+}) => {
+  const mary = await as(browser, 'Mary Jackson');
+  await mary.goto(tab('invoice-export'));
+  await mary.getByRole('button', { name: 'New CI credential' }).click();
+  const dialog = mary.getByRole('dialog');
+  await dialog.getByLabel('What uses it').fill('export smoke job');
+  await dialog.getByLabel('Days until it expires').fill('30');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  const token = (await mary.getByLabel('New token').textContent())!.trim();
+  expect(token).toMatch(/^hoc_/);
+  const post = (name: string) =>
+    mary.request.post(`/api/handoff/ci/checks/component/default/${name}`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { name: 'export-smoke', kind: 'test', status: 'pass' },
+    });
+  expect((await post('invoice-export')).status()).toBe(201);
+  // Another capability: refused.
+  expect((await post('support-assistant')).status()).toBe(403);
+  // Listed, with its use; the token itself is never shown again.
+  await mary.reload();
+  const table = mary.getByRole('table', { name: 'CI credentials' });
+  const row = table.locator('tr', { hasText: 'export smoke job' });
+  await expect(row).toContainText('Active');
+  await expect(row).not.toContainText('Never');
+  await expect(mary.getByText(token)).toHaveCount(0);
+  await expect(
+    mary.getByRole('table').filter({ hasText: 'export-smoke' }).first(),
+  ).toContainText('credential:export smoke job');
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('Revoked');
+  expect((await post('invoice-export')).status()).toBe(401);
+});

@@ -434,7 +434,7 @@ spec: { type: service, owner: group:default/data-science, lifecycle: production 
   });
   expect(reset.status()).toBe(409);
 
-  // The CI token posts checks and reads, and nothing else.
+  // The CI token posts checks, and nothing else: no write, no read.
   const check = await page.request.post(
     '/api/handoff/checks/component/default/churn-model',
     {
@@ -457,10 +457,15 @@ spec: { type: service, owner: group:default/data-science, lifecycle: production 
     const refused = await page.request.post(url, { headers: ci, data });
     expect([url, refused.status()]).toEqual([url, 403]);
   }
+  const ciRead = await page.request.get('/api/handoff/capabilities', {
+    headers: ci,
+  });
+  expect(ciRead.status()).toBe(403);
+  // The list pages for a person.
   const firstPage = await page.request.get(
     '/api/handoff/capabilities?limit=2',
     {
-      headers: ci,
+      headers: guest,
     },
   );
   expect(firstPage.status()).toBe(200);

@@ -71,7 +71,7 @@ describe("the example portal's CI token", () => {
     ]);
   });
 
-  it('posts a check result, reads, and is refused every other write', async () => {
+  it('posts a check result, and is refused every read and every other write', async () => {
     const server = await backendWith(appConfig.backend.auth.externalAccess);
     const check = await request(server)
       .post(`/api/handoff/checks/${entity}`)
@@ -80,11 +80,20 @@ describe("the example portal's CI token", () => {
     expect(check.status).toBe(201);
     expect(check.body.reporter).toBe('ci-pipeline');
 
-    const list = await request(server)
-      .get('/api/handoff/capabilities')
-      .set('Authorization', token);
-    expect(list.status).toBe(200);
-    expect(list.body.items).toHaveLength(1);
+    // No reads: not the list, a spec, a packet or the decisions.
+    for (const url of [
+      '/api/handoff/capabilities',
+      `/api/handoff/specs/${entity}`,
+      `/api/handoff/packet/${entity}`,
+      `/api/handoff/decisions/${entity}`,
+      `/api/handoff/readiness/${entity}`,
+    ]) {
+      const read = await request(server).get(url).set('Authorization', token);
+      expect([url, read.status]).toEqual([url, 403]);
+      expect(read.body.error.message).toBe(
+        'This token may not read Handoff: its access is limited to handoff.check.create',
+      );
+    }
 
     const refused: Array<[string, request.Test]> = [
       ['refresh', request(server).post(`/api/handoff/specs/${entity}/refresh`)],

@@ -257,6 +257,13 @@ export const handoffPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             rateLimits: readRateLimits(config),
+            tokenReach: config
+              .getOptionalConfigArray('handoff.tokenReach')
+              ?.map(c => ({
+                subject: c.getString('subject'),
+                owners: c.getOptionalStringArray('owners'),
+                kinds: c.getOptionalStringArray('kinds'),
+              })),
             auth: deps.auth,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
@@ -325,6 +332,8 @@ export const handoffPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // A CI job's check credential is checked by the route itself.
+        httpRouter.addAuthPolicy({ path: '/ci', allow: 'unauthenticated' });
         // Trackers sign their webhooks; the route checks the signature.
         httpRouter.addAuthPolicy({
           path: '/webhooks',

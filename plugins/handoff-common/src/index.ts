@@ -20,3 +20,4 @@ export * from './capabilityName';
 export * from './flow';
 export * from './work';
 export * from './exceptions';
+export * from './credentials';

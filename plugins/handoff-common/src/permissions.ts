@@ -114,6 +114,18 @@ export const handoffExceptionApprovePermission = createPermission({
 });
 
 /**
+ * Create, list and revoke a capability's check credentials (the tokens its
+ * CI posts check results with).
+ *
+ * @public
+ */
+export const handoffCredentialManagePermission = createPermission({
+  name: 'handoff.credential.manage',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission of the Handoff plugins, for registration and policies.
  *
  * @public
@@ -129,4 +141,5 @@ export const handoffPermissions = [
   handoffCapabilityRegisterPermission,
   handoffWorkUpdatePermission,
   handoffExceptionApprovePermission,
+  handoffCredentialManagePermission,
 ];

@@ -10,6 +10,7 @@ import { DatabaseSpecStore } from './DatabaseSpecStore';
 import { DatabaseWorkflowStore } from './DatabaseWorkflowStore';
 import { DatabaseWorkStore } from './DatabaseWorkStore';
 import { DatabaseExceptionStore } from './DatabaseExceptionStore';
+import { DatabaseCredentialStore } from './DatabaseCredentialStore';
 import { HandoffStore } from './HandoffStore';
 
 const migrationsDir = resolvePackagePath(
@@ -59,6 +60,7 @@ export class DatabaseHandoffStore {
       new DatabaseReminderStore(client),
       new DatabaseWorkStore(client, options.policy),
       new DatabaseExceptionStore(client, options.policy),
+      new DatabaseCredentialStore(client),
     );
   }
 

@@ -13,6 +13,7 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import type { DatabaseWorkStore, NewWorkItem } from './DatabaseWorkStore';
 import type { DatabaseExceptionStore } from './DatabaseExceptionStore';
+import type { DatabaseCredentialStore } from './DatabaseCredentialStore';
 
 /** One recorded readiness decision. */
 export type DecisionRecord = {
@@ -46,6 +47,11 @@ export type NewDecision = Omit<DecisionRecord, 'sequence' | 'createdAt'> & {
 /** Work items and their delivery to the tracker. */
 export type WorkStore = {
   [K in keyof DatabaseWorkStore]: DatabaseWorkStore[K];
+};
+
+/** Check credentials. */
+export type CredentialStore = {
+  [K in keyof DatabaseCredentialStore]: DatabaseCredentialStore[K];
 };
 
 /** Exception requests and their answers. */
@@ -158,7 +164,8 @@ export interface HandoffStore
     SpecStore,
     ReminderStore,
     WorkStore,
-    ExceptionStore {}
+    ExceptionStore,
+    CredentialStore {}
 
 /** A spec as read from its file, before it is stored. */
 export type SpecRead = {

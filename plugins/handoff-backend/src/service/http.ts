@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   DecisionResponse,
+  handoffAuditReadPermission,
   isCapability,
 } from '@handoff/backstage-plugin-handoff-common';
 import { JsonObject } from '@backstage/types';
@@ -69,8 +70,32 @@ export type HttpDeps = {
 export function httpHelpers(deps: HttpDeps) {
   const { auth, httpAuth, permissions, auditor, catalog, workflow } = deps;
 
-  const callerOf = (req: Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /**
+   * Who calls. A static token limited to some permissions (a CI token that
+   * posts check results) reads nothing unless its restrictions grant
+   * `handoff.audit.read`: its writes are checked against them as usual.
+   */
+  const callerOf = async (req: Request) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const restricted =
+      credentials.principal.type === 'service'
+        ? credentials.principal.accessRestrictions
+        : undefined;
+    if (
+      restricted &&
+      req.method === 'GET' &&
+      !restricted.permissionNames?.includes(handoffAuditReadPermission.name)
+    ) {
+      throw new NotAllowedError(
+        `This token may not read Handoff: its access is limited to ${
+          restricted.permissionNames?.join(', ') || 'some permissions'
+        }`,
+      );
+    }
+    return credentials;
+  };
 
   /** For what only other backend plugins may call (a user gets 401). */
   const serviceOf = (req: Request) =>

@@ -34,8 +34,10 @@ export function perCaller(options: {
   /** What is counted, as the refusal says it: "check results". */
   what: string;
   perCapability?: boolean;
+  /** Who is counted, when not the Backstage caller (a check credential). */
+  keyOf?: (req: Request) => string;
 }): RequestHandler {
-  const { httpAuth, limit, what, perCapability } = options;
+  const { httpAuth, limit, what, perCapability, keyOf } = options;
   const windowMs = 60_000;
   return rateLimit({
     windowMs,
@@ -45,6 +47,7 @@ export function perCaller(options: {
     // The caller, not the address: many CI jobs share a NAT, and one
     // credential may post from many runners.
     keyGenerator: async (req: Request) => {
+      if (keyOf) return keyOf(req);
       const { principal } = await httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });

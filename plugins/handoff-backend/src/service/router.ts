@@ -24,8 +24,9 @@ import { RateLimits, perCaller } from './rateLimits';
 import { auditTrailRoutes } from './routes/auditTrailRoutes';
 import { portfolioRoutes } from './routes/portfolioRoutes';
 import { specRoutes } from './routes/specRoutes';
-import { workflowRoutes } from './routes/workflowRoutes';
+import { TokenReach, workflowRoutes } from './routes/workflowRoutes';
 import { exceptionRoutes } from './routes/exceptionRoutes';
+import { credentialRoutes } from './routes/credentialRoutes';
 import { ExceptionService } from './ExceptionService';
 import { webhookRoutes } from './routes/webhookRoutes';
 import { WorkflowService } from './WorkflowService';
@@ -55,6 +56,8 @@ export type RouterOptions = {
   tracker?: HandoffTracker;
   /** Per-caller limits of costly requests (defaults: 600 checks, 6 reads a minute). */
   rateLimits?: RateLimits;
+  /** Which entities each static token may post check results for (handoff.tokenReach). */
+  tokenReach?: TokenReach[];
 };
 
 /**
@@ -108,6 +111,11 @@ export async function createRouter(
     registrations,
     work: new WorkService(options),
     checkLimit: limits.checks,
+  });
+  credentialRoutes(router, http, {
+    ...options,
+    checks,
+    checksPerMinute: options.rateLimits?.checksPerMinute ?? 600,
   });
   exceptionRoutes(router, http, {
     ...options,

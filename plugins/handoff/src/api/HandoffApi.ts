@@ -28,6 +28,9 @@ import {
   ExceptionRequest,
   ExceptionStatus,
   HandoffException,
+  CheckCredential,
+  CheckCredentialRequest,
+  CreatedCheckCredential,
 } from '@handoff/backstage-plugin-handoff-common';
 
 /**
@@ -123,6 +126,19 @@ export interface HandoffApi {
   listAllExceptions(options?: {
     status?: ExceptionStatus;
   }): Promise<{ items: HandoffException[] }>;
+  /** The capability's check credentials (never their tokens). */
+  listCredentials(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: CheckCredential[] }>;
+  /** Creates a check credential; the answer carries its token, shown this once. */
+  createCredential(
+    entityRef: CompoundEntityRef,
+    request: CheckCredentialRequest,
+  ): Promise<CreatedCheckCredential>;
+  revokeCredential(
+    entityRef: CompoundEntityRef,
+    id: number,
+  ): Promise<CheckCredential>;
   /** Flow figures of the last `days` and the period before, from the decision trail. */
   getFlow(days: 30 | 90 | 365): Promise<FlowResponse>;
 }

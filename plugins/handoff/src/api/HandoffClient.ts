@@ -8,6 +8,7 @@ import {
   ExceptionAnswer,
   ExceptionRequest,
   ExceptionStatus,
+  CheckCredentialRequest,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffApi } from './HandoffApi';
 
@@ -181,6 +182,26 @@ export class HandoffClient implements HandoffApi {
   listAllExceptions(options: { status?: ExceptionStatus } = {}) {
     return this.request<Result<'listAllExceptions'>>(
       `/exceptions${options.status ? `?status=${options.status}` : ''}`,
+    );
+  }
+
+  listCredentials(ref: CompoundEntityRef) {
+    return this.request<Result<'listCredentials'>>(
+      `/credentials/${entityPath(ref)}`,
+    );
+  }
+
+  createCredential(ref: CompoundEntityRef, request: CheckCredentialRequest) {
+    return this.post<Result<'createCredential'>>(
+      `/credentials/${entityPath(ref)}`,
+      request,
+    );
+  }
+
+  revokeCredential(ref: CompoundEntityRef, id: number) {
+    return this.post<Result<'revokeCredential'>>(
+      `/credentials/${entityPath(ref)}/${id}/revoke`,
+      {},
     );
   }
 

@@ -1,6 +1,10 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   approvalRequestSchema,
@@ -13,6 +17,7 @@ import {
   handoffPacketMarkdown,
   handoffTransferAcceptPermission,
   handoffWorkUpdatePermission,
+  normalizeOwnerRef,
   registrationRequestSchema,
   workItemUpdateSchema,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -25,7 +30,7 @@ import { CheckService } from '../CheckService';
 import { RegistrationService } from '../RegistrationService';
 import { HttpHelpers, toDecisionResponse } from '../http';
 import { parseInput } from '../parseInput';
-import { WorkflowService } from '../WorkflowService';
+import { Caller, WorkflowService } from '../WorkflowService';
 import { WorkService } from '../WorkService';
 
 const capabilitiesQuery = z.strictObject({
@@ -50,6 +55,47 @@ const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+/**
+ * Where a static token (by its subject) may post check results: entities
+ * owned by one of `owners`, of one of `kinds`, or both when both are given.
+ */
+export type TokenReach = {
+  subject: string;
+  owners?: string[];
+  kinds?: string[];
+};
+
+function assertTokenReach(
+  reach: TokenReach[],
+  caller: Caller,
+  entity: Entity,
+) {
+  // People are decided by the permission policy; tokens by their subject.
+  if (caller.ref.startsWith('user:')) return;
+  const mine = reach.find(r => r.subject === caller.ref);
+  if (!mine) return;
+  const owner = entity.relations?.find(
+    r => r.type === RELATION_OWNED_BY,
+  )?.targetRef;
+  const lower = (v: string) => v.toLocaleLowerCase('en-US');
+  const ownerOk =
+    !mine.owners ||
+    (owner !== undefined &&
+      mine.owners.map(o => lower(normalizeOwnerRef(o))).includes(lower(owner)));
+  const kindOk =
+    !mine.kinds || mine.kinds.map(lower).includes(lower(entity.kind));
+  if (!ownerOk || !kindOk) {
+    throw new NotAllowedError(
+      `The token ${caller.ref} posts check results only for ${[
+        mine.owners && `entities owned by ${mine.owners.join(' or ')}`,
+        mine.kinds && `entities of kind ${mine.kinds.join(' or ')}`,
+      ]
+        .filter(Boolean)
+        .join(' and ')}`,
+    );
+  }
+}
+
 /** Capabilities, readiness, decisions, approvals, transfers, checks and registrations. */
 export function workflowRoutes(
   router: Router,
@@ -66,6 +112,8 @@ export function workflowRoutes(
     work: WorkService;
     /** Limits the check results one credential posts. */
     checkLimit: RequestHandler;
+    /** Which entities each static token may post check results for. */
+    tokenReach?: TokenReach[];
   },
 ) {
   const {
@@ -191,6 +239,7 @@ export function workflowRoutes(
         checkResultRequestSchema,
         handoffCheckCreatePermission,
       );
+      assertTokenReach(deps.tokenReach ?? [], caller, entity);
       const check = await audited(
         req,
         'check-result',

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { HandoffCard } from '../HandoffCard';
 import {
   ChecksCard,
+  CredentialsCard,
   CyclesCard,
   DecisionTimeline,
   ExceptionsCard,
@@ -36,6 +37,9 @@ export function HandoffTab() {
       </Grid>
       <Grid item xs={12} md={6}>
         <ChecksCard revision={revision} />
+      </Grid>
+      <Grid item xs={12}>
+        <CredentialsCard revision={revision} />
       </Grid>
       <Grid item xs={12}>
         <ExceptionsCard revision={revision} onChange={changed} />

@@ -6,3 +6,4 @@ export { CyclesCard } from './CyclesCard';
 export { WorkCard } from './WorkCard';
 export { ExceptionsCard } from './ExceptionsCard';
 export { ExceptionsTable } from './ExceptionsTable';
+export { CredentialsCard } from './CredentialsCard';
