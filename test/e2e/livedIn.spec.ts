@@ -376,7 +376,7 @@ test('an owner creates a CI credential for one capability, its pipeline posts wi
   await expect(mary.getByText(token)).toHaveCount(0);
   await expect(
     mary.getByRole('table').filter({ hasText: 'export-smoke' }).first(),
-  ).toContainText('credential:export smoke job');
+  ).toContainText('CI credential “export smoke job”');
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(row).toContainText('Revoked');
   expect((await post('invoice-export')).status()).toBe(401);

@@ -18,6 +18,12 @@ import { handoffApiRef } from '../../api';
 import { SafeLink } from '../SafeLink';
 import { HandoffErrorPanel } from '../HandoffErrorPanel';
 
+/** Who posted a result, as a person reads it: a CI credential by its name. */
+const reportedBy = (reporter: string) =>
+  reporter.startsWith('credential:')
+    ? `CI credential “${reporter.slice('credential:'.length)}”`
+    : reporter;
+
 /** Check results posted by CI and data pipelines, newest first. */
 export function ChecksCard(props: { revision: number }) {
   const { entity } = useEntity();
@@ -45,7 +51,7 @@ export function ChecksCard(props: { revision: number }) {
               <TableCell>Result</TableCell>
               <TableCell>Value</TableCell>
               <TableCell>Details</TableCell>
-              <TableCell>When</TableCell>
+              <TableCell>When, by whom</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -72,7 +78,16 @@ export function ChecksCard(props: { revision: number }) {
                     </>
                   )}
                 </TableCell>
-                <TableCell>{new Date(c.createdAt).toLocaleString()}</TableCell>
+                <TableCell>
+                  {new Date(c.createdAt).toLocaleString()}
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    display="block"
+                  >
+                    {reportedBy(c.reporter)}
+                  </Typography>
+                </TableCell>
               </TableRow>
             ))}
           </TableBody>
