@@ -70,3 +70,16 @@ function oddPath(
   }
   return undefined;
 }
+
+/**
+ * A route's `:id` parameter: a positive whole number, else 400 saying what
+ * the number names ("must be a work item number").
+ */
+export const idParams = (what: string) =>
+  z.object({
+    id: z.coerce
+      .number()
+      .int(`must be ${what}`)
+      .positive(`must be ${what}`)
+      .max(Number.MAX_SAFE_INTEGER, `must be ${what}`),
+  });

@@ -18,21 +18,14 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { randomBytes } from 'crypto';
 import { Request, Router } from 'express';
-import { z } from 'zod';
 import { hashToken } from '../../database/DatabaseCredentialStore';
 import { HandoffStore } from '../../database/HandoffStore';
 import { CheckService } from '../CheckService';
 import { HttpHelpers, entityParams } from '../http';
-import { parseInput } from '../parseInput';
+import { idParams, parseInput } from '../parseInput';
 import { perCaller } from '../rateLimits';
 
-const credentialParams = z.object({
-  id: z.coerce
-    .number()
-    .int('must be a credential number')
-    .positive('must be a credential number')
-    .max(Number.MAX_SAFE_INTEGER, 'must be a credential number'),
-});
+const credentialParams = idParams('a credential number');
 
 const PREFIX = 'hoc_';
 

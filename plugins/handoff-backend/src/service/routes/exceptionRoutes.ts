@@ -14,15 +14,9 @@ import { z } from 'zod';
 import { HandoffStore } from '../../database/HandoffStore';
 import { ExceptionService } from '../ExceptionService';
 import { HttpHelpers } from '../http';
-import { parseInput } from '../parseInput';
+import { idParams, parseInput } from '../parseInput';
 
-const exceptionParams = z.object({
-  id: z.coerce
-    .number()
-    .int('must be an exception number')
-    .positive('must be an exception number')
-    .max(Number.MAX_SAFE_INTEGER, 'must be an exception number'),
-});
+const exceptionParams = idParams('an exception number');
 
 const allQuery = z.strictObject({
   status: z.enum(EXCEPTION_STATUSES).optional(),

@@ -29,7 +29,7 @@ import { CapabilityService } from '../CapabilityService';
 import { CheckService } from '../CheckService';
 import { RegistrationService } from '../RegistrationService';
 import { HttpHelpers, toDecisionResponse } from '../http';
-import { parseInput } from '../parseInput';
+import { idParams, parseInput } from '../parseInput';
 import { Caller, WorkflowService } from '../WorkflowService';
 import { WorkService } from '../WorkService';
 
@@ -43,13 +43,7 @@ const packetQuery = z.strictObject({
   format: z.enum(['json', 'markdown']).default('json'),
 });
 
-const workItemParams = z.object({
-  id: z.coerce
-    .number()
-    .int('must be a work item number')
-    .positive('must be a work item number')
-    .max(Number.MAX_SAFE_INTEGER, 'must be a work item number'),
-});
+const workItemParams = idParams('a work item number');
 
 const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -65,11 +59,7 @@ export type TokenReach = {
   kinds?: string[];
 };
 
-function assertTokenReach(
-  reach: TokenReach[],
-  caller: Caller,
-  entity: Entity,
-) {
+function assertTokenReach(reach: TokenReach[], caller: Caller, entity: Entity) {
   // People are decided by the permission policy; tokens by their subject.
   if (caller.ref.startsWith('user:')) return;
   const mine = reach.find(r => r.subject === caller.ref);
