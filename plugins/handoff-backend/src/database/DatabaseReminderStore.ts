@@ -30,6 +30,13 @@ export class DatabaseReminderStore implements ReminderStore {
           .where('d.entity_ref', this.db.ref('v.entity_ref'))
           .select('d.id'),
       )
+      // A capability registered as stopped is not reviewed.
+      .whereNotExists(
+        this.db('handoff_entities as s')
+          .where('s.entity_ref', this.db.raw('LOWER(v.entity_ref)'))
+          .where('s.registered_stage', 'stopped')
+          .select('s.entity_ref'),
+      )
       .where(
         'v.version',
         this.db('handoff_spec_versions as l')

@@ -55,20 +55,22 @@ function capabilityGapSql(
         `(e.stage IN ('handed-off', 'operating') AND e.operating_owner IS NOT NULL AND e.operating_owner <> COALESCE(e.owner_ref, ''))`,
         [],
       ];
+    // A stopped capability (decided or registered so) needs no hand-off
+    // artifacts, reviews or work.
     case 'missing-artifacts':
-      return ['e.missing_artifact_count > 0', []];
+      return [`(e.missing_artifact_count > 0 AND e.stage <> 'stopped')`, []];
     case 'failing-checks':
       return ['e.failing_checks > 0', []];
     case 'review-required':
-      return ['e.review_required = ?', [true]];
+      return [`(e.review_required = ? AND e.stage <> 'stopped')`, [true]];
     case 'exception-expired':
-      return ['e.exception_expires_at < ?', [now]];
+      return [`(e.exception_expires_at < ? AND e.stage <> 'stopped')`, [now]];
     case 'exception-pending':
       return ['e.exceptions_pending > 0', []];
     case 'pending-transfer':
       return ['e.pending_transfer = ?', [true]];
     case 'work-past-due':
-      return ['e.work_due_at < ?', [now]];
+      return [`(e.work_due_at < ? AND e.stage <> 'stopped')`, [now]];
     default:
       throw new Error(`Unknown gap ${gap}`);
   }

@@ -40,6 +40,8 @@ export async function copyStateToProjection(db: Knex, refs: string[]) {
          stage = COALESCE(s.decided_stage, handoff_entities.registered_stage, 'proposed'),
          spec_state = COALESCE(s.spec_state, 'missing'),
          next_review_at = CASE
+           WHEN COALESCE(s.decided_stage, handoff_entities.registered_stage) = 'stopped'
+           THEN NULL
            WHEN s.decided_stage IS NULL
              AND handoff_entities.registered_next_review IS NOT NULL
              AND (s.next_review_at IS NULL

@@ -103,7 +103,11 @@ export class WorkflowService {
       : undefined;
     const ctx = await this.contexts.load(entity, credentials, viewer);
     const base = summarizeReadiness(entity, ctx.latest);
-    const nextReviewAt = await this.scheduledReview(ctx, entity);
+    // A stopped capability, decided or registered so, is not reviewed.
+    const nextReviewAt =
+      ctx.stage === 'stopped'
+        ? undefined
+        : await this.scheduledReview(ctx, entity);
     const decisions = await this.deps.store.listDecisions(ctx.entityRef);
     const lastReview = [...decisions]
       .reverse()

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { handoffPlugin } from '../../plugin';
+import { DatabaseReminderStore } from '../../database/DatabaseReminderStore';
 import {
   capabilityFixture,
   readySpec,
@@ -424,6 +425,35 @@ describe.each(databases.eachSupportedId())(
       state = await readiness(later);
       const days = (Date.parse(state.nextReviewAt) - Date.now()) / 86_400_000;
       expect(Math.round(days)).toBe(90);
+    });
+
+    it('never reviews a capability registered as stopped: no next review, no overdue, no hand-off gaps, no reminder', async () => {
+      const server = await start(
+        readySpec.replace(
+          '  rollback: { procedure: Point planning back at last year }\n',
+          '',
+        ),
+        'stopped',
+        { 'handoff.dev/next-review': '2026-10-15' },
+      );
+      const state = await readiness(server);
+      expect(state.stage).toBe('stopped');
+      expect(state.nextReviewAt).toBeUndefined();
+      expect(state.overdue).toBe(false);
+      for (const gap of [
+        'overdue',
+        'missing-artifacts',
+        'no-operating-owner',
+        'review-required',
+      ]) {
+        const audit = await request(server).get(`${path}/portfolio?gap=${gap}`);
+        expect([gap, audit.body.items]).toEqual([gap, []]);
+      }
+      const row = await request(server).get(`${path}/portfolio`);
+      expect(row.body.items[0]).toMatchObject({ stage: 'stopped' });
+      expect(row.body.items[0].nextReviewAt).toBeUndefined();
+      const undecided = await new DatabaseReminderStore(knex).undecidedSpecs();
+      expect(undecided.map(u => u.entityRef)).toEqual([]);
     });
 
     it('keeps an overdue review when a capability only moves on, and an exception recorded then still runs a full cadence', async () => {
