@@ -560,13 +560,19 @@ describe.each(databases.eachSupportedId())(
           ).body,
         ).toEqual({ running: false, specHosts: [] });
 
+        const asked = Date.now();
         const sync = await request(server)
           .post('/api/handoff/portfolio/sync')
           .set('Authorization', user);
         expect(sync.status).toBe(202);
+        // The answer is the run it started, never the one before: a client
+        // polls it until it ends.
         expect(sync.body.latest).toMatchObject({
           startedAt: expect.any(String),
         });
+        expect(Date.parse(sync.body.latest.startedAt)).toBeGreaterThanOrEqual(
+          asked - 1_000,
+        );
         // It runs in the background; its progress is read until it ends.
         let status = sync.body;
         for (let i = 0; i < 100 && status.running; i++) {
@@ -581,6 +587,28 @@ describe.each(databases.eachSupportedId())(
           running: false,
           latest: { synced: 1, removed: 0, finishedAt: expect.any(String) },
         });
+        const again = await request(server)
+          .post('/api/handoff/portfolio/sync')
+          .set('Authorization', user);
+        expect(again.status).toBe(202);
+        expect(Date.parse(again.body.latest.startedAt)).toBeGreaterThan(
+          Date.parse(status.latest.startedAt),
+        );
+        expect(again.body.latest.finishedAt ?? 'running').not.toBe(
+          status.latest.finishedAt,
+        );
+        for (
+          let i = 0;
+          i < 100 &&
+          (
+            await request(server)
+              .get('/api/handoff/portfolio/sync')
+              .set('Authorization', user)
+          ).body.running;
+          i++
+        ) {
+          await new Promise(r => setTimeout(r, 50));
+        }
         const after = await request(server)
           .get('/api/handoff/portfolio')
           .set('Authorization', user);
