@@ -26,6 +26,28 @@ import {
 } from '@handoff/backstage-plugin-handoff-node';
 import { HostCircuits } from './HostCircuits';
 
+/**
+ * At most this many of a spec's errors are stored and shown, then how many
+ * more: thousands are one mistake repeated, and each stored version keeps
+ * its list.
+ */
+export const MAX_STORED_SPEC_ERRORS = 200;
+
+function storedErrors<T extends { path: string; message: string }>(
+  errors: T[],
+): Array<T | { path: string; message: string }> {
+  if (errors.length <= MAX_STORED_SPEC_ERRORS) return errors;
+  return [
+    ...errors.slice(0, MAX_STORED_SPEC_ERRORS),
+    {
+      path: '',
+      message: `and ${
+        errors.length - MAX_STORED_SPEC_ERRORS
+      } more errors: fix the ${MAX_STORED_SPEC_ERRORS} above first`,
+    },
+  ];
+}
+
 /** What one pass did. */
 export type PassTotals = {
   read: number;
@@ -214,7 +236,7 @@ export class SpecIngester {
       contentHash: createHash('sha256').update(content).digest('hex'),
       document: validation.document,
       valid: validation.valid,
-      errors: validation.errors,
+      errors: storedErrors(validation.errors),
       sourceLocation,
       readBy,
       entityState: {

@@ -162,7 +162,9 @@ function readYaml(yamlText: string): Reading {
 
 function compose(yamlText: string): Reading {
   const lineCounter = new LineCounter();
-  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(yamlText));
+  const tokens = Array.from(
+    new Parser(lineCounter.addNewLine).parse(yamlText),
+  );
   const deep = tooDeepAt(tokens, MAX_YAML_DEPTH);
   if (deep !== undefined) {
     return {
@@ -392,35 +394,6 @@ export function plainIssues(
 }
 
 /**
- * At most this many errors are listed for one file: thousands are one
- * mistake repeated, and listing them all costs the reader and the server.
- *
- * @public
- */
-export const MAX_SPEC_ERRORS = 200;
-
-/** The first {@link MAX_SPEC_ERRORS} issues in plain words, and how many more. */
-function firstIssues(
-  issues: z.core.$ZodIssue[],
-): Array<{ path: PropertyKey[]; message: string }> {
-  const plain: Array<{ path: PropertyKey[]; message: string }> = [];
-  let more = 0;
-  for (const issue of issues) {
-    for (const one of plainIssues(issue)) {
-      if (plain.length < MAX_SPEC_ERRORS) plain.push(one);
-      else more += 1;
-    }
-  }
-  if (more > 0) {
-    plain.push({
-      path: [],
-      message: `and ${more} more errors: fix the ${MAX_SPEC_ERRORS} above first`,
-    });
-  }
-  return plain;
-}
-
-/**
  * Validates an already-parsed handoff spec (for example a JSON body).
  *
  * @public
@@ -435,7 +408,7 @@ export function validateHandoffSpecObject(value: unknown): SpecValidation {
       document: value as Record<string, unknown>,
     };
   }
-  const errors = firstIssues(result.error.issues).map(i => ({
+  const errors = result.error.issues.flatMap(plainIssues).map(i => ({
     path: formatPath(i.path),
     message: i.message,
   }));
@@ -509,7 +482,7 @@ export function validateYaml<T>(
   return {
     valid: false,
     document,
-    errors: firstIssues(result.error.issues).map(place),
+    errors: result.error.issues.flatMap(plainIssues).map(place),
   };
 }
 

@@ -206,6 +206,36 @@ describe('spec ingestion through the API', () => {
     expect(res.body.latest).toBeUndefined();
   });
 
+  it('stores and shows the first 200 errors of a spec with thousands, and how many more', async () => {
+    const fields = Array.from(
+      { length: 3_000 },
+      (_, i) => `      f${i}: { type: 42 }`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'handoff.yaml'),
+      `${validSpec}dataContracts:\n  - name: big\n    provenance: { sourceSystem: s }\n    fields:\n${fields.join(
+        '\n',
+      )}\n`,
+    );
+    const server = await start();
+    const refreshed = await request(server).post(
+      '/api/handoff/specs/component/default/churn-model/refresh',
+    );
+    expect(refreshed.status).toBe(200);
+    const res = await request(server).get(
+      '/api/handoff/specs/component/default/churn-model',
+    );
+    expect(res.body.latest.valid).toBe(false);
+    expect(res.body.latest.errors).toHaveLength(201);
+    expect(res.body.latest.errors[0]).toMatchObject({
+      path: 'dataContracts[0].fields.f0.type',
+      line: expect.any(Number),
+    });
+    expect(res.body.latest.errors[200].message).toBe(
+      'and 2800 more errors: fix the 200 above first',
+    );
+  });
+
   it('answers 400, 404 and 403 for bad requests, and records the refusal', async () => {
     fs.writeFileSync(path.join(dir, 'handoff.yaml'), validSpec);
     const fail = jest.fn();

@@ -130,6 +130,52 @@ describe('ReadinessPanel', () => {
     expect(screen.getByText('Harden further: always open')).toBeInTheDocument();
   });
 
+  it('opens a long gate with what is unmet and folds what is met', async () => {
+    const met = (id: string) => ({
+      id,
+      description: `Met ${id}`,
+      met: true,
+      reason: 'Done',
+    });
+    await renderPanel({}, true, jest.fn(), {
+      ...readiness,
+      gates: [
+        {
+          decision: 'hand-off',
+          met: false,
+          requirements: [
+            met('a'),
+            met('b'),
+            {
+              id: 'rollback',
+              description: 'A rollback procedure',
+              met: false,
+              reason: 'Not in the spec: deployment.rollback.procedure',
+            },
+            met('c'),
+            met('d'),
+            met('e'),
+          ],
+        },
+      ],
+    });
+    const gate = await screen.findByRole('region', { name: 'Hand off gate' });
+    expect(within(gate).getByText('A rollback procedure')).toBeInTheDocument();
+    expect(within(gate).queryByText('Met a')).not.toBeInTheDocument();
+    fireEvent.click(
+      within(gate).getByRole('button', { name: 'Show the 5 met' }),
+    );
+    expect(within(gate).getByText('Met e')).toBeInTheDocument();
+    // Unmet first, then the met ones.
+    const items = within(gate)
+      .getAllByRole('listitem')
+      .map(i => i.textContent);
+    expect(items[0]).toMatch(/^A rollback procedure/);
+    expect(
+      within(gate).getByRole('button', { name: 'Hide the 5 met' }),
+    ).toBeVisible();
+  });
+
   it('shows a stage the capability passed by as skipped, not done', async () => {
     await renderPanel({}, true, jest.fn(), {
       ...readiness,
