@@ -108,6 +108,11 @@ export interface Config {
       changedSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** How many specs are read at once (default 4). */
       concurrency?: number;
+      /**
+       * How many threads parse and validate specs, off the request thread
+       * (default 1). Each may use 256 MB and 30 seconds per spec.
+       */
+      parserThreads?: number;
     };
   };
 }

@@ -3,14 +3,20 @@ import { ScmIntegrations } from '@backstage/integration';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { SpecParser } from '@handoff/backstage-plugin-handoff-node';
 import { HandoffSpecProcessor } from './HandoffSpecProcessor';
 
 describe('HandoffSpecProcessor', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-processor-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const parser = new SpecParser();
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await parser.close();
+  });
   const processor = new HandoffSpecProcessor(
     mockServices.urlReader.mock(),
     ScmIntegrations.fromConfig(mockServices.rootConfig()),
+    parser,
   );
   const location = {
     type: 'file',
@@ -44,6 +50,18 @@ describe('HandoffSpecProcessor', () => {
           'Handoff spec ./bad.yaml is invalid: risk: is required (line 1, column 1)',
       },
     });
+  });
+
+  it('names the first 20 errors of a spec with thousands, and counts the rest', async () => {
+    let text =
+      'apiVersion: handoff.dev/v1alpha1\nkind: HandoffSpec\nintent: { problem: p }\nrisk: { data: low, customerImpact: low, compliance: low, operationalDependency: low }\nfeatures:\n';
+    for (let i = 0; i < 3000; i++) text += `  - { name: f${i}, metric: 7 }\n`;
+    fs.writeFileSync(path.join(dir, 'many.yaml'), text);
+    const emit = jest.fn();
+    await processor.postProcessEntity(entity('./many.yaml'), location, emit);
+    const message: string = emit.mock.calls[0][0].error.message;
+    expect(message.split('; ')).toHaveLength(21);
+    expect(message).toMatch(/; and \d+ more \(the Handoff tab lists them\)$/);
   });
 
   it('emits an error for a missing file and nothing for a valid spec or no annotation', async () => {

@@ -10,12 +10,15 @@ import {
 import {
   ANNOTATION_HANDOFF_SPEC,
   formatSpecError,
-  validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
 import {
+  SpecParser,
   readSpecFile,
   resolveSpecLocation,
 } from '@handoff/backstage-plugin-handoff-node';
+
+/** The errors named in the catalog's message; the Handoff tab lists them all. */
+const ERRORS_SHOWN = 20;
 
 /**
  * Reports an entity's unreadable or invalid handoff spec among the catalog's
@@ -31,6 +34,8 @@ export class HandoffSpecProcessor implements CatalogProcessor {
   constructor(
     private readonly urlReader: UrlReaderService,
     private readonly integrations: ScmIntegrationRegistry,
+    /** Parses off the catalog's thread (by default its own, one thread). */
+    private readonly parser: SpecParser = new SpecParser(),
   ) {}
 
   getProcessorName() {
@@ -45,12 +50,13 @@ export class HandoffSpecProcessor implements CatalogProcessor {
     if (!entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC]) {
       return entity;
     }
-    let text: string;
+    let result;
     try {
-      text = await readSpecFile(
+      const text = await readSpecFile(
         resolveSpecLocation(entity, this.integrations),
         this.urlReader,
       );
+      result = await this.parser.parse(text);
     } catch (error) {
       emit(
         processingResult.generalError(
@@ -60,14 +66,19 @@ export class HandoffSpecProcessor implements CatalogProcessor {
       );
       return entity;
     }
-    const result = validateHandoffSpec(text);
     if (!result.valid) {
+      const more = result.errors.length - ERRORS_SHOWN;
       emit(
         processingResult.generalError(
           location,
           `Handoff spec ${
             entity.metadata.annotations[ANNOTATION_HANDOFF_SPEC]
-          } is invalid: ${result.errors.map(formatSpecError).join('; ')}`,
+          } is invalid: ${result.errors
+            .slice(0, ERRORS_SHOWN)
+            .map(formatSpecError)
+            .join('; ')}${
+            more > 0 ? `; and ${more} more (the Handoff tab lists them)` : ''
+          }`,
         ),
       );
     }

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { SpecParser } from '@handoff/backstage-plugin-handoff-node';
 import { HandoffSpecProcessor } from './HandoffSpecProcessor';
 
 /**
@@ -21,12 +22,17 @@ export const catalogModuleHandoff = createBackendModule({
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
         urlReader: coreServices.urlReader,
+        lifecycle: coreServices.lifecycle,
+        logger: coreServices.logger,
       },
-      async init({ catalog, config, urlReader }) {
+      async init({ catalog, config, urlReader, lifecycle, logger }) {
+        const parser = new SpecParser({ logger });
+        lifecycle.addShutdownHook(() => parser.close());
         catalog.addProcessor(
           new HandoffSpecProcessor(
             urlReader,
             ScmIntegrations.fromConfig(config),
+            parser,
           ),
         );
       },

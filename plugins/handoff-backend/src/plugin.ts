@@ -13,6 +13,7 @@ import { handoffPermissions } from '@handoff/backstage-plugin-handoff-common';
 import { PortfolioAudit } from './database/PortfolioAudit';
 import { EntityProjection } from './catalog/EntityProjection';
 import { SpecIngester } from './catalog/SpecIngester';
+import { SpecParser } from '@handoff/backstage-plugin-handoff-node';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
@@ -70,6 +71,7 @@ export const handoffPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         userInfo: coreServices.userInfo,
         urlReader: coreServices.urlReader,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         notifications: notificationService,
       },
@@ -96,6 +98,11 @@ export const handoffPlugin = createBackendPlugin({
           store: projectionStore,
           logger,
         });
+        const parser = new SpecParser({
+          threads: config.getOptionalNumber('handoff.specs.parserThreads'),
+          logger,
+        });
+        deps.lifecycle.addShutdownHook(() => parser.close());
         const ingester = new SpecIngester({
           store,
           catalog: deps.catalog,
@@ -112,6 +119,7 @@ export const handoffPlugin = createBackendPlugin({
               )
             : undefined,
           concurrency: config.getOptionalNumber('handoff.specs.concurrency'),
+          parser,
         });
 
         const task = {

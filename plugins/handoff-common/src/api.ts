@@ -2,6 +2,7 @@ import type { ApprovalRole, GateResult } from './gates';
 import type { SpecError, SpecArtifactChange } from './spec';
 import type { Stage } from './lifecycle';
 import type { ReviewReadout } from './requests';
+import type { SlaClock } from './sla';
 
 /**
  * Where a capability stands, as served by `GET /readiness/:kind/:namespace/:name`.
@@ -36,6 +37,8 @@ export type ReadinessSummary = {
   gates?: GateResult[];
   /** The ownership transfer of the latest hand-off, if any. */
   transfer?: TransferResponse;
+  /** The turnaround the gate policy promises that it waits for now. */
+  sla?: SlaClock;
   /** Checks whose latest result fails. */
   failingChecks?: string[];
   /**

@@ -1,4 +1,7 @@
 import { REVIEWING_DECISIONS, Stage, STAGES } from './lifecycle';
+import type { GatePolicy } from './policy';
+import { addWorkingDays, SLA_STAGES, SlaKind } from './sla';
+import type { RiskLevel } from './spec';
 
 /**
  * One decision of a capability's trail, as the flow figures read it.
@@ -24,6 +27,8 @@ export type FlowDecision = {
  */
 export type FlowHistory = {
   entityRef: string;
+  /** Its risk tier now, which chooses its SLAs. */
+  tier?: RiskLevel;
   decisions: FlowDecision[];
   transfers: Array<{ createdAt: string; acceptedAt?: string }>;
 };
@@ -65,6 +70,11 @@ export type FlowFigures = {
   exceptions: { decisions: number; withException: number };
   /** Capabilities reframed or stopped in the window after they had been handed off. */
   reversals: number;
+  /**
+   * Turnarounds with an SLA that ended in the window (a hand-off accepted,
+   * a readiness review concluded): how many, and how many within it.
+   */
+  slas: Record<SlaKind, { count: number; withinSla: number }>;
 };
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -102,7 +112,7 @@ function distribution(values: number[]): FlowDistribution {
  */
 export function flowFigures(
   histories: FlowHistory[],
-  window: { from: Date; to: Date; now?: Date },
+  window: { from: Date; to: Date; now?: Date; sla?: GatePolicy['sla'] },
 ): FlowFigures {
   const from = window.from.getTime();
   const to = window.to.getTime();
@@ -117,6 +127,24 @@ export function flowFigures(
   const daysLate: number[] = [];
   const exceptions = { decisions: 0, withException: 0 };
   let reversals = 0;
+  const slas: FlowFigures['slas'] = {
+    handoffAcceptance: { count: 0, withinSla: 0 },
+    readinessReview: { count: 0, withinSla: 0 },
+  };
+  /** Counts a turnaround that ended in the window against its SLA, if any. */
+  const keptSla = (
+    kind: SlaKind,
+    tier: RiskLevel | undefined,
+    start: number,
+    end: number,
+  ) => {
+    const workingDays = tier && window.sla?.[kind]?.[tier];
+    if (!workingDays) return;
+    slas[kind].count += 1;
+    if (end <= addWorkingDays(new Date(start), workingDays).getTime()) {
+      slas[kind].withinSla += 1;
+    }
+  };
 
   for (const history of histories) {
     const trail = history.decisions
@@ -129,6 +157,9 @@ export function flowFigures(
         const list = stays.get(stage) ?? [];
         list.push(days(trail[i - 1].at, trail[i].at));
         stays.set(stage, list);
+        if (stage === SLA_STAGES.readinessReview) {
+          keptSla('readinessReview', history.tier, trail[i - 1].at, trail[i].at);
+        }
       }
     }
     // Lead time: the first time it became operating, if that is in the window.
@@ -148,6 +179,7 @@ export function flowFigures(
       const accepted = t.acceptedAt ? Date.parse(t.acceptedAt) : undefined;
       if (accepted !== undefined && inWindow(accepted)) {
         turnaround.push(days(created, accepted));
+        keptSla('handoffAcceptance', history.tier, created, accepted);
       } else if (created < to && (accepted === undefined || accepted >= to)) {
         waiting += 1;
       }
@@ -209,6 +241,7 @@ export function flowFigures(
     reviews: { ...reviews, daysLate: distribution(daysLate) },
     exceptions,
     reversals,
+    slas,
   };
 }
 

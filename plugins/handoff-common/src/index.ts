@@ -21,3 +21,4 @@ export * from './flow';
 export * from './work';
 export * from './exceptions';
 export * from './credentials';
+export * from './sla';

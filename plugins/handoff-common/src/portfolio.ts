@@ -33,6 +33,7 @@ export const PORTFOLIO_GAPS = [
   'exception-expired',
   'exception-pending',
   'pending-transfer',
+  'sla-breached',
   'work-past-due',
 ] as const;
 
@@ -51,6 +52,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'exception-expired': 'Exception expired',
   'exception-pending': 'Exception waiting to be granted',
   'pending-transfer': 'Hand-off not accepted',
+  'sla-breached': 'Waiting past its SLA',
   'work-past-due': 'Work past due',
 };
 

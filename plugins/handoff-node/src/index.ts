@@ -27,3 +27,4 @@ export type {
   TrackerTicketState,
   TrackerWebhook,
 } from './trackers';
+export { SpecParser, SpecTooCostlyError } from './SpecParser';

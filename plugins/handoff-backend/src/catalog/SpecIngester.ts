@@ -10,14 +10,14 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_HANDOFF_SPEC,
   SpecVersion,
-  validateHandoffSpec,
 } from '@handoff/backstage-plugin-handoff-common';
-import { InputError } from '@backstage/errors';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import { createHash } from 'crypto';
 import { SpecReadStatus, SpecStore } from '../database/HandoffStore';
 import pLimit from 'p-limit';
 import { EntityProjection } from './EntityProjection';
 import {
+  SpecParser,
   DEFAULT_READ_TIMEOUT_MS,
   SpecHostUnavailableError,
   readSpecFileIfChanged,
@@ -141,10 +141,15 @@ export class SpecIngester {
       /** Entities per catalog page in a full pass (default 200). */
       pageSize?: number;
       hosts?: HostCircuits;
+      /** Parses specs off the request thread (default: one thread). */
+      parser?: SpecParser;
     },
   ) {
     this.hosts = deps.hosts ?? new HostCircuits();
+    this.parser = deps.parser ?? new SpecParser();
   }
+
+  private readonly parser: SpecParser;
 
   /**
    * Reads one entity's spec now. Given its previous read, an unchanged spec of
@@ -193,6 +198,7 @@ export class SpecIngester {
     const readAt = new Date().toISOString();
     let location;
     let read;
+    let validation;
     try {
       location = resolveSpecLocation(entity, integrations);
       const sameSource =
@@ -210,7 +216,11 @@ export class SpecIngester {
           `${location.target} contains a NUL byte: a handoff spec is a text file`,
         );
       }
+      validation = await this.parser.parse(read.content);
     } catch (error) {
+      // The parsing threads are busy: nothing is recorded, a later read
+      // tries again.
+      if (error instanceof ServiceUnavailableError) throw error;
       const host =
         error instanceof SpecHostUnavailableError ? error.host : undefined;
       const message = host
@@ -229,7 +239,6 @@ export class SpecIngester {
     }
     const { content } = read;
     const sourceLocation = `${location.type}:${location.target}`;
-    const validation = validateHandoffSpec(content);
     const { version, created } = await store.recordSpec({
       entityRef,
       content,

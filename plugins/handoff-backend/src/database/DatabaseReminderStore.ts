@@ -1,3 +1,4 @@
+import { SlaKind } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { ReminderStore } from './HandoffStore';
 import { DecisionRow, toIso, toRecord, unjson } from './rows';
@@ -21,6 +22,18 @@ export class DatabaseReminderStore implements ReminderStore {
       .where('d.next_review_at', '<', now)
       .select('d.*');
     return rows.map(toRecord);
+  }
+
+  async slaBreaches(now: Date) {
+    const rows = await this.db('handoff_capability_state')
+      .where('sla_due_at', '<', now)
+      .whereNot('decided_stage', 'stopped')
+      .select('entity_ref', 'sla_due_at', 'sla_kind');
+    return rows.map(row => ({
+      entityRef: row.entity_ref as string,
+      dueAt: new Date(toIso(row.sla_due_at)),
+      kind: row.sla_kind as SlaKind,
+    }));
   }
 
   async undecidedSpecs() {

@@ -4,6 +4,7 @@ import {
   GatePolicy,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
+import { latestSpecFacts } from './validSpecs';
 import { writeCapabilityState } from './capabilityState';
 import { SpecRead, SpecReadStatus, SpecStore } from './HandoffStore';
 import {
@@ -131,6 +132,10 @@ export class DatabaseSpecStore implements SpecStore {
       .orderBy('version', 'desc')
       .first();
     return row ? toSpecVersion(row) : undefined;
+  }
+
+  latestSpecFacts(entityRef: string) {
+    return latestSpecFacts(this.db, entityRef);
   }
 
   async listSpecVersions(entityRef: string) {

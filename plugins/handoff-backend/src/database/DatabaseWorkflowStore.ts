@@ -8,6 +8,7 @@ import {
   FlowHistory,
   GatePolicy,
   Stage,
+  RiskLevel,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
@@ -117,7 +118,16 @@ export class DatabaseWorkflowStore implements WorkflowStore {
         acceptedAt: row.accepted_at ? toIso(row.accepted_at) : undefined,
       });
     }
-    return [...byRef.values()];
+    const tiers = await this.db('handoff_capability_state')
+      .whereNotNull('risk_tier')
+      .select('entity_ref', 'risk_tier');
+    const tierOf = new Map(
+      tiers.map(t => [t.entity_ref as string, t.risk_tier as RiskLevel]),
+    );
+    return [...byRef.values()].map(history => ({
+      ...history,
+      tier: tierOf.get(history.entityRef.toLocaleLowerCase('en-US')),
+    }));
   }
 
   async appendDecision(decision: NewDecision) {

@@ -10,6 +10,9 @@ import {
   Stage,
   TransferResponse,
   FlowHistory,
+  HandoffSpec,
+  RiskProfile,
+  SlaKind,
 } from '@handoff/backstage-plugin-handoff-common';
 import type { DatabaseWorkStore, NewWorkItem } from './DatabaseWorkStore';
 import type { DatabaseExceptionStore } from './DatabaseExceptionStore';
@@ -131,6 +134,10 @@ export interface ReminderStore {
       registeredNextReview?: string;
     }>
   >;
+  /** Capabilities waiting past the turnaround their policy promises. */
+  slaBreaches(
+    now: Date,
+  ): Promise<Array<{ entityRef: string; dueAt: Date; kind: SlaKind }>>;
   /**
    * Which of these review periods were reminded already (delivered), as
    * `entityRef@dueAt-in-ms` keys: a sweep skips them without a write.
@@ -209,6 +216,16 @@ export interface SpecStore {
   /** The latest read of many entities at once (one query). */
   getReadStatuses(entityRefs: string[]): Promise<Map<string, SpecReadStatus>>;
   latestSpec(entityRef: string): Promise<SpecVersion | undefined>;
+  /** The latest version's number, validity and typed spec, without its text when cached. */
+  latestSpecFacts(entityRef: string): Promise<
+    | {
+        version: number;
+        valid: boolean;
+        spec?: HandoffSpec;
+        risk?: RiskProfile;
+      }
+    | undefined
+  >;
   listSpecVersions(entityRef: string): Promise<SpecVersionSummary[]>;
   getSpecVersion(
     entityRef: string,

@@ -316,6 +316,7 @@ describe.each(databases.eachSupportedId())(
           'exception-expired': 0,
           'exception-pending': 0,
           'pending-transfer': 0,
+          'sla-breached': 0,
           'work-past-due': 0,
         },
         inView: {
@@ -388,6 +389,7 @@ describe.each(databases.eachSupportedId())(
           'exception-expired': 0,
           'exception-pending': 0,
           'pending-transfer': 0,
+          'sla-breached': 0,
           'work-past-due': 0,
         },
         invalidSpecs: 0,
@@ -402,6 +404,22 @@ describe.each(databases.eachSupportedId())(
       const projection = await DatabaseProjectionStore.create({ database });
       await seedPortfolio(store, projection, new Date());
       const audit = new PortfolioAudit(knex);
+      // Three weeks on, its hand-off still waits: past the SLA the default
+      // policy promises (acceptance within 5 to 15 working days).
+      const later = new PortfolioAudit(
+        knex,
+        () => new Date(Date.now() + 21 * 86_400_000),
+      );
+      const waiting = await later.page(
+        query({ kind: 'resource', gap: 'sla-breached' }),
+      );
+      expect(waiting.items.map(i => i.entityRef)).toEqual([
+        'resource:default/e-pipeline',
+      ]);
+      expect(waiting.items[0].gaps).toContain('sla-breached');
+      expect((await audit.page(query({ gap: 'sla-breached' }))).items).toEqual(
+        [],
+      );
       await store.acceptTransfer(
         'resource:default/e-pipeline',
         1,
@@ -416,6 +434,9 @@ describe.each(databases.eachSupportedId())(
       });
       const [row] = (await audit.page(query({ kind: 'resource' }))).items;
       expect(row.gaps).toEqual([]);
+      expect((await later.page(query({ gap: 'sla-breached' }))).items).toEqual(
+        [],
+      );
       expect(row.failingChecks).toBe(0);
     });
 

@@ -14,6 +14,8 @@ const STATE_COLUMNS = [
   'exception_expires_at',
   'work_due_at',
   'exceptions_pending',
+  'sla_due_at',
+  'sla_kind',
 ];
 
 /** SQLite limits the variables of one statement; chunks stay well below. */

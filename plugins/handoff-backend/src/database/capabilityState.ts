@@ -5,10 +5,12 @@ import {
   reviewRequiredBy,
   missingArtifacts,
   normalizeOwnerRef,
-  riskProfileSchema,
   riskTier,
-  validateHandoffSpecObject,
+  slaFor,
+  addWorkingDays,
+  Stage,
 } from '@handoff/backstage-plugin-handoff-common';
+import { latestSpecFacts } from './validSpecs';
 import { Knex } from 'knex';
 import { copyStateToProjection, resolveOwners } from './auditColumns';
 
@@ -28,10 +30,7 @@ export async function writeCapabilityState(
     .where({ entity_ref: entityRef })
     .orderBy('sequence', 'desc')
     .first('to_stage', 'created_at', 'next_review_at', 'exception_expires_at');
-  const spec = await db('handoff_spec_versions')
-    .where({ entity_ref: entityRef })
-    .orderBy('version', 'desc')
-    .first('version', 'document');
+  const spec = await latestSpecFacts(db, entityRef);
   const firstSpec = await db('handoff_spec_versions')
     .where({ entity_ref: entityRef })
     .min('first_seen_at as first_seen')
@@ -58,12 +57,11 @@ export async function writeCapabilityState(
   const transfer = await db('handoff_transfers')
     .where({ entity_ref: entityRef })
     .orderBy('decision_sequence', 'desc')
-    .first('status');
-  const document = spec?.document ? JSON.parse(spec.document) : undefined;
-  const parsed = spec ? validateHandoffSpecObject(document) : undefined;
-  const valid = parsed?.valid ? parsed.spec : undefined;
-  // The risk profile decides the tier even when another part of the spec is invalid.
-  const risk = riskProfileSchema.safeParse(document?.risk);
+    .first('status', 'created_at');
+  const valid = spec?.spec;
+  // The risk profile decides the tier even when another part of the spec is
+  // invalid.
+  const document = spec?.risk && { risk: spec.risk };
   // A stopped capability needs no hand-off artifacts and no review.
   const stopped = decision?.to_stage === 'stopped';
   const missing = valid && !stopped ? missingArtifacts(valid, policy) : [];
@@ -80,12 +78,24 @@ export async function writeCapabilityState(
       policy.reviewCadenceDays,
     );
   }
+  // The turnaround it waits for: a hand-off's acceptance from the hand-off,
+  // a readiness review's conclusion from its start.
+  const tier = spec?.risk ? riskTier(spec.risk) : undefined;
+  const sla = decision
+    ? slaFor(policy, tier, decision.to_stage as Stage)
+    : undefined;
+  let slaSince: Date | undefined;
+  if (sla?.kind === 'handoffAcceptance' && transfer?.status === 'pending') {
+    slaSince = new Date(transfer.created_at);
+  } else if (sla?.kind === 'readinessReview') {
+    slaSince = new Date(decision.created_at);
+  }
   const row = {
     entity_ref: entityRef.toLocaleLowerCase('en-US'),
     decided_stage: decision?.to_stage ?? null,
     stage_since: decision ? new Date(decision.created_at) : null,
     next_review_at: nextReviewAt,
-    risk_tier: risk.success ? riskTier(risk.data) : null,
+    risk_tier: tier ?? null,
     spec_state: spec ? (valid && 'valid') || 'invalid' : null,
     spec_version: spec ? Number(spec.version) : null,
     operating_owner: operatingOwner ? normalizeOwnerRef(operatingOwner) : null,
@@ -100,6 +110,9 @@ export async function writeCapabilityState(
         : null,
     work_due_at: !stopped && workDue?.due ? new Date(workDue.due) : null,
     exceptions_pending: Number(pendingExceptions?.count ?? 0),
+    sla_due_at:
+      sla && slaSince ? addWorkingDays(slaSince, sla.workingDays) : null,
+    sla_kind: sla && slaSince ? sla.kind : null,
     updated_at: now,
   };
   await db('handoff_capability_state')

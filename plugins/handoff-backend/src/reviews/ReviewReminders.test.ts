@@ -268,6 +268,91 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('tells the receiving owner once when a hand-off waits past its SLA; acceptance stops the clock', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseHandoffStore.create({ database });
+      const ref = 'component:default/churn-model';
+      await store.recordSpec({
+        entityRef: ref,
+        content: 'v1',
+        contentHash: 'h1',
+        // High risk: the default policy promises acceptance in 5 working days.
+        document: {
+          risk: {
+            data: 'high',
+            customerImpact: 'low',
+            compliance: 'low',
+            operationalDependency: 'low',
+          },
+        },
+        valid: true,
+        errors: [],
+        sourceLocation: 'file:/x',
+        entityState: {},
+      });
+      await store.appendDecision({
+        entityRef: ref,
+        decision: 'start-review',
+        toStage: 'readiness-review',
+        actor: 'user:default/ada',
+        rationale: 'r',
+        nextReviewAt: '2099-01-01T00:00:00.000Z',
+        expectedSequence: 0,
+      });
+      await store.appendDecision({
+        entityRef: ref,
+        decision: 'hand-off',
+        fromStage: 'readiness-review',
+        toStage: 'handed-off',
+        actor: 'user:default/alan',
+        rationale: 'r',
+        nextReviewAt: '2099-01-01T00:00:00.000Z',
+        expectedSequence: 1,
+        transferTo: 'group:default/sre',
+      });
+      const state = await knex('handoff_capability_state')
+        .where({ entity_ref: ref })
+        .first();
+      expect(state.sla_kind).toBe('handoffAcceptance');
+      const dueAt = new Date(state.sla_due_at);
+      const send = jest.fn();
+      const reminders = remindersWith(store, send);
+      // Not yet due: nothing.
+      expect(await reminders.sendDue(new Date(dueAt.getTime() - 60_000))).toBe(
+        0,
+      );
+      const later = new Date(dueAt.getTime() + 3 * 86_400_000);
+      expect(await reminders.sendDue(later)).toBe(1);
+      expect(send.mock.calls[0][0]).toMatchObject({
+        recipients: { type: 'entity', entityRef: 'group:default/sre' },
+        payload: {
+          title: 'Past its SLA: Churn model',
+          description: expect.stringMatching(
+            /^The hand-off of Churn model waits for acceptance; the gate policy promised it by \d{4}-\d\d-\d\d, 3 days ago\. Accept the hand-off on its Handoff tab\.$/,
+          ),
+          topic: 'handoff-sla',
+        },
+      });
+      // Once per breach.
+      expect(
+        await reminders.sendDue(new Date(later.getTime() + 86_400_000)),
+      ).toBe(0);
+      const gapped = async () =>
+        (
+          await knex('handoff_capability_state')
+            .where('sla_due_at', '<', later)
+            .select('entity_ref')
+        ).map(r => r.entity_ref);
+      expect(await gapped()).toEqual([ref]);
+      // Accepted: the clock stops, the gap goes, no more reminders.
+      await store.acceptTransfer(ref, 2, 'user:default/grace');
+      expect(await gapped()).toEqual([]);
+      expect(
+        await reminders.sendDue(new Date(later.getTime() + 86_400_000)),
+      ).toBe(0);
+    });
+
     it('reminds on the review date a capability was registered with when it is earlier', async () => {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });

@@ -1,5 +1,5 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -12,6 +12,7 @@ import {
   firstReviewDate,
   registeredReviewDate,
   stageOf,
+  SlaKind,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { reminderKey } from '../database/DatabaseReminderStore';
@@ -82,7 +83,13 @@ export class ReviewReminders {
         )!,
       }))
       .filter(s => s.dueAt.getTime() < now.getTime());
-    const due = [...decided, ...undecided];
+    // A turnaround past its SLA is reminded once per breach, the same way.
+    const breaches = await store.slaBreaches(now);
+    const due: Array<{ entityRef: string; dueAt: Date; sla?: SlaKind }> = [
+      ...decided,
+      ...undecided,
+      ...breaches.map(b => ({ ...b, sla: b.kind })),
+    ];
     const delivered = await store.deliveredReminders(due);
     const toSend = due.filter(
       ({ entityRef, dueAt }) => !delivered.has(reminderKey(entityRef, dueAt)),
@@ -94,7 +101,7 @@ export class ReviewReminders {
     let finished = true;
     let tried = 0;
     const claimId = randomUUID();
-    for (const { entityRef, dueAt } of toSend) {
+    for (const { entityRef, dueAt, sla } of toSend) {
       // Every sweep tries at least one, however short its budget.
       if (signal?.aborted || (tried > 0 && Date.now() >= deadline)) {
         finished = false;
@@ -117,7 +124,9 @@ export class ReviewReminders {
         continue;
       }
       try {
-        await this.remind(entityRef, dueAt, now);
+        await (sla
+          ? this.remindSla(entityRef, dueAt, sla, now)
+          : this.remind(entityRef, dueAt, now));
         await store.reminderSent(entityRef, dueAt, claimId);
         sent += 1;
       } catch (error) {
@@ -141,6 +150,55 @@ export class ReviewReminders {
       );
     }
     return { sent, finished };
+  }
+
+  /**
+   * Tells whoever the turnaround waits for: the receiving owner of a
+   * hand-off, or the capability's owner for a readiness review.
+   */
+  private async remindSla(
+    entityRef: string,
+    dueAt: Date,
+    kind: SlaKind,
+    now: Date,
+  ) {
+    const { catalog, auth, notifications, store } = this.deps;
+    const entity = await catalog.getEntityByRef(entityRef, {
+      credentials: await auth.getOwnServiceCredentials(),
+    });
+    if (!entity) return;
+    const ref = stringifyEntityRef(entity);
+    const transfer = await store.latestTransfer(ref);
+    const recipient =
+      kind === 'handoffAcceptance' && transfer?.status === 'pending'
+        ? transfer.toOwner
+        : await currentOwner(store, entity);
+    const { kind: entityKind, namespace, name } = parseEntityRef(ref);
+    const title = entity.metadata.title ?? name;
+    const late = daysBetween(dueAt, now);
+    const what =
+      kind === 'handoffAcceptance'
+        ? `The hand-off of ${title} waits for acceptance`
+        : `The readiness review of ${title} waits for a decision`;
+    await notifications.send({
+      recipients: { type: 'entity', entityRef: recipient },
+      payload: {
+        title: `Past its SLA: ${title}`,
+        description: `${what}; the gate policy promised it by ${dueAt
+          .toISOString()
+          .slice(0, 10)}${late > 0 ? `, ${late} days ago` : ''}. ${
+          kind === 'handoffAcceptance'
+            ? 'Accept the hand-off on its Handoff tab.'
+            : 'Record the decision that concludes it: harden, hand off, operate, reframe or stop.'
+        }`,
+        link: `/catalog/${namespace}/${entityKind.toLocaleLowerCase(
+          'en-US',
+        )}/${name}/handoff`,
+        severity: 'high',
+        topic: 'handoff-sla',
+        scope: `handoff-sla:${ref}:${dueAt.toISOString()}`,
+      },
+    });
   }
 
   private async remind(entityRef: string, dueAt: Date, now: Date) {

@@ -19,8 +19,8 @@ import {
   normalizeOwnerRef,
   rulesChooser,
   stageOf,
-  validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
+import { validSpecOf } from '../database/validSpecs';
 import { HandoffStore } from '../database/HandoffStore';
 import { catalogCredentials } from './catalogCredentials';
 
@@ -63,15 +63,13 @@ export class CapabilityContexts {
     // Specs are read by the scheduled pass, a refresh or a registration; never here.
     const latest = await this.deps.store.latestSpec(entityRef);
     if (!latest) return { state: 'missing' as const };
-    const parsed = latest.valid
-      ? validateHandoffSpecObject(latest.document)
-      : undefined;
-    if (parsed?.valid) {
+    const spec = validSpecOf(latest);
+    if (spec) {
       return {
         state: 'valid' as const,
         version: latest,
-        spec: parsed.spec,
-        rulesSpec: parsed.spec,
+        spec,
+        rulesSpec: spec,
       };
     }
     // Invalid: its risk profile, when that part parses, still chooses the

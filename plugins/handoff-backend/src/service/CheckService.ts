@@ -13,7 +13,6 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { breachWork } from './workItems';
-import { validateHandoffSpecObject } from '@handoff/backstage-plugin-handoff-common';
 import { Caller } from './WorkflowService';
 import { currentOwner } from './currentOwner';
 
@@ -28,7 +27,7 @@ export class CheckService {
         HandoffStore,
         | 'latestChecks'
         | 'addCheckResult'
-        | 'latestSpec'
+        | 'latestSpecFacts'
         | 'latestDecision'
         | 'latestTransfer'
       >;
@@ -79,14 +78,8 @@ export class CheckService {
 
   /** The latest valid spec, for the breach item's assignee and watchers. */
   private async specOf(entityRef: string) {
-    const latest = await this.deps.store.latestSpec(entityRef);
-    const parsed = latest?.valid
-      ? validateHandoffSpecObject(latest.document)
-      : undefined;
-    return {
-      spec: parsed?.valid ? parsed.spec : undefined,
-      specVersion: latest?.version,
-    };
+    const latest = await this.deps.store.latestSpecFacts(entityRef);
+    return { spec: latest?.spec, specVersion: latest?.version };
   }
 
   /**

@@ -12,7 +12,6 @@ import {
   countWork,
   normalizeOwnerRef,
   summarizeWork,
-  validateHandoffSpecObject,
 } from '@handoff/backstage-plugin-handoff-common';
 import { HandoffStore } from '../database/HandoffStore';
 import { assigneeOf } from './workItems';
@@ -27,7 +26,7 @@ export class WorkService {
         | 'listWorkItems'
         | 'getWorkItem'
         | 'updateWorkStatus'
-        | 'latestSpec'
+        | 'latestSpecFacts'
         | 'latestTransfer'
       >;
       /** The tracker a module installed, if any. */
@@ -53,11 +52,7 @@ export class WorkService {
    */
   private async mayChange(entity: Entity, item: WorkItem, caller: Caller) {
     const entityRef = stringifyEntityRef(entity);
-    const latest = await this.deps.store.latestSpec(entityRef);
-    const parsed = latest?.valid
-      ? validateHandoffSpecObject(latest.document)
-      : undefined;
-    const spec = parsed?.valid ? parsed.spec : undefined;
+    const spec = (await this.deps.store.latestSpecFacts(entityRef))?.spec;
     const transfer = await this.deps.store.latestTransfer(entityRef);
     const owners = [
       item.assignee,

@@ -32,6 +32,10 @@ import {
   normalizeOwnerRef,
   normalizeRole,
   riskTier,
+  SlaClock,
+  slaClock,
+  slaFor,
+  Stage,
 } from '@handoff/backstage-plugin-handoff-common';
 import { LoadedGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { HandoffStore } from '../database/HandoffStore';
@@ -122,6 +126,9 @@ export class WorkflowService {
     const failingChecks = ctx.checks
       .filter(c => c.status === 'fail')
       .map(c => c.name);
+    const tier = ctx.spec.rulesSpec
+      ? riskTier(ctx.spec.rulesSpec.risk)
+      : undefined;
     return {
       ...base,
       stage: ctx.stage,
@@ -150,10 +157,28 @@ export class WorkflowService {
       failingChecks,
       operatingOwner: ctx.spec.spec?.owners?.operatingOwner,
       supportPath: ctx.spec.spec?.owners?.supportPath,
-      riskTier: ctx.spec.rulesSpec
-        ? riskTier(ctx.spec.rulesSpec.risk)
-        : undefined,
+      riskTier: tier,
+      sla: this.slaWaited(ctx, tier),
     };
+  }
+
+  /** The turnaround the policy promises that this capability waits for. */
+  private slaWaited(
+    ctx: {
+      stage: Stage;
+      latest?: { createdAt: string };
+      transfer?: { status: string; createdAt: string };
+    },
+    tier: RiskLevel | undefined,
+  ): SlaClock | undefined {
+    const policy = this.deps.gatePolicy?.policy;
+    const sla = policy && ctx.latest && slaFor(policy, tier, ctx.stage);
+    if (!sla) return undefined;
+    const since =
+      sla.kind === 'readinessReview'
+        ? ctx.latest!.createdAt
+        : ctx.transfer?.status === 'pending' && ctx.transfer.createdAt;
+    return since ? slaClock(sla, new Date(since), new Date()) : undefined;
   }
 
   /**
@@ -204,6 +229,11 @@ export class WorkflowService {
     const loaded = this.deps.gatePolicy;
     const result = evaluateGate(input, loaded?.policy);
     return loaded ? { ...result, policy: { hash: loaded.hash } } : result;
+  }
+
+  /** The turnarounds the gate policy promises, in working days per tier. */
+  slaPolicy() {
+    return this.deps.gatePolicy?.policy.sla;
   }
 
   /** Days between reviews per risk tier, under the gate policy. */

@@ -126,7 +126,11 @@ export async function createRouter(
     capabilities,
     refreshLimit: limits.refreshes,
   });
-  portfolioRoutes(router, http, { ...options, trails: options.store });
+  portfolioRoutes(router, http, {
+    ...options,
+    trails: options.store,
+    sla: options.workflow.slaPolicy(),
+  });
   auditTrailRoutes(router, http, options);
   router.use(unavailableWhileDependenciesAreDown);
   return router;

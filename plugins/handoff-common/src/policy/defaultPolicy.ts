@@ -22,6 +22,10 @@ export const DEFAULT_GATE_POLICY: GatePolicy = {
   apiVersion: 'handoff.dev/v1alpha1',
   kind: 'GatePolicy',
   reviewCadenceDays: { low: 180, medium: 90, high: 30 },
+  sla: {
+    handoffAcceptance: { low: 15, medium: 10, high: 5 },
+    readinessReview: { low: 20, medium: 15, high: 10 },
+  },
   rules: [
     {
       id: 'pilot-success-criteria',

@@ -155,6 +155,24 @@ export const exceptionPolicySchema = z.strictObject({
     .optional(),
 });
 
+const tierDays = z
+  .strictObject({ low: days, medium: days, high: days })
+  .partial();
+
+/**
+ * Turnarounds the policy promises, in working days (Monday to Friday) per
+ * risk tier: a hand-off waiting longer for acceptance, or a readiness
+ * review open longer, is an audit gap and its owner is told once.
+ *
+ * @public
+ */
+export const slaPolicySchema = z.strictObject({
+  /** From the hand-off to the receiving owner's acceptance. */
+  handoffAcceptance: tierDays.optional(),
+  /** From starting the readiness review to the decision that concludes it. */
+  readinessReview: tierDays.optional(),
+});
+
 /** @public */
 export const gatePolicySchema = z.strictObject({
   apiVersion: z.literal('handoff.dev/v1alpha1', {
@@ -165,6 +183,8 @@ export const gatePolicySchema = z.strictObject({
   reviewCadenceDays: z.strictObject({ low: days, medium: days, high: days }),
   /** Who may grant exceptions per tier, and which requirements none waives. */
   exceptions: exceptionPolicySchema.optional(),
+  /** Turnaround targets in working days per risk tier. */
+  sla: slaPolicySchema.optional(),
   rules: z.array(policyRuleSchema).superRefine((rules, ctx) => {
     const seen = new Set<string>();
     rules.forEach((rule, i) => {

@@ -2,6 +2,7 @@ import {
   CapabilitySearchPage,
   FlowHistory,
   FlowResponse,
+  GatePolicy,
   flowFigures,
   PortfolioOwnersResponse,
   PortfolioPage,
@@ -41,6 +42,8 @@ export function portfolioRoutes(
         Array<{ entityRef: string; operatingOwner: string }>
       >;
     };
+    /** The turnarounds the gate policy promises. */
+    sla?: GatePolicy['sla'];
     /** The audit's catalog sync, as the scheduler runs it. */
     sync?: {
       status(): Promise<PortfolioSyncStatus>;
@@ -64,11 +67,12 @@ export function portfolioRoutes(
     const from = new Date(now.getTime() - span);
     const body: FlowResponse = {
       days,
-      current: flowFigures(histories, { from, to: now, now }),
+      current: flowFigures(histories, { from, to: now, now, sla: deps.sla }),
       previous: flowFigures(histories, {
         from: new Date(from.getTime() - span),
         to: from,
         now,
+        sla: deps.sla,
       }),
     };
     res.json(body);

@@ -235,7 +235,15 @@ describe.each(databases.eachSupportedId())(
         stage: 'handed-off',
         sequence: 2,
         transfer: { toOwner: 'group:default/sre', status: 'pending' },
+        // The default policy promises acceptance within 5 working days for
+        // a high-risk capability, 15 for a low one.
+        sla: {
+          kind: 'handoffAcceptance',
+          waitedWorkingDays: 0,
+          breached: false,
+        },
       });
+      expect([5, 10, 15]).toContain(readiness.body.sla.workingDays);
 
       const tooEarly = await decide(server, 'grace', {
         decision: 'operate',
@@ -266,9 +274,9 @@ describe.each(databases.eachSupportedId())(
         expectedSequence: 2,
       });
       expect(operate.status).toBe(201);
-      expect(
-        (await request(server).get(`${path}/readiness/${ref}`)).body.stage,
-      ).toBe('operating');
+      const operating = await request(server).get(`${path}/readiness/${ref}`);
+      expect(operating.body.stage).toBe('operating');
+      expect(operating.body.sla).toBeUndefined();
 
       const history = await request(server).get(`${path}/decisions/${ref}`);
       expect(

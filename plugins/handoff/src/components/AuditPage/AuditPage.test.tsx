@@ -24,6 +24,7 @@ const noGaps = {
   'exception-expired': 0,
   'exception-pending': 0,
   'pending-transfer': 0,
+  'sla-breached': 0,
   'work-past-due': 0,
 };
 

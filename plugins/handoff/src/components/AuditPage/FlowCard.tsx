@@ -35,6 +35,10 @@ function daysText(d: FlowDistribution, what: [string, string]): string {
   }`;
 }
 
+/** "8 of 10", or a dash when none had an SLA. */
+const withinSla = (s?: { count: number; withinSla: number }) =>
+  s && s.count > 0 ? `${s.withinSla} of ${s.count}` : '—';
+
 /** The figures of one window, row by row, in plain words. */
 function rows(f: FlowFigures): Array<[string, string]> {
   const stays = STAGES.filter(s => f.timeInStage[s]).map(
@@ -59,8 +63,16 @@ function rows(f: FlowFigures): Array<[string, string]> {
       daysText(f.handoffTurnaround, ['hand-off', 'hand-offs']),
     ],
     [
+      'Hand-offs accepted within their SLA',
+      withinSla(f.slas?.handoffAcceptance),
+    ],
+    [
       'Hand-offs waiting for acceptance at the end',
       `${f.handoffTurnaround.waiting}`,
+    ],
+    [
+      'Readiness reviews concluded within their SLA',
+      withinSla(f.slas?.readinessReview),
     ],
     [
       'Reviews recorded by their date',

@@ -176,6 +176,37 @@ describe('ReadinessPanel', () => {
     ).toBeVisible();
   });
 
+  it('says how long a hand-off has waited against its SLA, in working days', async () => {
+    const waiting = {
+      ...readiness,
+      stage: 'handed-off' as const,
+      gates: [],
+      transfer: {
+        toOwner: 'group:default/sre',
+        status: 'pending' as const,
+        fromOwner: 'group:default/data-science',
+        createdAt: '2026-11-16T10:00:00.000Z',
+        decisionSequence: 3,
+      },
+      sla: {
+        kind: 'handoffAcceptance' as const,
+        workingDays: 10,
+        since: '2026-11-16T10:00:00.000Z',
+        dueAt: '2026-11-30T10:00:00.000Z',
+        waitedWorkingDays: 12,
+        breached: true,
+      },
+    };
+    await renderPanel({}, true, jest.fn(), waiting as any);
+    const alert = await screen.findByText(/is waiting for them to accept it/);
+    expect(alert.closest('[role="alert"]')?.textContent).toMatch(
+      /Hand-off to .*sre.* is waiting for them to accept it: waiting 12 working days \(SLA 10\), past its SLA\./,
+    );
+    expect(alert.closest('[role="alert"]')?.textContent).not.toContain(
+      'group:default/',
+    );
+  });
+
   it('shows a stage the capability passed by as skipped, not done', async () => {
     await renderPanel({}, true, jest.fn(), {
       ...readiness,

@@ -8,7 +8,7 @@ import {
   identityApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ApprovalRole,
@@ -16,6 +16,7 @@ import {
   Decision,
   GateRequirement,
   ReadinessSummary,
+  SlaClock,
   handoffApprovalCreatePermission,
   handoffDecisionCreatePermission,
   handoffTransferAcceptPermission,
@@ -42,6 +43,15 @@ const roleTitle = (role: ApprovalRole) => {
   if (role === 'compliance') return 'compliance approver';
   return `member of ${role}`;
 };
+
+const workingDays = (n: number) => `${n} working day${n === 1 ? '' : 's'}`;
+
+/** "waiting 12 working days (SLA 10), past its SLA". */
+export function slaWords(sla: SlaClock): string {
+  return `waiting ${workingDays(sla.waitedWorkingDays)} (SLA ${
+    sla.workingDays
+  })${sla.breached ? ', past its SLA' : ''}`;
+}
 
 /** Approvals the gates still wait for: one per decision and role. */
 function pendingApprovals(readiness: ReadinessSummary) {
@@ -126,8 +136,26 @@ export function ReadinessPanel(props: {
         </Alert>
       )}
       {transfer?.status === 'pending' && (
-        <Alert severity="warning" style={{ marginBottom: 16 }}>
-          Hand-off to {transfer.toOwner} is waiting for them to accept it.
+        <Alert
+          severity={readiness.sla?.breached ? 'error' : 'warning'}
+          style={{ marginBottom: 16 }}
+        >
+          Hand-off to{' '}
+          <EntityRefLink entityRef={transfer.toOwner} defaultKind="group" /> is
+          waiting for them to accept it
+          {readiness.sla?.kind === 'handoffAcceptance'
+            ? `: ${slaWords(readiness.sla)}`
+            : ''}
+          .
+        </Alert>
+      )}
+      {readiness.sla?.kind === 'readinessReview' && (
+        <Alert
+          severity={readiness.sla.breached ? 'error' : 'info'}
+          style={{ marginBottom: 16 }}
+        >
+          The readiness review is open: {slaWords(readiness.sla)}. A decision
+          to harden, hand off, operate, reframe or stop concludes it.
         </Alert>
       )}
       {(readiness.reviewRequired ?? []).length > 0 && (
