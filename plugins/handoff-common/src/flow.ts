@@ -78,6 +78,12 @@ export type FlowFigures = {
 };
 
 const DAY = 24 * 60 * 60 * 1000;
+const byRef = (a: string, b: string) => {
+  const [x, y] = [a.toLocaleLowerCase('en-US'), b.toLocaleLowerCase('en-US')];
+  if (x === y) return 0;
+  return x < y ? -1 : 1;
+};
+
 const days = (from: number, to: number) => (to - from) / DAY;
 
 /**
@@ -158,7 +164,12 @@ export function flowFigures(
         list.push(days(trail[i - 1].at, trail[i].at));
         stays.set(stage, list);
         if (stage === SLA_STAGES.readinessReview) {
-          keptSla('readinessReview', history.tier, trail[i - 1].at, trail[i].at);
+          keptSla(
+            'readinessReview',
+            history.tier,
+            trail[i - 1].at,
+            trail[i].at,
+          );
         }
       }
     }
@@ -246,8 +257,128 @@ export function flowFigures(
 }
 
 /**
- * `GET /flow?days=30|90|365`: the figures of the last `days` and of the
- * period just before, for comparison.
+ * One week of a window's trend.
+ *
+ * @public
+ */
+export type FlowWeek = {
+  from: string;
+  to: string;
+  /** Hand-offs accepted that week, and their median days to acceptance. */
+  handoffsAccepted: number;
+  medianDaysToAccept?: number;
+  /** Capabilities that first became operating that week. */
+  reachedOperating: number;
+  /** Reviews due that week (up to now), and how many were recorded on time. */
+  reviewsDue: number;
+  reviewsOnTime: number;
+};
+
+/**
+ * The window cut into weeks (the last one ends at the window's end), each
+ * with the same definitions as the window's figures.
+ *
+ * @public
+ */
+export function flowWeeks(
+  histories: FlowHistory[],
+  window: { from: Date; to: Date; now?: Date; sla?: GatePolicy['sla'] },
+): FlowWeek[] {
+  const weeks: FlowWeek[] = [];
+  const week = 7 * DAY;
+  for (
+    let end = window.to.getTime();
+    end > window.from.getTime();
+    end -= week
+  ) {
+    const from = new Date(Math.max(window.from.getTime(), end - week));
+    const f = flowFigures(histories, { ...window, from, to: new Date(end) });
+    weeks.unshift({
+      from: from.toISOString(),
+      to: new Date(end).toISOString(),
+      handoffsAccepted: f.handoffTurnaround.count,
+      medianDaysToAccept: f.handoffTurnaround.median,
+      reachedOperating: f.leadTime.fromProposed.count,
+      reviewsDue: f.reviews.due,
+      reviewsOnTime: f.reviews.onTime,
+    });
+  }
+  return weeks;
+}
+
+/**
+ * One capability behind the figures: where it stands and what its trail
+ * says about the window.
+ *
+ * @public
+ */
+export type FlowCapability = {
+  entityRef: string;
+  title?: string;
+  owner?: string;
+  tier?: RiskLevel;
+  /** Its stage now, and days since its last stage change. */
+  stage: Stage;
+  daysInStage: number;
+  /** Days from its first decision to operating, if it first operated in the window. */
+  daysToOperating?: number;
+  /** Days from its hand-off to acceptance, for an acceptance in the window. */
+  daysToAccept?: number;
+  /** A hand-off recorded and not yet accepted. */
+  waitingForAcceptance: boolean;
+  reviewsDue: number;
+  reviewsLate: number;
+  decisions: number;
+  withException: number;
+};
+
+/**
+ * Each capability's own figures for a window, by the same definitions as
+ * {@link flowFigures}; those with nothing in the window and nothing waiting
+ * are left out.
+ *
+ * @public
+ */
+export function flowCapabilities(
+  histories: FlowHistory[],
+  window: { from: Date; to: Date; now?: Date; sla?: GatePolicy['sla'] },
+): FlowCapability[] {
+  const now = (window.now ?? window.to).getTime();
+  return histories
+    .flatMap(history => {
+      const f = flowFigures([history], window);
+      const trail = [...history.decisions].sort(
+        (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt),
+      );
+      const last = trail[trail.length - 1];
+      if (!last) return [];
+      const changed = [...trail]
+        .reverse()
+        .find((d, i, rev) => rev[i + 1]?.toStage !== d.toStage);
+      const row: FlowCapability = {
+        entityRef: history.entityRef,
+        tier: history.tier,
+        stage: last.toStage,
+        daysInStage: Math.floor(days(Date.parse(changed!.createdAt), now)),
+        daysToOperating: f.leadTime.fromProposed.median,
+        daysToAccept: f.handoffTurnaround.median,
+        waitingForAcceptance: f.handoffTurnaround.waiting > 0,
+        reviewsDue: f.reviews.due,
+        reviewsLate: f.reviews.late + f.reviews.notYet,
+        decisions: f.exceptions.decisions,
+        withException: f.exceptions.withException,
+      };
+      const active =
+        row.decisions > 0 || row.reviewsDue > 0 || row.waitingForAcceptance;
+      return active ? [row] : [];
+    })
+    .sort((a, b) => byRef(a.entityRef, b.entityRef));
+}
+
+/**
+ * `GET /flow?days=30|90|365` (and the portfolio's filters): the figures of
+ * the last `days` and of the period just before, for comparison; the
+ * window's weeks; and the capabilities behind the figures.
  *
  * @public
  */
@@ -255,4 +386,6 @@ export type FlowResponse = {
   days: number;
   current: FlowFigures;
   previous: FlowFigures;
+  weeks: FlowWeek[];
+  capabilities: FlowCapability[];
 };

@@ -27,7 +27,11 @@ describe('SpecParser', () => {
   afterAll(() => parser.close());
 
   it('answers exactly what the validator answers, valid or not', async () => {
-    for (const text of [spec, `${spec}owners: { operatingOwner: 7 }\n`, ': :']) {
+    for (const text of [
+      spec,
+      `${spec}owners: { operatingOwner: 7 }\n`,
+      ': :',
+    ]) {
       await expect(parser.parse(text)).resolves.toEqual(
         validateHandoffSpec(text),
       );

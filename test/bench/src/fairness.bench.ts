@@ -159,7 +159,9 @@ it('keeps another user waiting no longer than a moment under each load', async (
     for (let i = 0; i < 200; i++) baseline.push(await readiness());
     const { p50, p95, max, runs } = summarize(baseline);
     figures.baseline = { p50, p95, max, runs };
-    log(`  baseline: B's readiness GET p50 ${p50} ms, p95 ${p95} ms, max ${max} ms`);
+    log(
+      `  baseline: B's readiness GET p50 ${p50} ms, p95 ${p95} ms, max ${max} ms`,
+    );
 
     // Four callers press "Read now" on four costly specs, again and again,
     // each time on a changed file so that every read parses.
@@ -175,7 +177,8 @@ it('keeps another user waiting no longer than a moment under each load', async (
             return refresh(name, `user:default/a${i}-${round}`);
           }),
         );
-        for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+        for (const a of answers)
+          statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       }
       return statuses;
     });
@@ -187,7 +190,10 @@ it('keeps another user waiting no longer than a moment under each load', async (
     await during('readNowAliasAmplifier', async stopped => {
       const statuses: Record<string, number> = {};
       for (let round = 1; !stopped(); round++) {
-        fs.writeFileSync(path.join(dir, 'alias', 'handoff.yaml'), aliasSpec(round));
+        fs.writeFileSync(
+          path.join(dir, 'alias', 'handoff.yaml'),
+          aliasSpec(round),
+        );
         const a = await refresh('alias', `user:default/x-${round}`);
         statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       }
@@ -229,7 +235,8 @@ it('keeps another user waiting no longer than a moment under each load', async (
               .send(nested),
           ),
         );
-        for (const a of answers) statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+        for (const a of answers)
+          statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       }
       return statuses;
     });

@@ -25,8 +25,11 @@ const factsByVersion = new LRUCache<string, SpecFacts>({
   maxSize: 64 * 1024 * 1024,
 });
 
-const keyOf = (v: { entityRef: string; version: number; contentHash: string }) =>
-  `${v.entityRef}\n${v.version}\n${v.contentHash}`;
+const keyOf = (v: {
+  entityRef: string;
+  version: number;
+  contentHash: string;
+}) => `${v.entityRef}\n${v.version}\n${v.contentHash}`;
 
 /** Forgets every cached spec (tests that reuse a ref on a new database). */
 export function forgetSpecFacts() {

@@ -8,6 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { handoffPlugin } from '../plugin';
+import { DatabaseProjectionStore } from '../database/ProjectionStore';
 
 jest.setTimeout(60_000);
 
@@ -86,12 +87,12 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
         created_at: ago(5),
       },
     ]);
-    return server;
+    return { server, knex };
   }
   const user = mockCredentials.user.header('user:default/ada');
 
   it('gives the last 90 days and the 90 before from the decision trail', async () => {
-    const server = await start();
+    const { server } = await start();
     const res = await request(server)
       .get('/api/handoff/flow')
       .set('Authorization', user);
@@ -127,7 +128,7 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
   });
 
   it('takes 30, 90 or 365 days and nothing else, and only for audit readers', async () => {
-    const server = await start();
+    const { server } = await start();
     const month = await request(server)
       .get('/api/handoff/flow?days=30')
       .set('Authorization', user);
@@ -144,10 +145,105 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
       .set('Authorization', mockCredentials.none.header());
     expect(anonymous.status).toBe(401);
 
-    const denied = await start(AuthorizeResult.DENY);
+    const { server: denied } = await start(AuthorizeResult.DENY);
     const refused = await request(denied)
       .get('/api/handoff/flow')
       .set('Authorization', user);
     expect(refused.status).toBe(403);
+  });
+
+  it('narrows by the portfolio filters, lists the capabilities behind the figures, by week and as CSV', async () => {
+    const { server, knex } = await start();
+    const projection = await DatabaseProjectionStore.create({
+      database: mockServices.database({ knex, migrations: { skip: true } }),
+    });
+    await projection.upsert(
+      [
+        { entityRef: 'group:default/ml', kind: 'group' },
+        { entityRef: 'group:default/web', kind: 'group' },
+        {
+          entityRef: 'component:default/a',
+          kind: 'component',
+          title: 'Churn model',
+          ownerRef: 'group:default/ml',
+          specLocation: './handoff.yaml',
+        },
+        {
+          entityRef: 'component:default/b-mixed',
+          kind: 'component',
+          ownerRef: 'group:default/web',
+          specLocation: './handoff.yaml',
+        },
+      ],
+      new Date(),
+    );
+    const get = (query: string) =>
+      request(server)
+        .get(`/api/handoff/flow?${query}`)
+        .set('Authorization', user);
+
+    const all = await get('days=90');
+    expect(all.body.current.exceptions.decisions).toBe(6);
+    expect(all.body.capabilities).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/a',
+        title: 'Churn model',
+        owner: 'group:default/ml',
+        stage: 'operating',
+        daysInStage: 6,
+        daysToOperating: 44,
+        daysToAccept: 2,
+        waitingForAcceptance: false,
+        decisions: 5,
+        withException: 0,
+      }),
+      expect.objectContaining({
+        entityRef: 'component:default/B-Mixed',
+        stage: 'handed-off',
+        daysInStage: 5,
+        waitingForAcceptance: true,
+        decisions: 1,
+        withException: 1,
+      }),
+    ]);
+    // 13 weeks (the last ends now), the hand-off accepted 8 days ago in
+    // the week before the last.
+    expect(all.body.weeks).toHaveLength(13);
+    expect(all.body.weeks.map((w: any) => w.handoffsAccepted)).toEqual([
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+    ]);
+    expect(all.body.weeks[12].to).toBe(all.body.current.to);
+
+    // The portfolio's own filters: owner (with child groups), risk, text…
+    const ml = await get('days=90&owner=group:default/ml');
+    expect(ml.status).toBe(200);
+    expect(ml.body.current.exceptions).toEqual({
+      decisions: 5,
+      withException: 0,
+    });
+    expect(ml.body.capabilities.map((c: any) => c.entityRef)).toEqual([
+      'component:default/a',
+    ]);
+    const none = await get('days=90&q=nothing-matches');
+    expect(none.body.current.exceptions.decisions).toBe(0);
+    expect(none.body.capabilities).toEqual([]);
+    const bad = await get('days=90&stage=nope');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/stage/);
+
+    const csv = await request(server)
+      .get('/api/handoff/flow.csv?days=90&owner=group:default/web')
+      .set('Authorization', user);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-disposition']).toBe(
+      'attachment; filename="handoff-flow-90-days.csv"',
+    );
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'entityRef,title,owner,tier,stage,daysInStage,daysToOperating,daysToAccept,waitingForAcceptance,reviewsDue,reviewsLate,decisions,withException',
+    );
+    expect(lines.slice(1)).toEqual([
+      'component:default/B-Mixed,,group:default/web,,handed-off,5,,,yes,0,0,1,1',
+    ]);
   });
 });

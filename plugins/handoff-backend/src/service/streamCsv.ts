@@ -16,7 +16,7 @@ export async function streamCsv(
   res: express.Response,
   filename: string,
   columns: string[],
-  pages: AsyncIterable<object[]>,
+  pages: AsyncIterable<object[]> | Iterable<object[]>,
 ): Promise<void> {
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);

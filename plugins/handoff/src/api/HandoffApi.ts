@@ -140,7 +140,12 @@ export interface HandoffApi {
     id: number,
   ): Promise<CheckCredential>;
   /** Flow figures of the last `days` and the period before, from the decision trail. */
-  getFlow(days: 30 | 90 | 365): Promise<FlowResponse>;
+  getFlow(
+    days: 30 | 90 | 365,
+    filter?: PortfolioFilter,
+  ): Promise<FlowResponse>;
+  /** The capabilities behind the flow figures, as CSV. */
+  getFlowCsv(days: 30 | 90 | 365, filter?: PortfolioFilter): Promise<Blob>;
 }
 
 /** @public */

@@ -205,8 +205,16 @@ export class HandoffClient implements HandoffApi {
     );
   }
 
-  getFlow(days: 30 | 90 | 365) {
-    return this.request<Result<'getFlow'>>(`/flow?days=${days}`);
+  getFlow(days: 30 | 90 | 365, filter: PortfolioFilter = {}) {
+    return this.request<Result<'getFlow'>>(
+      `/flow?${portfolioParams({ ...filter, days } as PortfolioFilter)}`,
+    );
+  }
+
+  getFlowCsv(days: 30 | 90 | 365, filter: PortfolioFilter = {}) {
+    return this.blob(
+      `/flow.csv?${portfolioParams({ ...filter, days } as PortfolioFilter)}`,
+    );
   }
 
   requestPortfolioSync() {

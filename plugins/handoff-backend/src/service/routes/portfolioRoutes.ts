@@ -2,6 +2,9 @@ import {
   CapabilitySearchPage,
   FlowHistory,
   FlowResponse,
+  PortfolioRow,
+  flowCapabilities,
+  flowWeeks,
   GatePolicy,
   flowFigures,
   PortfolioOwnersResponse,
@@ -20,9 +23,12 @@ import { HttpHelpers } from '../http';
 import { parseInput } from '../parseInput';
 import { streamCsv } from '../streamCsv';
 
-const flowQuery = z.strictObject({
+const flowQuery = portfolioFilterSchema.extend({
   days: z.enum(['30', '90', '365']).default('90').transform(Number),
 });
+
+const DAY = 24 * 60 * 60 * 1000;
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
 const searchQuery = z.strictObject({
   after: z.string().min(1).max(600).optional(),
@@ -55,27 +61,78 @@ export function portfolioRoutes(
   const { callerOf, serviceOf, authorize, authorizeWrite, audited } = http;
   const { portfolio, sync, trails } = deps;
 
-  // Flow: how long each step of the handoff takes and whether reviews are
-  // kept, over the last `days` and the period before, from the decision trail.
-  router.get('/flow', async (req, res) => {
-    const credentials = await callerOf(req);
-    const { days } = parseInput(flowQuery, req.query, 'query');
-    await authorize(credentials, handoffAuditReadPermission);
-    const histories = await trails.flowHistories();
+  // Flow: how long each step of the handoff takes and whether its promises
+  // are kept, over the last `days` and the period before, from the decision
+  // trail; narrowed by the portfolio's own filters.
+  async function flowOf(query: z.infer<typeof flowQuery>) {
+    const { days, ...filter } = query;
+    // The capabilities the filter selects, read as the portfolio reads them.
+    const rows = new Map<string, PortfolioRow>();
+    for await (const batch of portfolio.allRows({
+      ...filter,
+      sort: 'entityRef',
+      order: 'asc',
+    })) {
+      for (const row of batch) rows.set(lower(row.entityRef), row);
+    }
+    // Unfiltered, every trail counts, also one the audit has not synced yet.
+    const filtered = Object.values(filter).some(v => v !== undefined);
+    const histories = (await trails.flowHistories()).filter(
+      h => !filtered || rows.has(lower(h.entityRef)),
+    );
     const now = new Date();
-    const span = days * 24 * 60 * 60 * 1000;
+    const span = days * DAY;
     const from = new Date(now.getTime() - span);
+    const window = { from, to: now, now, sla: deps.sla };
     const body: FlowResponse = {
       days,
-      current: flowFigures(histories, { from, to: now, now, sla: deps.sla }),
+      current: flowFigures(histories, window),
       previous: flowFigures(histories, {
+        ...window,
         from: new Date(from.getTime() - span),
         to: from,
-        now,
-        sla: deps.sla,
+      }),
+      weeks: flowWeeks(histories, window),
+      capabilities: flowCapabilities(histories, window).map(c => {
+        const row = rows.get(lower(c.entityRef));
+        return { ...c, title: row?.title, owner: row?.owner };
       }),
     };
-    res.json(body);
+    return body;
+  }
+
+  router.get('/flow', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(flowQuery, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    res.json(await flowOf(query));
+  });
+
+  router.get('/flow.csv', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(flowQuery, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    const { capabilities } = await flowOf(query);
+    await streamCsv(
+      res,
+      `handoff-flow-${query.days}-days.csv`,
+      [
+        'entityRef',
+        'title',
+        'owner',
+        'tier',
+        'stage',
+        'daysInStage',
+        'daysToOperating',
+        'daysToAccept',
+        'waitingForAcceptance',
+        'reviewsDue',
+        'reviewsLate',
+        'decisions',
+        'withException',
+      ],
+      [capabilities],
+    );
   });
 
   // Portal search's collator: every capability with its stage, owners, risk

@@ -66,6 +66,10 @@ const figures = (due: number) => ({
   },
   exceptions: { decisions: 6, withException: 1 },
   reversals: 0,
+  slas: {
+    handoffAcceptance: { count: due ? 10 : 9, withinSla: due ? 8 : 6 },
+    readinessReview: { count: 0, withinSla: 0 },
+  },
 });
 
 const rows: PortfolioRow[] = [
@@ -148,7 +152,32 @@ function apiMock(overrides: object = {}) {
       days,
       current: figures(days === 30 ? 1 : 3),
       previous: figures(0),
+      weeks: [
+        {
+          from: '2026-11-16T00:00:00.000Z',
+          to: '2026-11-23T00:00:00.000Z',
+          handoffsAccepted: 2,
+          reachedOperating: 1,
+          reviewsDue: 1,
+          reviewsOnTime: 1,
+        },
+      ],
+      capabilities: [
+        {
+          entityRef: 'component:default/demand-forecast',
+          title: 'Demand forecast',
+          owner: 'group:default/data-science',
+          stage: 'handed-off',
+          daysInStage: 12,
+          waitingForAcceptance: true,
+          reviewsDue: 2,
+          reviewsLate: 1,
+          decisions: 4,
+          withException: 1,
+        },
+      ],
     })),
+    getFlowCsv: jest.fn(async () => new Blob(['entityRef\n'])),
     ...overrides,
   };
 }
@@ -228,7 +257,45 @@ describe('AuditPage', () => {
     expect(row('Decisions recorded with an exception')).toHaveTextContent(
       '1 of 6',
     );
-    expect(api.getFlow).toHaveBeenCalledWith(90);
+    expect(api.getFlow).toHaveBeenCalledWith(90, {});
+    // Tiles in plain words, the period before beside each.
+    const tile = screen
+      .getAllByText('Hand-offs accepted within their SLA')[0]
+      .closest('div') as HTMLElement;
+    expect(tile).toHaveTextContent(
+      'Hand-offs accepted within their SLA8 of 10The 90 days before: 6 of 9',
+    );
+    // The capabilities behind the figures, by name, each a link.
+    expect(
+      await screen.findByText('The capabilities behind the figures (1)'),
+    ).toBeInTheDocument();
+    const link = screen.getByRole('link', { name: 'Demand forecast' });
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/component/demand-forecast',
+    );
+    expect(screen.getByText('Waiting')).toBeInTheDocument();
+    expect(screen.getByText('1 of 2')).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'Flow by week' }),
+    ).toBeInTheDocument();
+  });
+
+  it("keeps the flow's window in the URL and narrows it with the audit's filters", async () => {
+    const api = apiMock();
+    await render(api, '/?owner=group:default/ml&flow=30');
+    await screen.findByText('The capabilities behind the figures (1)');
+    expect(api.getFlow).toHaveBeenCalledWith(30, {
+      owner: 'group:default/ml',
+    });
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Download flow as CSV' }),
+    );
+    await waitFor(() =>
+      expect(api.getFlowCsv).toHaveBeenCalledWith(30, {
+        owner: 'group:default/ml',
+      }),
+    );
   });
 
   it('narrows the view as you type, without pressing Enter, from a labelled search box', async () => {

@@ -197,7 +197,7 @@ export function AuditPage() {
               </InfoCard>
             </Grid>
             <Grid item xs={12}>
-              <FlowCard />
+              <FlowCard filter={filter} />
             </Grid>
             <Grid item xs={12}>
               <AuditExceptionsCard />

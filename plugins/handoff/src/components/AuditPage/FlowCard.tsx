@@ -1,22 +1,48 @@
-import { InfoCard, Progress } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import {
+  InfoCard,
+  Progress,
+  Table as DataTable,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  FlowCapability,
   FlowDistribution,
   FlowFigures,
+  FlowWeek,
+  PortfolioFilter,
   STAGES,
   STAGE_TITLES,
 } from '@handoff/backstage-plugin-handoff-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
+import Paper from '@material-ui/core/Paper';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
-import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { handoffApiRef } from '../../api';
 import { HandoffErrorPanel } from '../HandoffErrorPanel';
+import { useDownload } from '../useDownload';
 
 const WINDOWS = [30, 90, 365] as const;
 type Window = (typeof WINDOWS)[number];
@@ -94,29 +120,210 @@ function rows(f: FlowFigures): Array<[string, string]> {
   ];
 }
 
+/** The window, kept in the URL (`flow=30|90|365`) beside the audit's filters. */
+function useFlowWindow(): [Window, (w: Window) => void] {
+  const [search, setSearch] = useSearchParams();
+  const asked = Number(search.get('flow'));
+  const days = (WINDOWS as readonly number[]).includes(asked)
+    ? (asked as Window)
+    : 90;
+  const set = (w: Window) => {
+    const next = new URLSearchParams(search);
+    next.set('flow', String(w));
+    setSearch(next, { replace: true });
+  };
+  return [days, set];
+}
+
+/** The four numbers a platform lead asks first, with the period before. */
+function FlowTiles(props: {
+  current: FlowFigures;
+  previous: FlowFigures;
+  days: number;
+}) {
+  const tiles = (f: FlowFigures) => [
+    {
+      title: 'Hand-offs accepted within their SLA',
+      value: f.slas?.handoffAcceptance.count
+        ? `${f.slas.handoffAcceptance.withinSla} of ${f.slas.handoffAcceptance.count}`
+        : 'None with an SLA',
+    },
+    {
+      title: 'Median time to operating',
+      value:
+        f.leadTime.fromProposed.median === undefined
+          ? 'None reached it'
+          : dayCount(f.leadTime.fromProposed.median),
+    },
+    {
+      title: 'Reviews recorded by their date',
+      value: f.reviews.due
+        ? `${f.reviews.onTime} of ${f.reviews.due}`
+        : 'None due',
+    },
+    {
+      title: 'Hand-offs waiting for acceptance',
+      value: String(f.handoffTurnaround.waiting),
+    },
+  ];
+  const before = tiles(props.previous);
+  return (
+    <Grid container spacing={2}>
+      {tiles(props.current).map((tile, i) => (
+        <Grid item xs={12} sm={6} md={3} key={tile.title}>
+          <Paper variant="outlined" style={{ padding: 16, height: '100%' }}>
+            <Typography variant="body2" color="textSecondary">
+              {tile.title}
+            </Typography>
+            <Typography variant="h5" component="p">
+              {tile.value}
+            </Typography>
+            <Typography variant="caption" color="textSecondary">
+              The {props.days} days before: {before[i].value}
+            </Typography>
+          </Paper>
+        </Grid>
+      ))}
+    </Grid>
+  );
+}
+
+const weekLabel = (w: FlowWeek) =>
+  new Date(w.from).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
+
+/** Hand-offs accepted and capabilities reaching operating, week by week. */
+function FlowWeeks(props: { weeks: FlowWeek[] }) {
+  const theme = useTheme();
+  const data = props.weeks.map(w => ({
+    week: weekLabel(w),
+    'Hand-offs accepted': w.handoffsAccepted,
+    'Reached operating': w.reachedOperating,
+    'Reviews due': w.reviewsDue,
+  }));
+  return (
+    <Box height={240} aria-label="Flow by week" role="img">
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart
+          data={data}
+          margin={{ top: 8, right: 16, left: 0, bottom: 0 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="week" />
+          <YAxis allowDecimals={false} />
+          <Tooltip />
+          <Legend />
+          <Bar dataKey="Hand-offs accepted" fill={theme.palette.primary.main} />
+          <Bar
+            dataKey="Reached operating"
+            fill={theme.palette.success?.main ?? '#4caf50'}
+          />
+          <Bar dataKey="Reviews due" fill={theme.palette.grey[500]} />
+        </BarChart>
+      </ResponsiveContainer>
+    </Box>
+  );
+}
+
+const maybeDays = (n?: number) => (n === undefined ? '—' : dayCount(n));
+
+const capabilityColumns: TableColumn<FlowCapability>[] = [
+  {
+    title: 'Capability',
+    field: 'entityRef',
+    highlight: true,
+    render: c => <EntityRefLink entityRef={c.entityRef} title={c.title} />,
+  },
+  {
+    title: 'Owner',
+    field: 'owner',
+    render: c =>
+      c.owner ? <EntityRefLink entityRef={c.owner} defaultKind="group" /> : '—',
+  },
+  { title: 'Stage', field: 'stage', render: c => STAGE_TITLES[c.stage] },
+  {
+    title: 'In this stage',
+    field: 'daysInStage',
+    type: 'numeric',
+    render: c => dayCount(c.daysInStage),
+  },
+  {
+    title: 'To operating',
+    field: 'daysToOperating',
+    type: 'numeric',
+    render: c => maybeDays(c.daysToOperating),
+  },
+  {
+    title: 'To accept the hand-off',
+    field: 'daysToAccept',
+    type: 'numeric',
+    render: c =>
+      c.waitingForAcceptance ? 'Waiting' : maybeDays(c.daysToAccept),
+  },
+  {
+    title: 'Reviews late',
+    field: 'reviewsLate',
+    type: 'numeric',
+    render: c => (c.reviewsDue ? `${c.reviewsLate} of ${c.reviewsDue}` : '—'),
+  },
+  {
+    title: 'Decisions with an exception',
+    field: 'withException',
+    type: 'numeric',
+    render: c => `${c.withException} of ${c.decisions}`,
+  },
+];
+
 /**
  * Flow: how long each step of the handoff takes, whether hand-offs are
  * accepted and reviews kept — the last 30, 90 or 365 days beside the period
- * before, from the decision trail.
+ * before, from the decision trail, for the capabilities the audit's filters
+ * select: tiles, a chart by week, every figure, and the capabilities behind
+ * them (also as CSV).
  */
-export function FlowCard() {
+export function FlowCard(props: { filter?: PortfolioFilter }) {
   const api = useApi(handoffApiRef);
-  const [days, setDays] = useState<Window>(90);
-  const flow = useAsync(() => api.getFlow(days), [api, days]);
-  const picker = (
-    <TextField
-      select
-      size="small"
-      label="Window"
-      value={days}
-      onChange={e => setDays(Number(e.target.value) as Window)}
-    >
-      {WINDOWS.map(w => (
-        <MenuItem key={w} value={w}>
-          Last {w} days
-        </MenuItem>
-      ))}
-    </TextField>
+  const [days, setDays] = useFlowWindow();
+  const filter = props.filter ?? {};
+  const filterKey = JSON.stringify(filter);
+  const flow = useAsync(
+    () => api.getFlow(days, filter),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, days, filterKey],
+  );
+  const csv = useDownload('Could not export the capabilities');
+  const action = (
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <TextField
+        select
+        size="small"
+        label="Window"
+        value={days}
+        onChange={e => setDays(Number(e.target.value) as Window)}
+      >
+        {WINDOWS.map(w => (
+          <MenuItem key={w} value={w}>
+            Last {w} days
+          </MenuItem>
+        ))}
+      </TextField>
+      <Button
+        variant="outlined"
+        color="primary"
+        disabled={csv.busy}
+        onClick={() =>
+          csv.download(
+            () => api.getFlowCsv(days, filter),
+            `handoff-flow-${days}-days.csv`,
+          )
+        }
+      >
+        {csv.busy ? 'Preparing the CSV…' : 'Download flow as CSV'}
+      </Button>
+    </Box>
   );
   let content;
   if (flow.error) {
@@ -124,32 +331,73 @@ export function FlowCard() {
   } else if (!flow.value) {
     content = <Progress />;
   } else {
-    const before = new Map(rows(flow.value.previous));
+    const { current, previous, weeks, capabilities } = flow.value;
+    const before = new Map(rows(previous));
     content = (
-      <Table size="small" aria-label="Flow figures">
-        <TableHead>
-          <TableRow>
-            <TableCell>Figure</TableCell>
-            <TableCell>Last {flow.value.days} days</TableCell>
-            <TableCell>The {flow.value.days} days before</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {rows(flow.value.current).map(([label, value]) => (
-            <TableRow key={label}>
-              <TableCell component="th" scope="row">
-                {label}
-              </TableCell>
-              <TableCell>{value}</TableCell>
-              <TableCell>{before.get(label) ?? '—'}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <>
+        <FlowTiles
+          current={current}
+          previous={previous}
+          days={flow.value.days}
+        />
+        <Box mt={3}>
+          <Typography variant="h6" component="h3">
+            Week by week
+          </Typography>
+          <FlowWeeks weeks={weeks} />
+        </Box>
+        <Box mt={3}>
+          <Table size="small" aria-label="Flow figures">
+            <TableHead>
+              <TableRow>
+                <TableCell>Figure</TableCell>
+                <TableCell>Last {flow.value.days} days</TableCell>
+                <TableCell>The {flow.value.days} days before</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {rows(current).map(([label, value]) => (
+                <TableRow key={label}>
+                  <TableCell component="th" scope="row">
+                    {label}
+                  </TableCell>
+                  <TableCell>{value}</TableCell>
+                  <TableCell>{before.get(label) ?? '—'}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+        <Box mt={3}>
+          <DataTable<FlowCapability>
+            title={`The capabilities behind the figures (${capabilities.length})`}
+            options={{
+              paging: capabilities.length > 20,
+              pageSize: 20,
+              search: false,
+              padding: 'dense',
+            }}
+            columns={capabilityColumns}
+            data={capabilities}
+            emptyContent={
+              <Box p={2}>
+                <Typography>
+                  Nothing happened to the capabilities in this view in the last{' '}
+                  {flow.value.days} days.
+                </Typography>
+              </Box>
+            }
+          />
+        </Box>
+      </>
     );
   }
   return (
-    <InfoCard title="Flow" subheader="From the decision trail" action={picker}>
+    <InfoCard
+      title="Flow"
+      subheader="From the decision trail, for the capabilities the filters above select"
+      action={action}
+    >
       {content}
     </InfoCard>
   );

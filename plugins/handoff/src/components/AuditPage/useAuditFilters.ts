@@ -22,6 +22,13 @@ export function filtersFromSearch(search: URLSearchParams): PortfolioFilter {
   return filter as PortfolioFilter;
 }
 
+/** Keeps what is not a filter (the flow window) when the filters change. */
+function keepOthers(from: URLSearchParams, to: URLSearchParams) {
+  from.forEach((value, key) => {
+    if (!(KEYS as string[]).includes(key)) to.set(key, value);
+  });
+}
+
 /** The audit filters, kept in the URL so a view can be shared. */
 export function useAuditFilters() {
   const [search, setSearch] = useSearchParams();
@@ -32,14 +39,18 @@ export function useAuditFilters() {
   );
   const update = useCallback(
     (change: Partial<PortfolioFilter>) => {
-      const next = { ...filtersFromSearch(search), ...change };
-      setSearch(new URLSearchParams(portfolioParams(next)), { replace: true });
+      const next = new URLSearchParams(
+        portfolioParams({ ...filtersFromSearch(search), ...change }),
+      );
+      keepOthers(search, next);
+      setSearch(next, { replace: true });
     },
     [search, setSearch],
   );
-  const clear = useCallback(
-    () => setSearch(new URLSearchParams(), { replace: true }),
-    [setSearch],
-  );
+  const clear = useCallback(() => {
+    const next = new URLSearchParams();
+    keepOthers(search, next);
+    setSearch(next, { replace: true });
+  }, [search, setSearch]);
   return { filter, filterKey: portfolioParams(filter), update, clear };
 }

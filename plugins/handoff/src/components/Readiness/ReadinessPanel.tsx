@@ -154,8 +154,8 @@ export function ReadinessPanel(props: {
           severity={readiness.sla.breached ? 'error' : 'info'}
           style={{ marginBottom: 16 }}
         >
-          The readiness review is open: {slaWords(readiness.sla)}. A decision
-          to harden, hand off, operate, reframe or stop concludes it.
+          The readiness review is open: {slaWords(readiness.sla)}. A decision to
+          harden, hand off, operate, reframe or stop concludes it.
         </Alert>
       )}
       {(readiness.reviewRequired ?? []).length > 0 && (
