@@ -14,6 +14,7 @@ import { PortfolioAudit } from './database/PortfolioAudit';
 import { EntityProjection } from './catalog/EntityProjection';
 import { SpecIngester } from './catalog/SpecIngester';
 import { SpecParser } from '@handoff/backstage-plugin-handoff-node';
+import { HandoffMetrics } from './service/metrics';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
@@ -204,6 +205,11 @@ export const handoffPlugin = createBackendPlugin({
           },
         });
 
+        // The audit's figures and the decisions recorded, for whatever
+        // OpenTelemetry exporter the backend set up (Prometheus, say).
+        const portfolio = new PortfolioAudit(await deps.database.getClient());
+        const metrics = new HandoffMetrics(portfolio);
+        deps.lifecycle.addShutdownHook(() => metrics.close());
         const workflow = new WorkflowService({
           store,
           catalog: deps.catalog,
@@ -217,6 +223,7 @@ export const handoffPlugin = createBackendPlugin({
           separationOfDuties:
             config.getOptionalBoolean('handoff.separationOfDuties') ?? true,
           gatePolicy,
+          metrics,
         });
 
         // Work items: hardening items close when their requirement is met,
@@ -279,7 +286,7 @@ export const handoffPlugin = createBackendPlugin({
             catalog: deps.catalog,
             store,
             ingester,
-            portfolio: new PortfolioAudit(await deps.database.getClient()),
+            portfolio,
             sync: {
               // Runs here and now, not through the scheduler: a sync whose
               // replica or database went away gives way at once, and one

@@ -38,6 +38,7 @@ import {
   Stage,
 } from '@handoff/backstage-plugin-handoff-common';
 import { LoadedGatePolicy } from '@handoff/backstage-plugin-handoff-node';
+import { HandoffMetrics } from './metrics';
 import { HandoffStore } from '../database/HandoffStore';
 import { CapabilityContexts } from './CapabilityContexts';
 import { summarizeReadiness } from './readiness';
@@ -75,6 +76,8 @@ export class WorkflowService {
       separationOfDuties?: boolean;
       /** The gate policy (handoff.policy, else the default) and its hash. */
       gatePolicy?: LoadedGatePolicy;
+      /** Counts decisions and acceptances for OpenTelemetry. */
+      metrics?: Pick<HandoffMetrics, 'decisionRecorded' | 'transferAccepted'>;
     },
   ) {
     this.contexts = new CapabilityContexts(deps);
@@ -394,6 +397,10 @@ export class WorkflowService {
         'Another decision was recorded at the same moment. Reload and decide again.',
       );
     }
+    this.deps.metrics?.decisionRecorded(
+      request.decision,
+      ctx.spec.rulesSpec ? riskTier(ctx.spec.rulesSpec.risk) : undefined,
+    );
     return record;
   }
 
@@ -550,6 +557,10 @@ export class WorkflowService {
         'The transfer was accepted by someone else at the same moment',
       );
     }
+    this.deps.metrics?.transferAccepted(
+      transfer.createdAt,
+      new Date().toISOString(),
+    );
     // The catalog module marks the capability as run by its new owner at
     // the entity's next processing: ask for it now (best effort).
     this.deps.auth

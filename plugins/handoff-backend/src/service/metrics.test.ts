@@ -1,0 +1,126 @@
+import {
+  TestDatabases,
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { metrics } from '@opentelemetry/api';
+import {
+  PrometheusExporter,
+  PrometheusSerializer,
+} from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import request from 'supertest';
+import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { DatabaseProjectionStore } from '../database/ProjectionStore';
+import { seedPortfolio } from '../__testUtils__/portfolioFixture';
+import { handoffPlugin } from '../plugin';
+import { userInfoFactory } from '../__testUtils__/fixtures';
+
+jest.setTimeout(60_000);
+
+// The backend's instrumentation, as a company sets it up: a Prometheus
+// exporter on the global meter provider, before the backend starts.
+const exporter = new PrometheusExporter({ preventServerStart: true });
+metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
+
+/** What Prometheus would scrape, as lines. */
+async function scrape() {
+  const { resourceMetrics, errors } = await exporter.collect();
+  expect(errors).toEqual([]);
+  return (
+    new PrometheusSerializer()
+      .serialize(resourceMetrics)
+      .split('\n')
+      .filter(line => line.startsWith('handoff_'))
+      // Every series names the plugin's scope; the rest is what we assert.
+      .map(line =>
+        line
+          .replace(/,?otel_scope_[a-z]+="[^"]*"/g, '')
+          .replace('{,', '{')
+          .replace('{}', ''),
+      )
+  );
+}
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())(
+  'Handoff metrics on %s',
+  databaseId => {
+    it("reports the audit's figures as gauges and counts decisions and acceptances", async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const store = await DatabaseHandoffStore.create({ database });
+      const projection = await DatabaseProjectionStore.create({ database });
+      await seedPortfolio(store, projection, new Date());
+      const backend = await startTestBackend({
+        features: [
+          handoffPlugin,
+          catalogServiceMock.factory({
+            entities: [
+              {
+                apiVersion: 'backstage.io/v1alpha1',
+                kind: 'Resource',
+                metadata: {
+                  name: 'e-pipeline',
+                  namespace: 'default',
+                  annotations: { 'handoff.dev/spec': './handoff.yaml' },
+                },
+                spec: { owner: 'group:default/sre' },
+              },
+            ],
+          }),
+          mockServices.database.factory({ knex }),
+          userInfoFactory,
+        ],
+      });
+      const { server } = backend;
+      try {
+        const before = await scrape();
+        // The audit's own counts: the same numbers as its facets.
+        const facets = await request(server)
+          .get('/api/handoff/portfolio/facets')
+          .set('Authorization', mockCredentials.user.header());
+        expect(facets.status).toBe(200);
+        for (const [stage, n] of Object.entries(facets.body.stage)) {
+          expect(before).toContain(
+            `handoff_capabilities{stage="${stage}"} ${n}`,
+          );
+        }
+        expect(before).toContain(
+          `handoff_gaps{gap="pending-transfer"} ${facets.body.gap['pending-transfer']}`,
+        );
+        expect(before).toContain(`handoff_gaps{gap="sla-breached"} 0`);
+        expect(facets.body.gap['pending-transfer']).toBeGreaterThan(0);
+
+        // SRE accepts the pending hand-off: counted, with how long it took
+        // (the counts add up over this process's backends).
+        const count = (lines: string[]) =>
+          Number(
+            lines
+              .find(l =>
+                l.startsWith('handoff_handoff_acceptance_duration_count'),
+              )
+              ?.split(' ')[1] ?? 0,
+          );
+        const accepted = await request(server)
+          .post('/api/handoff/transfer/resource/default/e-pipeline/accept')
+          .set(
+            'Authorization',
+            mockCredentials.user.header('user:default/grace'),
+          );
+        expect(accepted.status).toBe(200);
+        const after = await scrape();
+        expect(count(after)).toBe(count(before) + 1);
+        // Accepted within the day it was handed off: the first bucket.
+        expect(after).toContain(
+          `handoff_handoff_acceptance_duration_bucket{le="1"} ${count(after)}`,
+        );
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);
