@@ -1,4 +1,4 @@
-import { FlowHistory, flowFigures, percentile } from './flow';
+import { FlowHistory, flowFigures, percentile, stageStays } from './flow';
 
 const at = (day: number, hour = 12) =>
   new Date(Date.UTC(2026, 0, 1 + day, hour)).toISOString();
@@ -166,5 +166,25 @@ describe('flowFigures', () => {
     expect(second.timeInStage.pilot).toEqual({ count: 1, median: 30, p85: 30 });
     expect(second.leadTime.fromProposed.count).toBe(0);
     expect(second.handoffTurnaround).toMatchObject({ count: 0, waiting: 1 });
+  });
+});
+
+describe('stageStays', () => {
+  it('cuts a trail into stays, a review not ending one, the last one running to now', () => {
+    expect(stageStays(slow.decisions, new Date(at(65)))).toEqual([
+      { stage: 'pilot', from: at(0), to: at(30), days: 30 },
+      { stage: 'readiness-review', from: at(30), to: at(40), days: 10 },
+      { stage: 'hardening', from: at(40), to: at(50), days: 10 },
+      { stage: 'handed-off', from: at(50), to: at(58), days: 8 },
+      { stage: 'reframed', from: at(58), to: at(60), days: 2 },
+      { stage: 'pilot', from: at(60), days: 5 },
+    ]);
+    // fast: its review on day 40 stays in operating.
+    expect(stageStays(fast.decisions, new Date(at(50))).pop()).toEqual({
+      stage: 'operating',
+      from: at(20),
+      days: 30,
+    });
+    expect(stageStays([], new Date())).toEqual([]);
   });
 });

@@ -389,3 +389,44 @@ export type FlowResponse = {
   weeks: FlowWeek[];
   capabilities: FlowCapability[];
 };
+
+/**
+ * One stay of a capability in a stage: from the decision that entered it to
+ * the one that left it (absent while it is still there).
+ *
+ * @public
+ */
+export type StageStay = {
+  stage: Stage;
+  from: string;
+  to?: string;
+  /** Days in the stage, to a tenth: to its end, or to `now`. */
+  days: number;
+};
+
+/**
+ * A capability's stays in each stage, oldest first, from its decisions
+ * (any order); decisions that keep the stage (a review) do not cut a stay.
+ *
+ * @public
+ */
+export function stageStays(
+  decisions: Array<{ toStage: Stage; createdAt: string }>,
+  now: Date,
+): StageStay[] {
+  const trail = [...decisions].sort(
+    (a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt),
+  );
+  const stays: StageStay[] = [];
+  for (const d of trail) {
+    const last = stays[stays.length - 1];
+    if (last?.stage === d.toStage) continue;
+    if (last) last.to = d.createdAt;
+    stays.push({ stage: d.toStage, from: d.createdAt, days: 0 });
+  }
+  for (const stay of stays) {
+    const end = stay.to ? Date.parse(stay.to) : now.getTime();
+    stay.days = Math.round(days(Date.parse(stay.from), end) * 10) / 10;
+  }
+  return stays;
+}

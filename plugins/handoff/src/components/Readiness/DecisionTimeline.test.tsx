@@ -16,6 +16,50 @@ const entity: Entity = {
 };
 
 describe('DecisionTimeline', () => {
+  it('says how long the capability stayed in each stage', async () => {
+    const listDecisions = jest.fn().mockResolvedValue({
+      items: [
+        ['start-pilot', 'proposed', 'pilot', '2026-01-01T00:00:00.000Z'],
+        [
+          'start-review',
+          'pilot',
+          'readiness-review',
+          '2026-01-11T00:00:00.000Z',
+        ],
+        [
+          'hand-off',
+          'readiness-review',
+          'handed-off',
+          '2026-01-15T12:00:00.000Z',
+        ],
+        ['operate', 'handed-off', 'operating', '2026-01-16T12:00:00.000Z'],
+      ].map(([decision, fromStage, toStage, createdAt], i) => ({
+        entityRef: 'component:default/invoice-export',
+        sequence: i + 1,
+        decision,
+        fromStage,
+        toStage,
+        actor: 'user:default/mary',
+        rationale: 'r',
+        createdAt,
+      })),
+    });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[handoffApiRef, { listDecisions } as Partial<HandoffApi>]]}
+      >
+        <EntityProvider entity={entity}>
+          <DecisionTimeline revision={0} />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    const words = await screen.findByTestId('stage-durations');
+    expect(words.textContent).toMatch(
+      /^Pilot 10 days → Readiness review 4\.5 days → Handed off 1 day → Operating \d+(\.\d)? days so far$/,
+    );
+  });
+
   it('says which gate policy judged each decision, and what a review plans next', async () => {
     const listDecisions = jest.fn().mockResolvedValue({
       items: [
@@ -72,6 +116,11 @@ describe('DecisionTimeline', () => {
     expect(
       screen.getByText(/\(Readiness review → Operating\)/),
     ).toBeInTheDocument();
+    // Time in each stage, in words: the first stay starts at the first
+    // decision; the operating stay runs to now, not cut by the review.
+    expect(screen.getByTestId('stage-durations').textContent).toMatch(
+      /^Operating \d+(\.\d)? days so far$/,
+    );
     // A review keeps the stage, so no arrow; its next change is shown.
     expect(screen.getByText('Record a review')).toBeInTheDocument();
     expect(

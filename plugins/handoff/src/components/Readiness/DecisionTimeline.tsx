@@ -15,6 +15,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { HandoffErrorPanel } from '../HandoffErrorPanel';
+import { StageDurations } from './StageDurations';
 
 /** Every recorded decision, newest first: who, when, what, why, and exceptions. */
 export function DecisionTimeline(props: { revision: number }) {
@@ -30,6 +31,7 @@ export function DecisionTimeline(props: { revision: number }) {
   const items = [...(value?.items ?? [])].reverse();
   return (
     <InfoCard title="Decisions">
+      <StageDurations decisions={value?.items ?? []} />
       {items.length === 0 ? (
         <Typography variant="body2">No decision recorded yet.</Typography>
       ) : (
