@@ -39,6 +39,12 @@ export type ReadinessSummary = {
   transfer?: TransferResponse;
   /** The turnaround the gate policy promises that it waits for now. */
   sla?: SlaClock;
+  /** The spec's success criteria, which a review measures. */
+  successCriteria?: Array<{
+    metric: string;
+    target: number | string;
+    unit?: string;
+  }>;
   /** Checks whose latest result fails. */
   failingChecks?: string[];
   /**

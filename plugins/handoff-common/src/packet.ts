@@ -14,6 +14,7 @@ import type {
 } from './api';
 import { REVIEW_CADENCE_DAYS } from './gateTypes';
 import { DECISION_TITLES, Decision, STAGE_TITLES } from './lifecycle';
+import { kpiHistory } from './review';
 import {
   SPEC_ARTIFACTS,
   SPEC_ARTIFACT_TITLES,
@@ -241,6 +242,41 @@ function specSections({ valid, invalid }: ReturnType<typeof readableSections>) {
     .map(([title, body]) => `### ${title}\n\n${body}`);
 }
 
+/** Each success criterion against what every review cycle measured. */
+function kpiLines(cycles: ReviewCycle[], criteria: unknown): string {
+  const targets = Array.isArray(criteria)
+    ? criteria.filter(
+        (c): c is { metric: string; target: number | string; unit?: string } =>
+          typeof c?.metric === 'string',
+      )
+    : [];
+  const history = kpiHistory(cycles, targets);
+  const lines = targets.map(c => {
+    const measured = history.find(
+      h =>
+        h.metric.toLocaleLowerCase('en-US') ===
+        c.metric.toLocaleLowerCase('en-US'),
+    );
+    const target = `target ${c.target}${c.unit ? ` ${c.unit}` : ''}`;
+    if (!measured)
+      return `${inert(c.metric)} (${inert(
+        target,
+      )}): not measured at a review yet`;
+    const points = measured.points
+      .map(
+        p =>
+          `${p.reviewedAt.slice(0, 10)} ${inert(String(p.measured))} (${
+            p.met ? 'met' : 'missed'
+          })`,
+      )
+      .join(', ');
+    return `${inert(c.metric)} (${inert(target)}): ${points}${
+      measured.missedTwice ? ' — missed in the last two cycles' : ''
+    }`;
+  });
+  return lines.length ? list(lines) : 'The spec names no success criteria.';
+}
+
 const usageText = (usage: ReviewCycle['readout']['usage']) =>
   'link' in usage
     ? `[usage](${usage.link})`
@@ -326,6 +362,8 @@ function playbook(packet: HandoffPacket, doc: Doc): string[] {
     ]),
     '### Known risks',
     risks.length ? list(risks) : 'None recorded.',
+    '### Success criteria after hand-off',
+    kpiLines(packet.cycles, doc.successCriteria),
     '### Review cycles',
     packet.cycles.length
       ? table(

@@ -34,6 +34,7 @@ export const PORTFOLIO_GAPS = [
   'exception-pending',
   'pending-transfer',
   'sla-breached',
+  'kpi-missed',
   'work-past-due',
 ] as const;
 
@@ -53,6 +54,7 @@ export const PORTFOLIO_GAP_TITLES: Record<PortfolioGap, string> = {
   'exception-pending': 'Exception waiting to be granted',
   'pending-transfer': 'Hand-off not accepted',
   'sla-breached': 'Waiting past its SLA',
+  'kpi-missed': 'Success criterion missed twice',
   'work-past-due': 'Work past due',
 };
 

@@ -13,6 +13,25 @@ const said = (what: string) =>
   z.string().trim().min(1, `must say ${what}`).max(10_000);
 
 /**
+ * What a review cycle measured for one success criterion of the spec.
+ *
+ * @public
+ */
+export const kpiReadingSchema = z.strictObject({
+  /** The success criterion, by its metric as the spec names it. */
+  metric: said('which success criterion (its metric)'),
+  measured: z.union([
+    z.number(),
+    z.string().trim().min(1, 'must say what was measured').max(200),
+  ]),
+  /** Whether it met the criterion's target, as the reviewer judges it. */
+  met: z.boolean({ message: 'must say whether it met its target' }),
+});
+
+/** @public */
+export type KpiReading = z.infer<typeof kpiReadingSchema>;
+
+/**
  * The readout of a periodic review: what a cycle of use showed, and what the
  * next cycle will change.
  *
@@ -42,6 +61,25 @@ export const reviewReadoutSchema = z.strictObject({
   }),
   /** What the next cycle will change: the previous version is the requirements for the next. */
   nextChange: said('what the next cycle will change'),
+  /** What this cycle measured for the spec's success criteria. */
+  kpis: z
+    .array(kpiReadingSchema)
+    .max(50, 'must be at most 50 readings')
+    .superRefine((kpis, ctx) => {
+      const seen = new Set<string>();
+      kpis.forEach((k, i) => {
+        const key = k.metric.toLocaleLowerCase('en-US');
+        if (seen.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'metric'],
+            message: 'is measured twice in this review',
+          });
+        }
+        seen.add(key);
+      });
+    })
+    .optional(),
 });
 
 /** @public */

@@ -80,3 +80,79 @@ export function daysBetween(from: Date, to: Date): number {
     (to.getTime() - from.getTime()) / durationToMilliseconds({ days: 1 }),
   );
 }
+
+/**
+ * One success criterion measured over review cycles, oldest first, and
+ * whether it missed its target in the last two cycles.
+ *
+ * @public
+ */
+export type KpiHistory = {
+  metric: string;
+  /** The criterion's target in the latest spec, when it still has it. */
+  target?: number | string;
+  unit?: string;
+  points: Array<{
+    sequence: number;
+    reviewedAt: string;
+    measured: number | string;
+    met: boolean;
+  }>;
+  /** Missed in each of the last two review cycles. */
+  missedTwice: boolean;
+};
+
+/**
+ * The success criteria measured over a capability's review cycles (any
+ * order), with the targets of `criteria` (the latest spec's).
+ *
+ * @public
+ */
+export function kpiHistory(
+  cycles: Array<{
+    sequence: number;
+    reviewedAt: string;
+    readout: {
+      kpis?: Array<{ metric: string; measured: number | string; met: boolean }>;
+    };
+  }>,
+  criteria: Array<{
+    metric: string;
+    target: number | string;
+    unit?: string;
+  }> = [],
+): KpiHistory[] {
+  const ordered = [...cycles].sort((a, b) => a.sequence - b.sequence);
+  const key = (metric: string) => metric.trim().toLocaleLowerCase('en-US');
+  const byMetric = new Map<string, KpiHistory>();
+  for (const cycle of ordered) {
+    for (const k of cycle.readout.kpis ?? []) {
+      const criterion = criteria.find(c => key(c.metric) === key(k.metric));
+      let history = byMetric.get(key(k.metric));
+      if (!history) {
+        history = {
+          metric: criterion?.metric ?? k.metric,
+          target: criterion?.target,
+          unit: criterion?.unit,
+          points: [],
+          missedTwice: false,
+        };
+        byMetric.set(key(k.metric), history);
+      }
+      history.points.push({
+        sequence: cycle.sequence,
+        reviewedAt: cycle.reviewedAt,
+        measured: k.measured,
+        met: k.met,
+      });
+    }
+  }
+  const [previous, last] = ordered.slice(-2).map(c => c.sequence);
+  for (const history of byMetric.values()) {
+    const missedIn = (sequence?: number) =>
+      history.points.some(p => p.sequence === sequence && !p.met);
+    history.missedTwice =
+      last !== undefined && missedIn(previous) && missedIn(last);
+  }
+  return [...byMetric.values()];
+}

@@ -317,6 +317,7 @@ describe.each(databases.eachSupportedId())(
           'exception-pending': 0,
           'pending-transfer': 0,
           'sla-breached': 0,
+          'kpi-missed': 0,
           'work-past-due': 0,
         },
         inView: {
@@ -390,6 +391,7 @@ describe.each(databases.eachSupportedId())(
           'exception-pending': 0,
           'pending-transfer': 0,
           'sla-breached': 0,
+          'kpi-missed': 0,
           'work-past-due': 0,
         },
         invalidSpecs: 0,

@@ -69,6 +69,8 @@ function capabilityGapSql(
       return ['e.exceptions_pending > 0', []];
     case 'pending-transfer':
       return ['e.pending_transfer = ?', [true]];
+    case 'kpi-missed':
+      return [`(e.kpi_missed = ? AND e.stage <> 'stopped')`, [true]];
     case 'sla-breached':
       return [`(e.sla_due_at < ? AND e.stage <> 'stopped')`, [now]];
     case 'work-past-due':

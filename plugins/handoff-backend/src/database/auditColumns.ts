@@ -16,6 +16,7 @@ const STATE_COLUMNS = [
   'exceptions_pending',
   'sla_due_at',
   'sla_kind',
+  'kpi_missed',
 ];
 
 /** SQLite limits the variables of one statement; chunks stay well below. */

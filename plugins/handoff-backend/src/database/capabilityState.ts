@@ -7,6 +7,7 @@ import {
   normalizeOwnerRef,
   riskTier,
   slaFor,
+  kpiHistory,
   addWorkingDays,
   Stage,
 } from '@handoff/backstage-plugin-handoff-common';
@@ -54,6 +55,12 @@ export async function writeCapabilityState(
     .where({ entity_ref: entityRef, status: 'pending' })
     .count({ count: '*' })
     .first();
+  const lastReviews = await db('handoff_decisions')
+    .where({ entity_ref: entityRef, decision: 'review' })
+    .whereNotNull('readout')
+    .orderBy('sequence', 'desc')
+    .limit(2)
+    .select('sequence', 'created_at', 'readout');
   const transfer = await db('handoff_transfers')
     .where({ entity_ref: entityRef })
     .orderBy('decision_sequence', 'desc')
@@ -113,6 +120,15 @@ export async function writeCapabilityState(
     sla_due_at:
       sla && slaSince ? addWorkingDays(slaSince, sla.workingDays) : null,
     sla_kind: sla && slaSince ? sla.kind : null,
+    kpi_missed:
+      !stopped &&
+      kpiHistory(
+        lastReviews.map(r => ({
+          sequence: Number(r.sequence),
+          reviewedAt: String(r.created_at),
+          readout: JSON.parse(r.readout),
+        })),
+      ).some(k => k.missedTwice),
     updated_at: now,
   };
   await db('handoff_capability_state')

@@ -59,6 +59,30 @@ export type Caller = {
   ownership: string[];
 };
 
+/**
+ * A review's measurements name success criteria of the spec it judges;
+ * anything else is refused with the criteria it may name.
+ */
+function checkKpis(
+  kpis: Array<{ metric: string }> | undefined,
+  criteria: Array<{ metric: string }> = [],
+) {
+  const known = new Map(
+    criteria.map(c => [c.metric.trim().toLocaleLowerCase('en-US'), c.metric]),
+  );
+  kpis?.forEach((k, i) => {
+    if (!known.has(k.metric.trim().toLocaleLowerCase('en-US'))) {
+      throw new InputError(
+        `readout.kpis[${i}].metric: "${k.metric}" is not a success criterion of the spec; ${
+          known.size
+            ? `its criteria are: ${[...known.values()].join('; ')}`
+            : 'the spec names none'
+        }`,
+      );
+    }
+  });
+}
+
 /** The readiness workflow: gates, decisions, approvals, transfers and checks. */
 export class WorkflowService {
   private readonly contexts: CapabilityContexts;
@@ -162,6 +186,11 @@ export class WorkflowService {
       supportPath: ctx.spec.spec?.owners?.supportPath,
       riskTier: tier,
       sla: this.slaWaited(ctx, tier),
+      successCriteria: ctx.spec.spec?.successCriteria?.map(c => ({
+        metric: c.metric,
+        target: c.target,
+        unit: c.unit,
+      })),
     };
   }
 
@@ -277,6 +306,7 @@ export class WorkflowService {
   /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
   async decide(entity: Entity, caller: Caller, request: DecisionRequest) {
     const ctx = await this.contexts.load(entity, caller.credentials, caller);
+    checkKpis(request.readout?.kpis, ctx.spec.spec?.successCriteria);
     if (request.expectedSequence !== ctx.sequence) {
       throw new ConflictError(
         `The capability changed since you looked: the latest decision is number ${ctx.sequence}, not ${request.expectedSequence}. Reload and decide again.`,

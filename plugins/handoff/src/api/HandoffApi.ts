@@ -16,6 +16,7 @@ import {
   SpecVersionSummary,
   PortfolioFacets,
   PortfolioFilter,
+  KpiHistory,
   PortfolioOwnersResponse,
   PortfolioPage,
   PortfolioSyncStatus,
@@ -59,7 +60,10 @@ export interface HandoffApi {
     entityRef: CompoundEntityRef,
   ): Promise<{ items: DecisionResponse[] }>;
   /** Every periodic review, newest first, with what changed in the spec since the one before. */
-  listCycles(entityRef: CompoundEntityRef): Promise<{ items: ReviewCycle[] }>;
+  /** Review cycles, newest first, and each success criterion measured over them. */
+  listCycles(
+    entityRef: CompoundEntityRef,
+  ): Promise<{ items: ReviewCycle[]; kpis?: KpiHistory[] }>;
   decide(
     entityRef: CompoundEntityRef,
     request: DecisionRequest,

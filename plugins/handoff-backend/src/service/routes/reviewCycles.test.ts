@@ -327,6 +327,118 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('records what each cycle measured for the success criteria, refuses other metrics, and flags a criterion missed twice', async () => {
+      const server = await start();
+      await decide(server, 'ada', {
+        decision: 'start-review',
+        rationale: 'The pilot met its WAPE target',
+        expectedSequence: 0,
+      }).expect(201);
+      await request(server)
+        .post(`${path}/approvals/${ref}`)
+        .set('Authorization', as('ada'))
+        .send({ decision: 'operate', role: 'accountable' })
+        .expect(201);
+      await decide(server, 'alan', {
+        decision: 'operate',
+        rationale: 'We run it',
+        expectedSequence: 1,
+      }).expect(201);
+      // The review form offers the spec's criteria.
+      expect((await readiness(server)).successCriteria).toEqual([
+        { metric: 'WAPE', target: 18, unit: 'percent' },
+      ]);
+
+      // A metric the spec does not name, or named twice: 400, nothing kept.
+      const unknown = await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'Cycle 1',
+        expectedSequence: 2,
+        readout: {
+          ...readout,
+          kpis: [{ metric: 'Accuracy', measured: 0.9, met: true }],
+        },
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toBe(
+        'readout.kpis[0].metric: "Accuracy" is not a success criterion of the spec; its criteria are: WAPE',
+      );
+      const twice = await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'Cycle 1',
+        expectedSequence: 2,
+        readout: {
+          ...readout,
+          kpis: [
+            { metric: 'WAPE', measured: 17, met: true },
+            { metric: 'wape', measured: 19, met: false },
+          ],
+        },
+      });
+      expect(twice.status).toBe(400);
+      expect(twice.body.error.message).toMatch(
+        /readout\.kpis\.1\.metric: is measured twice in this review|readout\.kpis\[1\]\.metric: is measured twice in this review/,
+      );
+      const notSaid = await decide(server, 'ada', {
+        decision: 'review',
+        rationale: 'Cycle 1',
+        expectedSequence: 2,
+        readout: { ...readout, kpis: [{ metric: 'WAPE', measured: 17 }] },
+      });
+      expect(notSaid.status).toBe(400);
+      expect(notSaid.body.error.message).toBe(
+        'Invalid body: readout.kpis[0].met: is required',
+      );
+
+      const measure = (sequence: number, measured: number, met: boolean) =>
+        decide(server, 'ada', {
+          decision: 'review',
+          rationale: `Cycle ${sequence - 2}`,
+          expectedSequence: sequence,
+          readout: { ...readout, kpis: [{ metric: 'WAPE', measured, met }] },
+        }).expect(201);
+      await measure(2, 17, true);
+      await measure(3, 21, false);
+      let cycles = (await request(server).get(`${path}/cycles/${ref}`)).body;
+      expect(cycles.kpis).toEqual([
+        {
+          metric: 'WAPE',
+          target: 18,
+          unit: 'percent',
+          points: [
+            expect.objectContaining({ sequence: 3, measured: 17, met: true }),
+            expect.objectContaining({ sequence: 4, measured: 21, met: false }),
+          ],
+          missedTwice: false,
+        },
+      ]);
+      const gapped = async () =>
+        (
+          await knex('handoff_capability_state')
+            .where({ entity_ref: entityRef })
+            .first('kpi_missed')
+        ).kpi_missed;
+      expect(Boolean(await gapped())).toBe(false);
+
+      // Missed again: flagged on the card's data and in the audit's state.
+      await measure(4, 22, false);
+      cycles = (await request(server).get(`${path}/cycles/${ref}`)).body;
+      expect(cycles.kpis[0].missedTwice).toBe(true);
+      expect(Boolean(await gapped())).toBe(true);
+
+      // The packet's playbook lists the criterion against each cycle.
+      const packet = await request(server)
+        .get(`${path}/packet/${ref}?format=markdown`)
+        .set('Authorization', as('ada'));
+      expect(packet.text).toMatch(
+        /\n- WAPE \(target 18 percent\): \d{4}-\d\d-\d\d 17 \(met\), \d{4}-\d\d-\d\d 21 \(missed\), \d{4}-\d\d-\d\d 22 \(missed\) — missed in the last two cycles\n/,
+      );
+
+      // Met at the next review: the flag goes.
+      await measure(5, 16, true);
+      expect(Boolean(await gapped())).toBe(false);
+    });
+
     it('lets a recorded review clear a drift breach, keeps a pending transfer through it, and a new breach needs a new review and is told again', async () => {
       const send = jest.fn();
       const server = await start(readySpec, 'readiness-review', {}, [

@@ -20,6 +20,7 @@ import {
   normalizeOwnerRef,
   registrationRequestSchema,
   workItemUpdateSchema,
+  kpiHistory,
 } from '@handoff/backstage-plugin-handoff-common';
 import { RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -146,7 +147,10 @@ export function workflowRoutes(
 
   router.get('/cycles/:kind/:namespace/:name', async (req, res) => {
     const entity = await entityOf(req, await callerOf(req));
-    res.json({ items: await capabilities.cycles(stringifyEntityRef(entity)) });
+    const entityRef = stringifyEntityRef(entity);
+    const items = await capabilities.cycles(entityRef);
+    const spec = (await store.latestSpecFacts(entityRef))?.spec;
+    res.json({ items, kpis: kpiHistory(items, spec?.successCriteria) });
   });
 
   router.get('/decisions/:kind/:namespace/:name', async (req, res) => {

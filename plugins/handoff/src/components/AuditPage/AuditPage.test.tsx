@@ -25,6 +25,7 @@ const noGaps = {
   'exception-pending': 0,
   'pending-transfer': 0,
   'sla-breached': 0,
+  'kpi-missed': 0,
   'work-past-due': 0,
 };
 

@@ -53,6 +53,68 @@ function renderCard(api: Partial<HandoffApi>) {
 }
 
 describe('CyclesCard', () => {
+  it('shows each success criterion against what every cycle measured, flagged when missed twice', async () => {
+    await renderCard({
+      listCycles: jest.fn().mockResolvedValue({
+        items: [cycle(5), cycle(4)],
+        kpis: [
+          {
+            metric: 'WAPE',
+            target: 18,
+            unit: 'percent',
+            points: [
+              {
+                sequence: 4,
+                reviewedAt: '2026-10-20T00:00:00.000Z',
+                measured: 21,
+                met: false,
+              },
+              {
+                sequence: 5,
+                reviewedAt: '2026-11-20T00:00:00.000Z',
+                measured: 22,
+                met: false,
+              },
+            ],
+            missedTwice: true,
+          },
+          {
+            metric: 'Planner satisfaction',
+            target: 'most planners prefer it',
+            points: [
+              {
+                sequence: 5,
+                reviewedAt: '2026-11-20T00:00:00.000Z',
+                measured: 'yes, 9 of 10',
+                met: true,
+              },
+            ],
+            missedTwice: false,
+          },
+        ],
+      }),
+    });
+    const wape = await screen.findByRole('group', { name: 'WAPE' });
+    expect(
+      within(wape).getByText('WAPE — target 18 percent'),
+    ).toBeInTheDocument();
+    expect(
+      within(wape).getByText('Missed in the last two cycles'),
+    ).toBeInTheDocument();
+    expect(
+      within(wape).getByText(/21 \(missed\) · .*22 \(missed\)/),
+    ).toBeInTheDocument();
+    const satisfaction = screen.getByRole('group', {
+      name: 'Planner satisfaction',
+    });
+    expect(
+      within(satisfaction).queryByText('Missed in the last two cycles'),
+    ).toBeNull();
+    expect(
+      within(satisfaction).getByText(/yes, 9 of 10 \(met\)/),
+    ).toBeInTheDocument();
+  });
+
   it('shows one row per review with what changed in the spec since the cycle before', async () => {
     await renderCard({
       listCycles: jest.fn().mockResolvedValue({

@@ -8,10 +8,23 @@ import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
+  KpiHistory,
   ReviewCycle,
   SPEC_ARTIFACT_TITLES,
 } from '@handoff/backstage-plugin-handoff-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import {
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import useAsync from 'react-use/esm/useAsync';
 import { handoffApiRef } from '../../api';
 import { SafeLink } from '../SafeLink';
@@ -88,11 +101,90 @@ export function CyclesCard(props: { revision: number }) {
     );
   }
   return (
-    <Table<ReviewCycle>
-      title="Review cycles"
-      options={{ paging: false, search: false, padding: 'dense' }}
-      columns={columns}
-      data={items}
-    />
+    <>
+      <Table<ReviewCycle>
+        title="Review cycles"
+        options={{ paging: false, search: false, padding: 'dense' }}
+        columns={columns}
+        data={items}
+      />
+      {(value?.kpis ?? []).length > 0 && (
+        <Box mt={3}>
+          <InfoCard
+            title="Success criteria after hand-off"
+            subheader="Each criterion's target against what every review cycle measured"
+          >
+            {value!.kpis!.map(k => (
+              <KpiRow key={k.metric} kpi={k} />
+            ))}
+          </InfoCard>
+        </Box>
+      )}
+    </>
+  );
+}
+
+/** One criterion: its target, each cycle's reading, a flag when missed twice. */
+function KpiRow(props: { kpi: KpiHistory }) {
+  const { kpi } = props;
+  const theme = useTheme();
+  const numeric =
+    typeof kpi.target === 'number' &&
+    kpi.points.every(p => typeof p.measured === 'number');
+  return (
+    <Box mb={2} role="group" aria-label={kpi.metric}>
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Typography variant="subtitle2" component="h4">
+          {kpi.metric}
+          {kpi.target !== undefined &&
+            ` — target ${kpi.target}${kpi.unit ? ` ${kpi.unit}` : ''}`}
+        </Typography>
+        {kpi.missedTwice && (
+          <Chip
+            size="small"
+            color="secondary"
+            label="Missed in the last two cycles"
+          />
+        )}
+      </Box>
+      <Typography variant="body2">
+        {kpi.points
+          .map(
+            p =>
+              `${date(p.reviewedAt)}: ${p.measured} (${
+                p.met ? 'met' : 'missed'
+              })`,
+          )
+          .join(' · ')}
+      </Typography>
+      {numeric && kpi.points.length > 1 && (
+        <Box height={120} aria-hidden>
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart
+              data={kpi.points.map(p => ({
+                cycle: date(p.reviewedAt),
+                Measured: p.measured,
+              }))}
+              margin={{ top: 8, right: 16, left: 0, bottom: 0 }}
+            >
+              <XAxis dataKey="cycle" />
+              <YAxis />
+              <Tooltip />
+              <ReferenceLine
+                y={kpi.target as number}
+                stroke={theme.palette.text.secondary}
+                strokeDasharray="4 4"
+                label="Target"
+              />
+              <Line
+                dataKey="Measured"
+                stroke={theme.palette.primary.main}
+                isAnimationActive={false}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        </Box>
+      )}
+    </Box>
   );
 }

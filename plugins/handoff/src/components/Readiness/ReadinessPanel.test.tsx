@@ -531,6 +531,53 @@ describe('Recording a review', () => {
     await waitFor(() => expect(onChange).toHaveBeenCalled());
   });
 
+  it("measures the spec's success criteria in a review: numbers as numbers, words as words, empty ones left out", async () => {
+    const decide = jest.fn().mockResolvedValue({});
+    await renderPanel({ decide }, true, jest.fn(), {
+      ...operating,
+      successCriteria: [
+        { metric: 'WAPE', target: 18, unit: 'percent' },
+        { metric: 'Planner satisfaction', target: 'most prefer it' },
+        { metric: 'Stockouts', target: 3 },
+      ],
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Record review' }),
+    );
+    const dialog = await screen.findByRole('dialog', {
+      name: 'Record a review',
+    });
+    await fillReview(dialog);
+    fireEvent.change(
+      within(dialog).getByLabelText('WAPE (target 18 percent)'),
+      { target: { value: '21.5' } },
+    );
+    fireEvent.change(
+      within(dialog).getByLabelText(
+        'Planner satisfaction (target most prefer it)',
+      ),
+      { target: { value: '9 of 10 prefer it' } },
+    );
+    fireEvent.click(
+      within(dialog).getByLabelText('Planner satisfaction met its target'),
+    );
+    fireEvent.click(
+      within(dialog).getByLabelText('We still own this capability and run it'),
+    );
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Record review' }),
+    );
+    await waitFor(() => expect(decide).toHaveBeenCalled());
+    expect(decide.mock.calls[0][1].readout.kpis).toEqual([
+      { metric: 'WAPE', measured: 21.5, met: false },
+      {
+        metric: 'Planner satisfaction',
+        measured: '9 of 10 prefer it',
+        met: true,
+      },
+    ]);
+  });
+
   it('keeps the review out of the decision dialog', async () => {
     await renderPanel({}, true, jest.fn(), operating);
     fireEvent.click(

@@ -52,6 +52,16 @@ export function ReviewDialog(props: {
   const { entity } = useEntity();
   const api = useApi(handoffApiRef);
   const [form, setForm] = useState(EMPTY);
+  // What this cycle measured, by success criterion (left empty: not measured).
+  const [kpis, setKpis] = useState<
+    Record<string, { measured: string; met: boolean }>
+  >({});
+  const criteria = readiness.successCriteria ?? [];
+  const kpi = (metric: string) => kpis[metric] ?? { measured: '', met: false };
+  const setKpi = (
+    metric: string,
+    change: Partial<{ measured: string; met: boolean }>,
+  ) => setKpis(k => ({ ...k, [metric]: { ...kpi(metric), ...change } }));
   const [error, setError] = useState<string>();
   const [saving, setSaving] = useState(false);
   const set =
@@ -77,6 +87,17 @@ export function ReviewDialog(props: {
             unit: form.unit,
             period: form.period,
           };
+    const measured = criteria
+      .filter(c => kpi(c.metric).measured.trim() !== '')
+      .map(c => {
+        const text = kpi(c.metric).measured.trim();
+        const number = Number(text);
+        return {
+          metric: c.metric,
+          measured: Number.isFinite(number) ? number : text,
+          met: kpi(c.metric).met,
+        };
+      });
     try {
       await api.decide(getCompoundEntityRef(entity), {
         decision: 'review',
@@ -90,9 +111,11 @@ export function ReviewDialog(props: {
           incidents: form.incidents,
           ownerConfirmed: form.ownerConfirmed as true,
           nextChange: form.nextChange,
+          ...(measured.length && { kpis: measured }),
         },
       });
       setForm(EMPTY);
+      setKpis({});
       props.onReviewed();
     } catch (e) {
       setError(errorMessage(e));
@@ -184,6 +207,49 @@ export function ReviewDialog(props: {
             value={form.link}
             onChange={set('link')}
           />
+        )}
+        {criteria.length > 0 && (
+          <>
+            <Typography variant="subtitle2" style={{ marginTop: 16 }}>
+              Success criteria this cycle
+            </Typography>
+            <Typography variant="body2" color="textSecondary">
+              What this cycle measured for each of the spec&apos;s success
+              criteria; leave one empty if it was not measured.
+            </Typography>
+            {criteria.map((c, i) => (
+              <Box
+                key={c.metric}
+                display="flex"
+                alignItems="center"
+                style={{ gap: 16 }}
+              >
+                <TextField
+                  id={`handoff-review-kpi-${i}`}
+                  label={`${c.metric} (target ${c.target}${
+                    c.unit ? ` ${c.unit}` : ''
+                  })`}
+                  style={{ flex: 1 }}
+                  value={kpi(c.metric).measured}
+                  onChange={e => setKpi(c.metric, { measured: e.target.value })}
+                />
+                <FormControlLabel
+                  control={
+                    <Checkbox
+                      checked={kpi(c.metric).met}
+                      onChange={e =>
+                        setKpi(c.metric, { met: e.target.checked })
+                      }
+                      inputProps={{
+                        'aria-label': `${c.metric} met its target`,
+                      }}
+                    />
+                  }
+                  label="Met its target"
+                />
+              </Box>
+            ))}
+          </>
         )}
         <TextField
           fullWidth
