@@ -2,3 +2,9 @@ import { forgetSpecFacts } from './database/validSpecs';
 
 // Tests reuse entity refs on fresh databases: no spec is remembered across them.
 afterEach(() => forgetSpecFacts());
+
+// Specs are parsed in worker threads, which the test runner's TypeScript
+// hooks do not reach: each thread loads Backstage's node transform first.
+process.env.HANDOFF_SPEC_PARSER_REQUIRE ??= require.resolve(
+  '@backstage/cli/config/nodeTransform.cjs',
+);

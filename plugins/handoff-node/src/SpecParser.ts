@@ -116,6 +116,15 @@ export class SpecParser {
           '@handoff/backstage-plugin-handoff-node',
           'worker/readSpec.cjs',
         ),
+        // A module each thread loads first, when set: test runners load
+        // TypeScript sources with it (their hooks do not reach threads).
+        ...(process.env.HANDOFF_SPEC_PARSER_REQUIRE && {
+          execArgv: [
+            ...process.execArgv,
+            '--require',
+            process.env.HANDOFF_SPEC_PARSER_REQUIRE,
+          ],
+        }),
         minThreads: 0,
         maxThreads: this.threads,
         idleTimeout: 30_000,
