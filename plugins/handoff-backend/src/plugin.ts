@@ -129,6 +129,23 @@ export const handoffPlugin = createBackendPlugin({
           logger,
           defaults: { frequency: { minutes: 5 }, timeout: { seconds: 30 } },
         };
+        // The audit's figures, the decisions recorded and the spec passes,
+        // for whatever OpenTelemetry exporter the backend set up (Prometheus, say).
+        const portfolio = new PortfolioAudit(await deps.database.getClient());
+        const metrics = new HandoffMetrics(portfolio);
+        deps.lifecycle.addShutdownHook(() => metrics.close());
+        const timedPass =
+          (kind: 'full' | 'changed', pass: typeof ingester.ingestAll) =>
+          async (signal: AbortSignal, budgetMs: number) => {
+            const started = performance.now();
+            const totals = await pass.call(ingester, signal, { budgetMs });
+            metrics.specPassRun(
+              kind,
+              (performance.now() - started) / 1000,
+              totals,
+            );
+            return totals;
+          };
         // A full pass is cut into runs that fit the timeout; the next run,
         // on any replica, goes on where the last one stopped.
         await scheduleHandoffTask({
@@ -136,7 +153,7 @@ export const handoffPlugin = createBackendPlugin({
           id: 'handoff-spec-ingestion',
           configKey: 'handoff.specs.schedule',
           defaults: { ...task.defaults, initialDelay: { seconds: 30 } },
-          run: (signal, budgetMs) => ingester.ingestAll(signal, { budgetMs }),
+          run: timedPass('full', ingester.ingestAll),
         });
         // Entities whose catalog record changed (or that are new) are read
         // between full passes: a cheap listing of refs and etags.
@@ -149,8 +166,7 @@ export const handoffPlugin = createBackendPlugin({
             timeout: { seconds: 30 },
             initialDelay: { seconds: 20 },
           },
-          run: (signal, budgetMs) =>
-            ingester.ingestChanged(signal, { budgetMs }),
+          run: timedPass('changed', ingester.ingestChanged),
         });
 
         const reminders = new ReviewReminders({
@@ -205,11 +221,6 @@ export const handoffPlugin = createBackendPlugin({
           },
         });
 
-        // The audit's figures and the decisions recorded, for whatever
-        // OpenTelemetry exporter the backend set up (Prometheus, say).
-        const portfolio = new PortfolioAudit(await deps.database.getClient());
-        const metrics = new HandoffMetrics(portfolio);
-        deps.lifecycle.addShutdownHook(() => metrics.close());
         const workflow = new WorkflowService({
           store,
           catalog: deps.catalog,

@@ -305,6 +305,7 @@ export class WorkflowService {
 
   /** Records a decision if the stage allows it, the caller saw the latest state and the gate is met. */
   async decide(entity: Entity, caller: Caller, request: DecisionRequest) {
+    const started = performance.now();
     const ctx = await this.contexts.load(entity, caller.credentials, caller);
     checkKpis(request.readout?.kpis, ctx.spec.spec?.successCriteria);
     if (request.expectedSequence !== ctx.sequence) {
@@ -430,6 +431,7 @@ export class WorkflowService {
     this.deps.metrics?.decisionRecorded(
       request.decision,
       ctx.spec.rulesSpec ? riskTier(ctx.spec.rulesSpec.risk) : undefined,
+      (performance.now() - started) / 1000,
     );
     return record;
   }

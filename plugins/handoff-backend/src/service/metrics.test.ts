@@ -17,6 +17,7 @@ import { DatabaseProjectionStore } from '../database/ProjectionStore';
 import { seedPortfolio } from '../__testUtils__/portfolioFixture';
 import { handoffPlugin } from '../plugin';
 import { userInfoFactory } from '../__testUtils__/fixtures';
+import { HandoffMetrics } from './metrics';
 
 jest.setTimeout(60_000);
 
@@ -118,9 +119,77 @@ describe.each(databases.eachSupportedId())(
         expect(after).toContain(
           `handoff_handoff_acceptance_duration_bucket{le="1"} ${count(after)}`,
         );
+
+        // A decision: counted by decision and tier, with how long the gate
+        // check and the write took.
+        const series = (lines: string[], prefix: string) =>
+          Number(
+            lines
+              .find(l => l.startsWith(prefix))
+              ?.split(' ')
+              .pop() ?? 0,
+          );
+        const stopped = await request(server)
+          .post('/api/handoff/decisions/resource/default/e-pipeline')
+          .set(
+            'Authorization',
+            mockCredentials.user.header('user:default/grace'),
+          )
+          .send({
+            decision: 'stop',
+            rationale: 'The pipeline is replaced by the new ledger feed',
+            expectedSequence: 1,
+          });
+        expect(stopped.status).toBe(201);
+        const later = await scrape();
+        const total = 'handoff_decisions_total{decision="stop",tier=';
+        expect(series(later, total)).toBe(series(after, total) + 1);
+        const timed = 'handoff_decision_duration_count{decision="stop"}';
+        expect(series(later, timed)).toBe(series(after, timed) + 1);
+        expect(
+          series(later, 'handoff_decision_duration_sum{decision="stop"}'),
+        ).toBeGreaterThan(0);
       } finally {
         await backend.stop();
       }
     });
   },
 );
+
+it("reports each spec pass run's time and what its reads found", async () => {
+  const handoffMetrics = new HandoffMetrics({
+    facets: async () => ({ stage: {}, risk: {}, gap: {} } as any),
+  });
+  try {
+    const reads = (lines: string[], outcome: string) =>
+      Number(
+        lines
+          .find(l =>
+            l.startsWith(`handoff_spec_reads_total{outcome="${outcome}"}`),
+          )
+          ?.split(' ')
+          .pop() ?? 0,
+      );
+    const before = await scrape();
+    handoffMetrics.specPassRun('changed', 1.5, {
+      read: 7,
+      notModified: 4,
+      created: 2,
+      unreadable: 1,
+      failed: 0,
+      heldBack: 0,
+    });
+    const after = await scrape();
+    expect(reads(after, 'unchanged')).toBe(reads(before, 'unchanged') + 4);
+    expect(reads(after, 'new-version')).toBe(reads(before, 'new-version') + 2);
+    expect(reads(after, 'unreadable')).toBe(reads(before, 'unreadable') + 1);
+    expect(after).toContain(
+      'handoff_spec_pass_duration_bucket{pass="changed",le="1"} 0',
+    );
+    expect(after).toContain(
+      'handoff_spec_pass_duration_bucket{pass="changed",le="5"} 1',
+    );
+  } finally {
+    handoffMetrics.close();
+  }
+});

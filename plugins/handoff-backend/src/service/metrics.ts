@@ -1,5 +1,6 @@
 import { PortfolioFacets } from '@handoff/backstage-plugin-handoff-common';
 import { BatchObservableCallback, metrics } from '@opentelemetry/api';
+import type { PassTotals } from '../catalog/SpecIngester';
 
 /** How long one reading of the audit's figures serves every scrape. */
 const FIGURES_TTL_MS = 30_000;
@@ -27,6 +28,31 @@ export class HandoffMetrics {
       advice: { explicitBucketBoundaries: [1, 2, 5, 10, 15, 20, 30, 60, 90] },
     },
   );
+  private readonly decisionDuration = this.meter.createHistogram(
+    'handoff.decision.duration',
+    {
+      description:
+        'Time to check a decision against its gate and write it, by decision',
+      unit: 's',
+      advice: {
+        explicitBucketBoundaries: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      },
+    },
+  );
+  private readonly passDuration = this.meter.createHistogram(
+    'handoff.spec.pass.duration',
+    {
+      description: 'Time of one run of the spec pass (full or changed only)',
+      unit: 's',
+      advice: {
+        explicitBucketBoundaries: [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300],
+      },
+    },
+  );
+  private readonly specReads = this.meter.createCounter('handoff.spec.reads', {
+    description:
+      'Specs the pass read, by outcome: new-version, unchanged, unreadable, failed, held-back',
+  });
   private cached?: { at: number; figures: Promise<PortfolioFacets> };
   private readonly stop: () => void;
 
@@ -80,8 +106,26 @@ export class HandoffMetrics {
     return this.cached.figures;
   }
 
-  decisionRecorded(decision: string, tier?: string) {
+  decisionRecorded(decision: string, tier?: string, seconds?: number) {
     this.decisions.add(1, { decision, tier: tier ?? 'unknown' });
+    if (seconds !== undefined) {
+      this.decisionDuration.record(seconds, { decision });
+    }
+  }
+
+  /** One run of the spec pass: how long it took and what its reads found. */
+  specPassRun(kind: 'full' | 'changed', seconds: number, totals: PassTotals) {
+    this.passDuration.record(seconds, { pass: kind });
+    const outcomes = {
+      'new-version': totals.created,
+      unchanged: totals.notModified,
+      unreadable: totals.unreadable,
+      failed: totals.failed,
+      'held-back': totals.heldBack,
+    };
+    for (const [outcome, n] of Object.entries(outcomes)) {
+      if (n > 0) this.specReads.add(n, { outcome });
+    }
   }
 
   transferAccepted(createdAt: string, acceptedAt: string) {
