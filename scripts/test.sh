@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Debian's chromium and postgresql, Node 22, the yarn
+# Installs what the tests need (Debian's chromium, postgresql and prometheus, Node 22, the yarn
 # dependencies) and runs every suite: type check, lint, unit and integration tests on
 # SQLite and PostgreSQL, the end-to-end tests in a real browser, the fault suite
 # (backends killed mid-write, PostgreSQL stopped, a replica killed mid-sweep), and
@@ -14,6 +14,7 @@ rm -rf "$results" && mkdir -p "$results"
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian ..."
