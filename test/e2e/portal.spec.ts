@@ -139,7 +139,9 @@ test('an owner records a decision, and sees why a gate that is not met blocks an
   await expect(dialog.getByText('A rollback procedure')).toBeVisible();
   await expect(dialog.getByText('Deployment checklist complete')).toBeVisible();
   await expect(
-    dialog.getByText('Not in the spec: deployment').first(),
+    dialog
+      .getByText('Not in the spec yet: Deployment checklist and rollback')
+      .first(),
   ).toBeVisible();
   await dialog.getByLabel('Rationale').fill('Ship it');
   await expect(
@@ -572,10 +574,20 @@ test('a PM creates a high-risk capability end to end; clearing a metric and goin
     timeout: 60_000,
   });
   await expect(page.getByTestId('handoff-stage')).toHaveText('Proposed');
-  // The measurement was left as the form's TODO: the pilot's gate says so.
+  // The measurement was left as the form's TODO: the pilot's gate says so,
+  // and the tab lists it with everything else still to write, in words.
   await expect(
-    page.getByText('Still marked TODO: successCriteria[0].measuredBy').first(),
+    page
+      .getByText('Still to write: Success criterion 1: how it is measured')
+      .first(),
   ).toBeVisible();
+  const toWrite = page.getByRole('region', { name: 'Still to write' });
+  await expect(
+    toWrite.getByText('Success criterion 1: how it is measured'),
+  ).toBeVisible();
+  await expect(toWrite).toContainText('needed to start the pilot');
+  await expect(toWrite).toContainText('Deployment checklist and rollback');
+  await expect(toWrite).not.toContainText(/\[\d+\]|TODO:/);
   await expect(page.getByText(/Checks card|\/api\/handoff/)).toHaveCount(0);
   expect(crashes).toEqual([]);
 });

@@ -44,7 +44,7 @@ describe('handoff-spec gates', () => {
       '  ✓ A valid handoff spec',
       '  ✓ The problem it solves (intent)',
       '  ✓ Acceptance criteria',
-      '  ✗ A rollback procedure: Not in the spec: deployment',
+      '  ✗ A rollback procedure: Not in the spec yet: Deployment checklist and rollback',
       '  ✓ An operating owner that exists in the catalog (named; the portal checks it exists)',
       '  ? No drift or schema breach waiting for review: checked in the portal',
       '4 of 5 met in the file; 1 checked in the portal',
@@ -136,7 +136,7 @@ rules:
       '  ✗ A valid handoff spec: 1 error, listed below',
     ]);
     // Present fields are not reported missing, and the high-risk rules are listed.
-    expect(out.join('\n')).not.toMatch(/Not in the spec/);
+    expect(out.join('\n')).not.toMatch(/Not in the spec yet/);
     expect(out).toContain(
       '  · Data contracts with a drift tolerance (or a reason to be exempt) on every field: judged once the spec is valid',
     );
@@ -197,5 +197,59 @@ rules:
       `${deep}: invalid, 1 error`,
       '  spec: YAML nested deeper than 64 levels (line 1, column 72)',
     ]);
+  });
+});
+
+describe('handoff-spec todo', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-todo-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it('lists what is still to write in the words of the Handoff tab, by section, with the decision it holds back', async () => {
+    const file = write(
+      'handoff.yaml',
+      `${lean}successCriteria:
+  - { metric: TODO, target: 95, measuredBy: 'TODO: agree' }
+deployment:
+  checklist: [{ item: Tell finance, done: true }]
+  rollback: { procedure: 'TODO: how to go back' }
+`,
+    );
+    const { code, out, err } = await run(['todo', file]);
+    expect(err).toEqual([]);
+    expect(code).toBe(1);
+    expect(out).toEqual([
+      `${file}: still to write for the decisions after proposed: 2`,
+      '  Success criteria',
+      '    - Success criterion 1: the metric and how it is measured (still marked TODO; needed to start the pilot)',
+      '  Deployment checklist and rollback',
+      '    - Deployment checklist and rollback: the rollback procedure (still marked TODO; needed to hand off)',
+    ]);
+    // Later in the lifecycle, less lies ahead.
+    const handedOff = await run(['todo', file, '--stage', 'handed-off']);
+    expect(handedOff.out.join('\n')).not.toMatch(/Success criterion/);
+  });
+
+  it('says when nothing is left, refuses an unknown stage, and sends an invalid spec to validate', async () => {
+    const example = path.join(examples, 'fraud-scoring/handoff.yaml');
+    const done = await run(['todo', example, '--stage', 'operating']);
+    expect(done.out).toEqual([
+      `${example}: nothing left to write for the decisions after operating`,
+    ]);
+    expect(done.code).toBe(0);
+    const wrong = await run(['todo', example, '--stage', 'live']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err[0]).toMatch(/^--stage must be one of proposed, pilot/);
+    const invalid = write('bad.yaml', 'kind: HandoffSpec\n');
+    const bad = await run(['todo', invalid]);
+    expect(bad.code).toBe(1);
+    expect(bad.out[0]).toMatch(/invalid, \d+ errors?; fix them first/);
   });
 });

@@ -13,7 +13,10 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import fs from 'fs/promises';
 
-type Output = { out: (line: string) => void; err: (line: string) => void };
+export type Output = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+};
 
 /** The lifecycle decision and the stage it is taken from, for each decision a policy names. */
 const DECISION_OF: Record<PolicyDecision, [Decision, Stage]> = {
@@ -33,7 +36,10 @@ const IN_THE_PORTAL = new Set([
   'owner-reviews',
 ]);
 
-async function read(file: string, output: Output): Promise<string | undefined> {
+export async function read(
+  file: string,
+  output: Output,
+): Promise<string | undefined> {
   try {
     return await fs.readFile(file, 'utf8');
   } catch (error) {
@@ -44,6 +50,25 @@ async function read(file: string, output: Output): Promise<string | undefined> {
     );
     return undefined;
   }
+}
+
+/** The gate policy of a file, or the default; undefined (and said why) when it is invalid. */
+export async function loadPolicy(
+  file: string | undefined,
+  output: Output,
+): Promise<GatePolicy | undefined> {
+  if (!file) return DEFAULT_GATE_POLICY;
+  const text = await read(file, output);
+  if (text === undefined) return undefined;
+  const parsed = validateGatePolicy(text);
+  if (!parsed.valid) {
+    output.err(`${file}: not a valid gate policy`);
+    for (const e of parsed.errors) {
+      output.err(`  ${formatSpecError({ ...e, path: e.path || 'policy' })}`);
+    }
+    return undefined;
+  }
+  return parsed.value;
 }
 
 /**
@@ -65,20 +90,8 @@ export async function previewGate(
     );
     return 2;
   }
-  let policy: GatePolicy = DEFAULT_GATE_POLICY;
-  if (options.policy) {
-    const text = await read(options.policy, output);
-    if (text === undefined) return 2;
-    const parsed = validateGatePolicy(text);
-    if (!parsed.valid) {
-      output.err(`${options.policy}: not a valid gate policy`);
-      for (const e of parsed.errors) {
-        output.err(`  ${formatSpecError({ ...e, path: e.path || 'policy' })}`);
-      }
-      return 2;
-    }
-    policy = parsed.value;
-  }
+  const policy = await loadPolicy(options.policy, output);
+  if (!policy) return 2;
   const text = await read(file, output);
   if (text === undefined) return 2;
   const spec = validateHandoffSpec(text);

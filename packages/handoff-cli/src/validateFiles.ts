@@ -5,6 +5,7 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import fs from 'fs/promises';
 import { previewGate } from './previewGate';
+import { listStillToWrite } from './listStillToWrite';
 
 type Output = { out: (line: string) => void; err: (line: string) => void };
 
@@ -129,6 +130,25 @@ export async function main(
         // Each file is previewed; the exit code is the worst of them.
         for (const file of files) {
           code = Math.max(code, await previewGate(file, options, output));
+        }
+      },
+    );
+  program
+    .command('todo')
+    .description(
+      'Lists what each spec still lacks before the decisions ahead of its stage, in the words the Handoff tab uses: grouped by section, each with the decision it holds back.',
+    )
+    .argument('<files...>', 'the handoff.yaml files')
+    .option(
+      '--stage <stage>',
+      'the stage the capability is in (proposed, pilot, readiness-review, hardening, handed-off, operating, reframed, stopped)',
+      'proposed',
+    )
+    .option('--policy <file>', 'a gate policy file (handoff.policy)')
+    .action(
+      async (files: string[], options: { stage: string; policy?: string }) => {
+        for (const file of files) {
+          code = Math.max(code, await listStillToWrite(file, options, output));
         }
       },
     );

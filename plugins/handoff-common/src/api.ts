@@ -1,4 +1,4 @@
-import type { ApprovalRole, GateResult } from './gates';
+import type { ApprovalRole, GateResult, StillToWrite } from './gates';
 import type { SpecError, SpecArtifactChange } from './spec';
 import type { Stage } from './lifecycle';
 import type { ReviewReadout } from './requests';
@@ -45,6 +45,11 @@ export type ReadinessSummary = {
     target: number | string;
     unit?: string;
   }>;
+  /**
+   * What the spec still lacks before the decisions ahead of its stage, in
+   * words and in the order of its sections (only for a valid spec).
+   */
+  stillToWrite?: StillToWrite[];
   /** Checks whose latest result fails. */
   failingChecks?: string[];
   /**

@@ -1,6 +1,12 @@
 import fs from 'fs';
 import path from 'path';
-import { evaluateGate, GateInput, riskTier, rulesChooser } from './gates';
+import {
+  evaluateGate,
+  GateInput,
+  riskTier,
+  rulesChooser,
+  stillToWrite,
+} from './gates';
 import { DEFAULT_GATE_POLICY, GatePolicy } from './policy';
 import { HandoffSpec, validateHandoffSpec } from './spec';
 
@@ -260,7 +266,7 @@ describe('the default gate policy', () => {
     };
     expect(evaluateGate(base(lean)).met).toBe(true);
     expect(unmet(base({ ...lean, acceptanceCriteria: [] }))).toEqual([
-      'acceptance-criteria: Not in the spec: acceptanceCriteria',
+      'acceptance-criteria: Not in the spec yet: Acceptance criteria',
     ]);
     expect(
       unmet(
@@ -269,7 +275,9 @@ describe('the default gate policy', () => {
           deployment: { checklist: lean.deployment!.checklist },
         }),
       ),
-    ).toEqual(['rollback: Not in the spec: deployment.rollback']);
+    ).toEqual([
+      'rollback: Not in the spec yet: Deployment checklist and rollback: the rollback',
+    ]);
     expect(
       unmet(
         base(lean, {
@@ -296,8 +304,8 @@ describe('the default gate policy', () => {
       owners: { operatingOwner: 'group:default/payments' },
     };
     expect(unmet(base(lean))).toEqual([
-      'acceptance-criteria: Still marked TODO: acceptanceCriteria[1]',
-      'rollback: Still marked TODO: deployment.rollback.procedure',
+      'acceptance-criteria: Still to write: Acceptance criterion 2',
+      'rollback: Still to write: Deployment checklist and rollback: the rollback procedure',
     ]);
     // A word that merely starts like it is not a placeholder.
     expect(
@@ -326,14 +334,14 @@ describe('the default gate policy', () => {
         ),
       ),
     ).toEqual([
-      'pilot-success-criteria: Still marked TODO: successCriteria[0].metric, successCriteria[0].measuredBy',
+      'pilot-success-criteria: Still to write: Success criterion 1: the metric and how it is measured',
     ]);
   });
 
   it('never gates the honest outcomes, and blocks the rest when the spec is missing or invalid', () => {
     expect(unmet(base(undefined, { decision: 'start-pilot' }))).toEqual([
       'spec-valid: The entity has no handoff spec',
-      'pilot-success-criteria: Not in the spec: successCriteria',
+      'pilot-success-criteria: Not in the spec yet: Success criteria',
     ]);
     // An invalid spec is judged on being valid alone: the rules its risk
     // profile chooses are listed, not judged, and nothing stands in for it.
@@ -361,7 +369,7 @@ describe('the default gate policy', () => {
       }
       expect(
         unmet(base(lowRisk, { decision, specState: 'invalid' })).join('\n'),
-      ).not.toMatch(/Not in the spec/);
+      ).not.toMatch(/Not in the spec yet/);
     }
     // The low tier's rules, not the high tier's: no test plan at low risk.
     const handOff = evaluateGate(
@@ -400,7 +408,7 @@ describe('the default gate policy', () => {
       })),
     });
     expect(unmet(base(without('plan'), { decision: 'start-review' }))).toEqual([
-      'data-contracts: Not in the spec: dataContracts[0].fields.plan.(driftTolerance|driftExempt)',
+      'data-contracts: Not in the spec yet: Data contract “subscriber-activity”: field “plan”, its drift tolerance (or why drift does not apply)',
     ]);
     expect(
       unmet(
@@ -410,8 +418,8 @@ describe('the default gate policy', () => {
         ),
       ),
     ).toEqual([
-      'data-contracts: Not in the spec: dataContracts',
-      'data-quality: Not in the spec: dataContracts',
+      'data-contracts: Not in the spec yet: Data contracts',
+      'data-quality: Not in the spec yet: Data contracts',
     ]);
   });
 
@@ -665,7 +673,7 @@ describe('approvals bound to who is accountable now, and separation of duties', 
     expect(unmet(base(sample, { decision: 'start-review' }))).toEqual([]);
     const { pilot: _pilot, ...withoutPilot } = sample;
     expect(unmet(base(withoutPilot, { decision: 'start-review' }))).toEqual([
-      'pilot-evidence: Not in the spec: pilot',
+      'pilot-evidence: Not in the spec yet: Pilot evidence',
     ]);
     expect(
       unmet(
@@ -674,7 +682,9 @@ describe('approvals bound to who is accountable now, and separation of duties', 
           { decision: 'start-review' },
         ),
       ),
-    ).toEqual(['pilot-evidence: Not in the spec: pilot.usage, pilot.feedback']);
+    ).toEqual([
+      'pilot-evidence: Not in the spec yet: Pilot evidence: the usage and the feedback',
+    ]);
     const low = example('recommendation-api');
     expect(
       evaluateGate(base(low, { decision: 'start-review' })).requirements.map(
@@ -813,5 +823,62 @@ describe('approvals bound to who is accountable now, and separation of duties', 
     );
     expect(unmetIds).toContain('checks');
     expect(unmetIds).not.toContain('review-required');
+  });
+});
+
+describe('what is still to write', () => {
+  const low = example('invoice-export');
+  const lean: HandoffSpec = {
+    apiVersion: low.apiVersion,
+    kind: low.kind,
+    intent: { problem: 'Finance re-keys a monthly report' },
+    risk: low.risk,
+    successCriteria: [
+      { metric: 'TODO', target: 'TODO', measuredBy: 'TODO: agree' },
+    ],
+    acceptanceCriteria: ['The report arrives by the 2nd', 'TODO: agree'],
+    deployment: {
+      checklist: [{ item: 'Tell finance', done: false }],
+      rollback: { procedure: 'TODO write the rollback' },
+    },
+  };
+
+  it('lists every placeholder and missing artifact ahead, in words, by section, with the first decision it blocks', () => {
+    expect(
+      stillToWrite(lean, 'proposed').map(
+        e => `${e.section} | ${e.text} | ${e.blocks} | ${e.kind}`,
+      ),
+    ).toEqual([
+      'Success criteria | Success criterion 1: the metric, its target and how it is measured | start-pilot | todo',
+      'Acceptance criteria | Acceptance criterion 2 | start-review | todo',
+      'Test plan | Test plan | start-review | missing',
+      'Deployment checklist and rollback | Deployment checklist and rollback: the rollback procedure | hand-off | todo',
+      'Owners | Owners: the operating owner | hand-off | missing',
+      'Pilot evidence | Pilot evidence | start-review | missing',
+    ]);
+    // Nothing in words reads like a path.
+    for (const entry of stillToWrite(lean, 'proposed')) {
+      expect(entry.text).not.toMatch(/\[\d+\]|[a-z]\.[a-z]/);
+    }
+  });
+
+  it('asks only what the decisions ahead of the stage ask', () => {
+    // Once the pilot started, its success criteria no longer block starting it.
+    expect(
+      stillToWrite(lean, 'pilot').find(e => e.section === 'Success criteria')
+        ?.blocks,
+    ).not.toBe('start-pilot');
+    // A stopped capability has nothing left to write.
+    expect(stillToWrite(lean, 'stopped')).toEqual([]);
+  });
+
+  it('asks more of a higher risk: the rules the risk profile chooses', () => {
+    const high = {
+      ...lean,
+      risk: { ...lean.risk, customerImpact: 'high' as const },
+    };
+    expect(stillToWrite(high, 'proposed').length).toBeGreaterThan(
+      stillToWrite(lean, 'proposed').length,
+    );
   });
 });

@@ -5,6 +5,8 @@ import { missingAt, unfinishedAt } from './policy/paths';
 import type { GatePolicy, PolicyDecision, PolicyRule } from './policy/schema';
 import type { HandoffSpec, RiskProfile } from './spec';
 import { riskProfileSchema } from './spec/schema';
+import { specPlace, specPlacesInWords } from './spec/words';
+import { SPEC_ARTIFACT_TITLES } from './spec/diff';
 import { approval, separationOfDuties } from './gateApprovals';
 import { checksPass, noBreach } from './gateChecks';
 import { exceptionStands } from './exceptions';
@@ -98,8 +100,9 @@ function judge(
       description,
       missing.length === 0 && toDo.length === 0,
       [
-        missing.length > 0 && `Not in the spec: ${missing.join(', ')}`,
-        toDo.length > 0 && `Still marked TODO: ${toDo.join(', ')}`,
+        missing.length > 0 &&
+          `Not in the spec yet: ${specPlacesInWords(missing, spec)}`,
+        toDo.length > 0 && `Still to write: ${specPlacesInWords(toDo, spec)}`,
       ]
         .filter(Boolean)
         .join('; '),
@@ -407,4 +410,131 @@ export function requiredArtifacts(
         .flat(),
     ),
   ];
+}
+
+/** The gated decisions ahead of each stage on the way to operating, in order. */
+const AHEAD: Record<Stage, Array<[Decision, PolicyDecision]>> = {
+  proposed: [
+    ['start-pilot', 'start-pilot'],
+    ['start-review', 'start-review'],
+    ['hand-off', 'hand-off'],
+    ['operate', 'operate-after-hand-off'],
+  ],
+  pilot: [
+    ['start-review', 'start-review'],
+    ['hand-off', 'hand-off'],
+    ['operate', 'operate-after-hand-off'],
+  ],
+  'readiness-review': [
+    ['hand-off', 'hand-off'],
+    ['operate', 'operate-after-hand-off'],
+  ],
+  hardening: [
+    ['start-review', 'start-review'],
+    ['hand-off', 'hand-off'],
+    ['operate', 'operate-after-hand-off'],
+  ],
+  'handed-off': [['operate', 'operate-after-hand-off']],
+  operating: [['review', 'review']],
+  reframed: [
+    ['start-pilot', 'start-pilot'],
+    ['start-review', 'start-review'],
+    ['hand-off', 'hand-off'],
+    ['operate', 'operate-after-hand-off'],
+  ],
+  stopped: [],
+};
+
+/**
+ * One thing still to write in a spec, in words, with the first decision it
+ * holds back.
+ *
+ * @public
+ */
+export type StillToWrite = {
+  /** The spec section, as the Handoff tab titles it. */
+  section: string;
+  /** "Success criterion 1: the metric and its target". */
+  text: string;
+  /** The first decision ahead that waits for it. */
+  blocks: Decision;
+  /** Whether it is missing (not yet in the spec) or a TODO placeholder. */
+  kind: 'missing' | 'todo';
+};
+
+/**
+ * What is still to write in a spec before the decisions ahead of its stage,
+ * under the gate policy and the spec's risk profile: every artifact a rule
+ * asks for that is missing or still a TODO placeholder, in words, in the
+ * order of the spec's sections, each with the first decision it blocks.
+ *
+ * @public
+ */
+export function stillToWrite(
+  spec: HandoffSpec | undefined,
+  stage: Stage,
+  policy: GatePolicy = DEFAULT_GATE_POLICY,
+): StillToWrite[] {
+  // One entry per item and kind, in the order the decisions ahead ask.
+  const found = new Map<
+    string,
+    {
+      section: string;
+      paths: string[];
+      blocks: Decision;
+      kind: StillToWrite['kind'];
+    }
+  >();
+  for (const [decision, asked] of AHEAD[stage]) {
+    const rules = policy.rules.filter(rule => applies(rule, asked, spec));
+    for (const rule of rules) {
+      // An artifact, or an owner the spec must name.
+      const { artifact, owner } = rule.require;
+      const paths = artifact !== undefined ? [artifact].flat() : [];
+      if (owner !== undefined) paths.push(`owners.${owner}`);
+      for (const path of paths) {
+        const { missing, toDo } =
+          owner !== undefined && path === `owners.${owner}`
+            ? { missing: spec?.owners?.[owner] ? [] : [path], toDo: [] }
+            : unfinishedAt(spec, path);
+        const unfinished = [
+          ...missing.map(at => ['missing', at] as const),
+          ...toDo.map(at => ['todo', at] as const),
+        ];
+        for (const [kind, at] of unfinished) {
+          const place = specPlace(at, spec);
+          const key = `${place.item}\u0000${kind}`;
+          const entry = found.get(key);
+          if (!entry) {
+            found.set(key, {
+              section: place.section,
+              paths: [at],
+              blocks: decision,
+              kind,
+            });
+          } else if (!entry.paths.includes(at)) {
+            entry.paths.push(at);
+          }
+        }
+      }
+    }
+  }
+  const sections: string[] = Object.values(SPEC_ARTIFACT_TITLES);
+  const rank = (section: string) => {
+    const i = sections.indexOf(section);
+    return i < 0 ? sections.length : i;
+  };
+  const entries = [...found.values()];
+  return entries
+    .map((entry, order) => ({ entry, order }))
+    .sort(
+      (a, b) =>
+        rank(a.entry.section) - rank(b.entry.section) || a.order - b.order,
+    )
+    .map(({ entry }) => ({
+      section: entry.section,
+      text: specPlacesInWords(entry.paths, spec),
+      blocks: entry.blocks,
+      kind: entry.kind,
+    }));
 }

@@ -350,8 +350,8 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     expect(
       gate.requirements.filter(r => !r.met).map(r => [r.id, r.reason]),
     ).toEqual([
-      ['acceptance-criteria', 'Still marked TODO: acceptanceCriteria[0]'],
-      ['rollback', 'Still marked TODO: deployment.rollback.procedure'],
+      ['acceptance-criteria', 'Still to write: Acceptance criterion 1'],
+      ['rollback', 'Still to write: Deployment checklist and rollback: the rollback procedure'],
     ]);
     // Once written, nothing else is asked of it.
     spec.spec.acceptanceCriteria = ['The programme mails only members'];

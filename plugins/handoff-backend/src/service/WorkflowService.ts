@@ -18,6 +18,7 @@ import {
   REVIEWING_DECISIONS,
   registeredReviewDate,
   stageAfter,
+  stillToWrite,
   allowedDecisions,
   evaluateGate,
   REVIEW_CADENCE_DAYS,
@@ -73,7 +74,9 @@ function checkKpis(
   kpis?.forEach((k, i) => {
     if (!known.has(k.metric.trim().toLocaleLowerCase('en-US'))) {
       throw new InputError(
-        `readout.kpis[${i}].metric: "${k.metric}" is not a success criterion of the spec; ${
+        `readout.kpis[${i}].metric: "${
+          k.metric
+        }" is not a success criterion of the spec; ${
           known.size
             ? `its criteria are: ${[...known.values()].join('; ')}`
             : 'the spec names none'
@@ -191,6 +194,11 @@ export class WorkflowService {
         target: c.target,
         unit: c.unit,
       })),
+      // What the spec still lacks before the decisions ahead, in words.
+      stillToWrite:
+        ctx.spec.state === 'valid'
+          ? stillToWrite(ctx.spec.spec, ctx.stage, this.deps.gatePolicy?.policy)
+          : undefined,
     };
   }
 

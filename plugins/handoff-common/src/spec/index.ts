@@ -38,3 +38,5 @@ export {
 } from './diff';
 export { handoffSpecJsonSchema } from './jsonSchema';
 export type { SpecArtifact, SpecArtifactChange } from './diff';
+export { specPlace, specPlacesInWords } from './words';
+export type { SpecPlace } from './words';

@@ -89,6 +89,34 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it('lists what is still to write in words, with the decision each blocks, until the spec has it', async () => {
+      const todo = readySpec.replace(
+        'rollback: { procedure: Point planning back at last year }',
+        "rollback: { procedure: 'TODO: how to go back' }",
+      );
+      expect(todo).not.toBe(readySpec);
+      const server = await start(todo);
+      const readiness = await request(server).get(`${path}/readiness/${ref}`);
+      expect(readiness.status).toBe(200);
+      expect(readiness.body.stillToWrite).toEqual([
+        {
+          section: 'Deployment checklist and rollback',
+          text: 'Deployment checklist and rollback: the rollback procedure',
+          blocks: 'hand-off',
+          kind: 'todo',
+        },
+      ]);
+      // Nowhere in the answer as a path.
+      expect(JSON.stringify(readiness.body)).not.toMatch(/rollback\.procedure/);
+
+      await fixture.writeSpec(readySpec);
+      await request(server)
+        .post(`${path}/specs/${ref}/refresh`)
+        .set('Authorization', as('ada'));
+      const complete = await request(server).get(`${path}/readiness/${ref}`);
+      expect(complete.body.stillToWrite).toEqual([]);
+    });
+
     it('walks a capability from pilot to operating only when each gate is met, leaving a complete trail', async () => {
       const server = await start();
 
@@ -762,7 +790,7 @@ describe.each(databases.eachSupportedId())(
       });
       // The intent is there: nothing says it is not; and no low-tier gate
       // asks for a test plan.
-      expect(JSON.stringify(gate)).not.toMatch(/Not in the spec/);
+      expect(JSON.stringify(gate)).not.toMatch(/Not in the spec yet/);
       expect(gate.requirements.map((r: any) => r.id)).not.toContain(
         'test-plan',
       );

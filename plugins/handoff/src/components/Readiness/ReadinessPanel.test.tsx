@@ -130,6 +130,74 @@ describe('ReadinessPanel', () => {
     expect(screen.getByText('Harden further: always open')).toBeInTheDocument();
   });
 
+  it('lists what is still to write in words, by section, with the decision it holds back', async () => {
+    await renderPanel({}, true, jest.fn(), {
+      ...readiness,
+      stillToWrite: [
+        {
+          section: 'Success criteria',
+          text: 'Success criterion 1: the metric and how it is measured',
+          blocks: 'hand-off',
+          kind: 'todo',
+        },
+        {
+          section: 'Success criteria',
+          text: 'Success criterion 2: its target',
+          blocks: 'hand-off',
+          kind: 'todo',
+        },
+        {
+          section: 'Test plan',
+          text: 'Test plan',
+          blocks: 'operate',
+          kind: 'missing',
+        },
+      ],
+    });
+    const list = await screen.findByRole('region', { name: 'Still to write' });
+    expect(
+      within(list).getByText('Still to write in the spec: 3'),
+    ).toBeInTheDocument();
+    // Grouped by section: each section named once, its items under it.
+    expect(within(list).getAllByText('Success criteria')).toHaveLength(1);
+    expect(
+      within(list).getByText(
+        'Success criterion 1: the metric and how it is measured',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(list).getAllByText(
+        'still marked TODO in the spec; needed to hand off',
+      ),
+    ).toHaveLength(2);
+    expect(
+      within(list).getByText('not in the spec yet; needed to operate'),
+    ).toBeInTheDocument();
+    expect(list.textContent).not.toMatch(/\[\d\]|[a-z]\.[a-z]/);
+  });
+
+  it('says when nothing is left to write, and shows no list for an invalid spec', async () => {
+    const { unmount } = await renderPanel({}, true, jest.fn(), {
+      ...readiness,
+      stillToWrite: [],
+    });
+    expect(
+      await screen.findByText(
+        'Nothing left to write in the spec for the decisions ahead',
+      ),
+    ).toBeInTheDocument();
+    unmount();
+    await renderPanel({}, true, jest.fn(), {
+      ...readiness,
+      specValid: false,
+      stillToWrite: undefined,
+    });
+    await screen.findByText('Hand off: 1 of 2 met');
+    expect(
+      screen.queryByRole('region', { name: 'Still to write' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('opens a long gate with what is unmet and folds what is met', async () => {
     const met = (id: string) => ({
       id,
@@ -150,7 +218,8 @@ describe('ReadinessPanel', () => {
               id: 'rollback',
               description: 'A rollback procedure',
               met: false,
-              reason: 'Not in the spec: deployment.rollback.procedure',
+              reason:
+                'Not in the spec yet: Deployment checklist and rollback: the rollback procedure',
             },
             met('c'),
             met('d'),
@@ -280,7 +349,8 @@ describe('ReadinessPanel', () => {
                   id: 'rollback',
                   description: 'A rollback procedure',
                   met: false,
-                  reason: 'Not in the spec: deployment.rollback.procedure',
+                  reason:
+                    'Not in the spec yet: Deployment checklist and rollback: the rollback procedure',
                 },
                 ...g.requirements.slice(1),
                 {
@@ -288,7 +358,7 @@ describe('ReadinessPanel', () => {
                   description: 'A test plan',
                   met: false,
                   reason:
-                    'Not in the spec: testPlan. Waiting for an exception to be granted (requested by user:default/alan)',
+                    'Not in the spec yet: Test plan. Waiting for an exception to be granted (requested by user:default/alan)',
                   exception: {
                     id: 3,
                     status: 'pending',

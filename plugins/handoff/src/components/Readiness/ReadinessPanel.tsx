@@ -32,6 +32,7 @@ import { handoffApiRef } from '../../api';
 import { DecisionDialog } from './DecisionDialog';
 import { ReviewDialog } from './ReviewDialog';
 import { GateChecklist } from './GateChecklist';
+import { StillToWriteList } from './StillToWrite';
 import { ExceptionRequestDialog } from './ExceptionRequestDialog';
 import { PacketDownload } from './PacketDownload';
 import { StageStepper } from './StageStepper';
@@ -226,6 +227,9 @@ export function ReadinessPanel(props: {
           </Button>
         )}
       </Box>
+      {readiness.stillToWrite && (
+        <StillToWriteList items={readiness.stillToWrite} />
+      )}
       {(readiness.gates ?? []).map(gate => (
         <Box
           key={gate.decision}
