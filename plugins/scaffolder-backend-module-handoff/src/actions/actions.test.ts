@@ -164,6 +164,44 @@ describe('handoff:publish:local', () => {
     expect(catalog.addLocation).toHaveBeenCalledTimes(1);
   });
 
+  it('leaves nothing behind to hold the name when publishing fails, and says so without server paths', async () => {
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-publish-'));
+    const catalog = {
+      addLocation: jest
+        .fn()
+        .mockRejectedValueOnce(
+          Object.assign(new Error(`Unable to read ${target}/x`), {
+            name: 'NotAllowedError',
+          }),
+        )
+        .mockResolvedValue({ location: {}, entities: [] }),
+    };
+    const action = createLocalPublishAction({
+      catalog: catalog as any,
+      auth: mockServices.auth(),
+      directory: target,
+    });
+    const run = () =>
+      action.handler(
+        createMockActionContext({
+          input: { name: 'retried' },
+          workspacePath: workspaceWith('a: 1\n'),
+        }) as any,
+      );
+    const failed = await run().catch(e => e);
+    expect(failed.message).toBe(
+      "Could not publish “retried” (NotAllowedError). Nothing was kept; run the template again, or ask the portal's administrators if it keeps failing.",
+    );
+    expect(failed.message).not.toContain(target);
+    expect(fs.existsSync(path.join(target, 'retried'))).toBe(false);
+    // The name is free again: the next run writes and registers it.
+    await run();
+    expect(
+      fs.readFileSync(path.join(target, 'retried/handoff.yaml'), 'utf8'),
+    ).toBe('a: 1\n');
+    expect(catalog.addLocation).toHaveBeenCalledTimes(2);
+  });
+
   it('writes and registers nothing in a dry run', async () => {
     const target = fs.mkdtempSync(path.join(os.tmpdir(), 'handoff-publish-'));
     const catalog = { addLocation: jest.fn() };

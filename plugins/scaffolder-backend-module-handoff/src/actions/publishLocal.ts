@@ -63,11 +63,24 @@ export function createLocalPublishAction(options: {
           `A capability called “${ctx.input.name}” was already published, or another run has just taken the name. Choose another name; nothing was created or changed.`,
         );
       }
-      await fs.cp(ctx.workspacePath, target, { recursive: true });
-      const { entities } = await options.catalog.addLocation(
-        { type: 'file', target: catalogInfoPath },
-        { credentials: await options.auth.getOwnServiceCredentials() },
-      );
+      let entities;
+      try {
+        await fs.cp(ctx.workspacePath, target, { recursive: true });
+        ({ entities } = await options.catalog.addLocation(
+          { type: 'file', target: catalogInfoPath },
+          { credentials: await options.auth.getOwnServiceCredentials() },
+        ));
+      } catch (error) {
+        // Nothing half-written stays behind to hold the name: a new run can
+        // use it. The reason is named without the server's paths.
+        await fs.rm(target, { recursive: true, force: true });
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new Error(
+          `Could not publish “${ctx.input.name}” (${
+            code ?? (error as Error).name ?? 'error'
+          }). Nothing was kept; run the template again, or ask the portal's administrators if it keeps failing.`,
+        );
+      }
       const entity = entities[0];
       const entityRef = entity
         ? `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${
