@@ -49,30 +49,39 @@ export class HandoffCollatorFactory implements DocumentCollatorFactory {
   }
 
   private async *documents(): AsyncGenerator<HandoffSearchDocument> {
-    const { auth, discovery, logger } = this.deps;
-    const baseUrl = await discovery.getBaseUrl('handoff');
-    let after: string | undefined;
     let count = 0;
-    do {
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await auth.getOwnServiceCredentials(),
-        targetPluginId: 'handoff',
-      });
-      const params = new URLSearchParams({
-        limit: String(this.deps.pageSize ?? 500),
-        ...(after && { after }),
-      });
-      const res = await fetch(`${baseUrl}/search/capabilities?${params}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
-      if (!res.ok) throw await ResponseError.fromResponse(res);
-      const page = (await res.json()) as CapabilitySearchPage;
-      for (const doc of page.items) {
-        count += 1;
-        yield { ...doc, authorization: { resourceRef: doc.entityRef } };
-      }
-      after = page.next;
-    } while (after);
-    logger.info(`Indexed ${count} Handoff capabilities for search`);
+    for await (const doc of capabilityDocuments(this.deps)) {
+      count += 1;
+      yield { ...doc, authorization: { resourceRef: doc.entityRef } };
+    }
+    this.deps.logger.info(`Indexed ${count} Handoff capabilities for search`);
   }
+}
+
+/** Every capability's search document, a page at a time from the Handoff backend. */
+export async function* capabilityDocuments(deps: {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  pageSize?: number;
+}): AsyncGenerator<CapabilitySearchDocument> {
+  const { auth, discovery } = deps;
+  const baseUrl = await discovery.getBaseUrl('handoff');
+  let after: string | undefined;
+  do {
+    const { token } = await auth.getPluginRequestToken({
+      onBehalfOf: await auth.getOwnServiceCredentials(),
+      targetPluginId: 'handoff',
+    });
+    const params = new URLSearchParams({
+      limit: String(deps.pageSize ?? 500),
+      ...(after && { after }),
+    });
+    const res = await fetch(`${baseUrl}/search/capabilities?${params}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw await ResponseError.fromResponse(res);
+    const page = (await res.json()) as CapabilitySearchPage;
+    yield* page.items;
+    after = page.next;
+  } while (after);
 }

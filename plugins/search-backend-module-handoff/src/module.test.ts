@@ -18,6 +18,8 @@ import {
   DatabaseProjectionStore,
 } from '@handoff/backstage-plugin-handoff-backend/testUtils';
 import request from 'supertest';
+import { Entity } from '@backstage/catalog-model';
+import searchModuleCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import { searchModuleHandoffCollator } from './module';
 
 jest.setTimeout(60_000);
@@ -33,6 +35,7 @@ describe.each(databases.eachSupportedId())(
       result:
         | AuthorizeResult.ALLOW
         | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+      entities: Entity[] = [],
     ) {
       const knex = await databases.init(databaseId);
       // The test backend's scheduler is one instance for every plugin: this
@@ -54,8 +57,9 @@ describe.each(databases.eachSupportedId())(
           handoffPlugin,
           searchPlugin,
           searchModuleHandoffCollator,
+          searchModuleCatalogCollator,
           probe,
-          catalogServiceMock.factory({ entities: [] }),
+          catalogServiceMock.factory({ entities }),
           mockServices.database.factory({ knex }),
           mockServices.permissions.factory({ result }),
           // As in a real portal: search filters results by permission.
@@ -122,7 +126,9 @@ describe.each(databases.eachSupportedId())(
         expectedSequence: 0,
       });
       const index = () => scheduler!.triggerTask('search_index_handoff');
-      return { server, store, index };
+      const indexCatalog = () =>
+        scheduler!.triggerTask('search_index_software_catalog');
+      return { server, store, index, indexCatalog };
     }
 
     const user = mockCredentials.user.header('user:default/ada');
@@ -188,6 +194,35 @@ describe.each(databases.eachSupportedId())(
           'term=fraud&types[0]=handoff&filters[stage]=pilot',
         ),
       ).toHaveLength(0);
+    });
+
+    it('lists each capability once under all types: the catalog keeps its other entities, Handoff the capability', async () => {
+      const entity = (kind: string, name: string, annotations = {}) => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind,
+        metadata: { name, namespace: 'default', annotations },
+        spec: {
+          owner: 'group:default/risk',
+          type: 'service',
+          lifecycle: 'production',
+        },
+      });
+      const { server, index, indexCatalog } = await start(
+        AuthorizeResult.ALLOW,
+        [
+          entity('Component', 'fraud-scoring', {
+            'handoff.dev/spec': './handoff.yaml',
+          }),
+          entity('API', 'fraud-api'),
+        ],
+      );
+      await index();
+      await indexCatalog();
+      const all = await search(server, 'term=fraud');
+      expect(all.map(r => `${r.type} ${r.document.title}`).sort()).toEqual([
+        'handoff Fraud scoring',
+        'software-catalog fraud-api',
+      ]);
     });
 
     it('shows a capability only to whoever may read its catalog entity, and serves its documents only to services', async () => {

@@ -5,10 +5,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { searchIndexRegistryExtensionPoint } from '@backstage/plugin-search-backend-node/alpha';
 import { HandoffCollatorFactory } from './HandoffCollatorFactory';
+import { CapabilityDuplicatesDecoratorFactory } from './CapabilityDuplicatesDecoratorFactory';
 
 /**
  * Indexes Handoff capabilities in Backstage search, every 10 minutes by
- * default (`search.collators.handoff.schedule`).
+ * default (`search.collators.handoff.schedule`), and leaves the catalog's
+ * document of each capability out, so a capability is one result.
  *
  * @public
  */
@@ -49,6 +51,14 @@ export const searchModuleHandoffCollator = createBackendModule({
                 },
           ),
           factory: new HandoffCollatorFactory({ auth, discovery, logger }),
+        });
+        // One result per capability: the catalog's copy is left out.
+        indexRegistry.addDecorator({
+          factory: new CapabilityDuplicatesDecoratorFactory({
+            auth,
+            discovery,
+            logger,
+          }),
         });
       },
     });

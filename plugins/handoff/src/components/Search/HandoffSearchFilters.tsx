@@ -1,5 +1,5 @@
 import { SearchFilter } from '@backstage/plugin-search-react';
-import { STAGES } from '@handoff/backstage-plugin-handoff-common';
+import { STAGES, STAGE_TITLES } from '@handoff/backstage-plugin-handoff-common';
 
 /**
  * Stage and risk-tier filters for the search page: "every high-risk
@@ -14,13 +14,20 @@ export function HandoffSearchFilters(props: { className?: string }) {
         className={props.className}
         label="Capability stage"
         name="stage"
-        values={[...STAGES]}
+        values={STAGES.map(stage => ({
+          value: stage,
+          label: STAGE_TITLES[stage],
+        }))}
       />
       <SearchFilter.Checkbox
         className={props.className}
         label="Capability risk tier"
         name="riskTier"
-        values={['low', 'medium', 'high']}
+        values={[
+          { value: 'low', label: 'Low' },
+          { value: 'medium', label: 'Medium' },
+          { value: 'high', label: 'High' },
+        ]}
       />
     </>
   );
