@@ -72,3 +72,68 @@ test('portal search finds a capability with its stage, owner and risk', async ({
     /Proposed|Pilot|Readiness review|Hardening|Handed off|Operating|Reframed|Stopped/,
   );
 });
+
+test('at 1,440 pixels the audit shows every gap in full and a check result on one line', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signInAsGuest(page);
+  await page.goto('/handoff-audit');
+  const chips = page.getByTestId('gap-chip');
+  await expect(async () => {
+    await page.reload();
+    await expect(chips.first()).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 90_000 });
+  // No chip cuts its words off: what it holds fits in it.
+  const clipped = await chips.evaluateAll(all =>
+    all
+      .filter(chip =>
+        [chip, ...chip.querySelectorAll('*')].some(
+          part => part.scrollWidth > part.clientWidth + 1,
+        ),
+      )
+      .map(chip => chip.textContent),
+  );
+  expect(clipped).toEqual([]);
+  // Entity names take at most two lines.
+  const lines = await page
+    .getByTestId('handoff-audit-table')
+    .locator('tbody tr td:first-child a')
+    .evaluateAll(links =>
+      links.map(a => {
+        const style = getComputedStyle(a);
+        const lineHeight = parseFloat(style.lineHeight) || 20;
+        return Math.round(a.getBoundingClientRect().height / lineHeight);
+      }),
+    );
+  expect(Math.max(...lines)).toBeLessThanOrEqual(2);
+
+  // A check's result reads "pass", never "pa ss" (posted as CI posts it).
+  const posted = await page.request.post(
+    '/api/handoff/checks/component/default/legacy-reporting',
+    {
+      headers: {
+        Authorization: 'Bearer local-ci-token-for-the-example-portal',
+      },
+      data: {
+        name: 'nightly-export',
+        kind: 'quality',
+        status: 'pass',
+        details: 'Row counts match the ledger',
+      },
+    },
+  );
+  expect(posted.status()).toBe(201);
+  await page.goto('/catalog/default/component/legacy-reporting/handoff');
+  const results = page.getByRole('table', { name: 'Check results' });
+  await expect(results).toBeVisible({ timeout: 30_000 });
+  const heights = await results
+    .locator('tbody tr td:nth-child(2)')
+    .evaluateAll(cells =>
+      cells.map(
+        cell => (cell.firstElementChild ?? cell).getBoundingClientRect().height,
+      ),
+    );
+  expect(heights.length).toBeGreaterThan(0);
+  expect(Math.max(...heights)).toBeLessThan(30);
+});

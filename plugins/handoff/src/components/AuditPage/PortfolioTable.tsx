@@ -30,6 +30,8 @@ const columns: TableColumn<PortfolioRow>[] = [
   {
     title: 'Entity',
     field: 'entityRef',
+    // Room for a name on one or two lines at common widths.
+    cellStyle: { minWidth: 180 },
     render: row => (
       <EntityRefLink entityRef={row.entityRef} title={row.title} />
     ),
@@ -98,6 +100,7 @@ const columns: TableColumn<PortfolioRow>[] = [
     title: 'Gaps',
     field: 'gaps',
     sorting: false,
+    cellStyle: { minWidth: 200 },
     render: row =>
       row.gaps.length ? (
         <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
@@ -105,7 +108,14 @@ const columns: TableColumn<PortfolioRow>[] = [
             <Chip
               key={gap}
               size="small"
-              label={PORTFOLIO_GAP_TITLES[gap]}
+              data-testid="gap-chip"
+              // A long gap's words wrap inside the chip instead of being cut.
+              style={{ height: 'auto', maxWidth: '100%' }}
+              label={
+                <span style={{ whiteSpace: 'normal', display: 'block' }}>
+                  {PORTFOLIO_GAP_TITLES[gap]}
+                </span>
+              }
               title={
                 gap === 'missing-artifacts'
                   ? row.missingArtifacts.join(', ')

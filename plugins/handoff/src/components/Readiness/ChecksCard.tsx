@@ -57,11 +57,11 @@ export function ChecksCard(props: { revision: number }) {
           <TableBody>
             {history.map(c => (
               <TableRow key={c.id}>
-                <TableCell>
+                <TableCell style={{ minWidth: 140 }}>
                   {c.name} ({c.kind}
                   {c.manual ? ', manual' : ''})
                 </TableCell>
-                <TableCell>
+                <TableCell style={{ whiteSpace: 'nowrap' }}>
                   {c.status === 'pass' ? (
                     <StatusOK>pass</StatusOK>
                   ) : (
@@ -78,7 +78,7 @@ export function ChecksCard(props: { revision: number }) {
                     </>
                   )}
                 </TableCell>
-                <TableCell>
+                <TableCell style={{ minWidth: 150 }}>
                   {new Date(c.createdAt).toLocaleString()}
                   <Typography
                     variant="caption"
