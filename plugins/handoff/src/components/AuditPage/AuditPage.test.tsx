@@ -448,6 +448,33 @@ describe('AuditPage', () => {
     expect(within(row).queryByText('Not scheduled')).not.toBeInTheDocument();
   });
 
+  it('says no entity matches in the words of its scope, and never while the page loads', async () => {
+    let answer: (page: object) => void = () => {};
+    const empty = { items: [], totalCount: 0, offset: 0, limit: 20 };
+    const api = apiMock({
+      getPortfolio: jest
+        .fn()
+        .mockImplementationOnce(
+          () => new Promise(resolve => (answer = resolve)),
+        )
+        .mockResolvedValue(empty),
+    });
+    await render(api);
+    await waitFor(() => expect(api.getPortfolio).toHaveBeenCalled());
+    // Still loading: nothing claims there is no match.
+    expect(screen.queryByText(/matches these filters/)).not.toBeInTheDocument();
+    answer(empty);
+    expect(
+      await screen.findByText('No capability matches these filters.'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'All catalog entities' }),
+    );
+    expect(
+      await screen.findByText('No catalog entity matches these filters.'),
+    ).toBeInTheDocument();
+  });
+
   it('syncs with the catalog on request, shows its progress, then reads the figures again', async () => {
     const earlier = {
       running: false,

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Table, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -137,6 +138,8 @@ export function PortfolioTable(props: {
   onSortChange: (sort: Pick<PortfolioQuery, 'sort' | 'order'>) => void;
 }) {
   const api = useApi(handoffApiRef);
+  // The filter the backend last answered for.
+  const [answered, setAnswered] = useState<string>();
   return (
     <Table<PortfolioRow>
       // A new filter starts again from the first page.
@@ -167,6 +170,7 @@ export function PortfolioTable(props: {
           offset: query.page * query.pageSize,
           limit: query.pageSize,
         });
+        setAnswered(props.filterKey);
         return {
           data: page.items,
           page: query.page,
@@ -175,7 +179,13 @@ export function PortfolioTable(props: {
       }}
       localization={{
         body: {
-          emptyDataSourceMessage: 'No capability matches these filters.',
+          // Said only once the backend has answered, never while it loads.
+          emptyDataSourceMessage:
+            answered !== props.filterKey
+              ? ''
+              : `No ${
+                  props.filter.scope === 'all' ? 'catalog entity' : 'capability'
+                } matches these filters.`,
         },
       }}
     />
