@@ -2,6 +2,7 @@ import { Browser, expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import path from 'path';
 import { signInAs, signInAsGuest } from './signIn';
+import { expectPlainWords } from './plainWords';
 
 /*
  * The example portal with its history (examples/history/seedHistory.ts, which
@@ -438,4 +439,5 @@ test('a platform lead reads the flow of hand-offs: tiles in words, the capabilit
   ].join('\n');
   expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:/);
   expect(text).not.toMatch(/\[0\]|file:\//);
+  await expectPlainWords(page, 'the audit page with its flow');
 });

@@ -7,6 +7,7 @@ import {
   fillFirstStep,
 } from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
+import { expectPlainWords } from './plainWords';
 
 test('a newcomer signs in, finds a capability and sees its handoff card', async ({
   page,
@@ -221,6 +222,7 @@ test('a PM creates a capability from the template and it is born with a valid sp
   await expect(
     page.getByRole('list', { name: 'Decision timeline' }),
   ).toContainText('Created from the New capability template');
+  await expectPlainWords(page, "the new capability's Handoff tab");
 
   // ...and the platform team sees it in the audit right away.
   await page.goto('/handoff-audit?q=loyalty');
@@ -235,6 +237,7 @@ test('a PM creates a capability from the template and it is born with a valid sp
   // Its spec is valid and its first review is set (180 days for low risk).
   await expect(row).toContainText('Valid');
   await expect(row).not.toContainText('Not scheduled');
+  await expectPlainWords(page, 'the audit page');
 });
 
 test("the real permission policy lets owners decide and refuses everyone else's decisions", async ({

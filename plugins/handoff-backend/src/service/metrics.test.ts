@@ -158,7 +158,7 @@ describe.each(databases.eachSupportedId())(
 
 it("reports each spec pass run's time and what its reads found", async () => {
   const handoffMetrics = new HandoffMetrics({
-    facets: async () => ({ stage: {}, risk: {}, gap: {} } as any),
+    facets: async () => ({ stage: { pilot: 2 }, risk: {}, gap: {} } as any),
   });
   try {
     const reads = (lines: string[], outcome: string) =>
@@ -189,6 +189,12 @@ it("reports each spec pass run's time and what its reads found", async () => {
     expect(after).toContain(
       'handoff_spec_pass_duration_bucket{pass="changed",le="5"} 1',
     );
+    // Every stage, tier and gap is reported, an empty one as 0, so a count
+    // that falls to nothing never keeps its last value in Prometheus.
+    expect(after).toContain('handoff_capabilities{stage="pilot"} 2');
+    expect(after).toContain('handoff_capabilities{stage="operating"} 0');
+    expect(after).toContain('handoff_capabilities_risk{risk="high"} 0');
+    expect(after).toContain('handoff_gaps{gap="overdue"} 0');
   } finally {
     handoffMetrics.close();
   }

@@ -1,4 +1,10 @@
-import { PortfolioFacets } from '@handoff/backstage-plugin-handoff-common';
+import {
+  PORTFOLIO_GAPS,
+  PortfolioFacets,
+  STAGES,
+} from '@handoff/backstage-plugin-handoff-common';
+
+const RISK_TIERS = ['low', 'medium', 'high'] as const;
 import { BatchObservableCallback, metrics } from '@opentelemetry/api';
 import type { PassTotals } from '../catalog/SpecIngester';
 
@@ -73,14 +79,16 @@ export class HandoffMetrics {
     });
     const observe: BatchObservableCallback = async result => {
       const figures = await this.figures();
-      for (const [stage, n] of Object.entries(figures.stage)) {
-        result.observe(capabilities, n ?? 0, { stage });
+      // Every stage, tier and gap each time, zero included: a count that
+      // falls to nothing must read 0, not keep its last value.
+      for (const stage of STAGES) {
+        result.observe(capabilities, figures.stage[stage] ?? 0, { stage });
       }
-      for (const [risk, n] of Object.entries(figures.risk)) {
-        result.observe(byRisk, n ?? 0, { risk });
+      for (const risk of RISK_TIERS) {
+        result.observe(byRisk, figures.risk[risk] ?? 0, { risk });
       }
-      for (const [gap, n] of Object.entries(figures.gap)) {
-        result.observe(gaps, n, { gap });
+      for (const gap of PORTFOLIO_GAPS) {
+        result.observe(gaps, figures.gap[gap] ?? 0, { gap });
       }
     };
     const observed = [capabilities, byRisk, gaps];

@@ -93,7 +93,8 @@ describe('spec ingestion through the API', () => {
         version: 1,
         valid: true,
         errors: [],
-        sourceLocation: `file:${path.join(dir, 'handoff.yaml')}`,
+        // As the entity names it: never the file's path on the server.
+        sourceLocation: './handoff.yaml',
         document: {
           intent: { problem: 'Retention calls go to the wrong people' },
         },
@@ -103,6 +104,16 @@ describe('spec ingestion through the API', () => {
         },
       },
     });
+
+    for (const url of [
+      '/api/handoff/specs/component/default/churn-model',
+      '/api/handoff/specs/component/default/churn-model/versions',
+      '/api/handoff/specs/component/default/churn-model/versions/1',
+    ]) {
+      const answer = await request(server).get(url);
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body)).not.toContain(dir);
+    }
 
     // Reading the spec put the entity in the audit at once, before any full sync.
     const audit = await request(server).get('/api/handoff/portfolio?q=churn');

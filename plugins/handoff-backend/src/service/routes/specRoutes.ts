@@ -1,4 +1,4 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import {
   ANNOTATION_HANDOFF_SPEC,
@@ -24,6 +24,32 @@ const diffQuery = z.strictObject({
 });
 
 /** An entity's handoff spec: the latest read, its versions, diffs, and a read on request. */
+/**
+ * Where a spec version was read from, as a person may see it: a file on the
+ * server is named the way the entity names it (`./handoff.yaml`), never by
+ * its path on the server; a URL stays as it is.
+ */
+function shownSource<T extends { sourceLocation: string }>(
+  version: T,
+  entity: Entity,
+): T;
+function shownSource<T extends { sourceLocation: string }>(
+  version: T | undefined,
+  entity: Entity,
+): T | undefined;
+function shownSource<T extends { sourceLocation: string }>(
+  version: T | undefined,
+  entity: Entity,
+): T | undefined {
+  if (!version?.sourceLocation.startsWith('file:')) return version;
+  return {
+    ...version,
+    sourceLocation:
+      entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC] ??
+      'a file next to the entity',
+  };
+}
+
 export function specRoutes(
   router: Router,
   http: HttpHelpers,
@@ -49,7 +75,7 @@ export function specRoutes(
       specLocation: entity.metadata.annotations?.[ANNOTATION_HANDOFF_SPEC],
       readError: status?.readError,
       readAt: status?.readAt,
-      latest: await store.latestSpec(entityRef),
+      latest: shownSource(await store.latestSpec(entityRef), entity),
     };
     res.json(body);
   });
@@ -57,7 +83,9 @@ export function specRoutes(
   router.get('/specs/:kind/:namespace/:name/versions', async (req, res) => {
     const entity = await entityOf(req, await callerOf(req));
     res.json({
-      items: await store.listSpecVersions(stringifyEntityRef(entity)),
+      items: (await store.listSpecVersions(stringifyEntityRef(entity))).map(v =>
+        shownSource(v, entity),
+      ),
     });
   });
 
@@ -71,7 +99,7 @@ export function specRoutes(
       if (!found) {
         throw new NotFoundError(`${entityRef} has no spec version ${version}`);
       }
-      res.json(found);
+      res.json(shownSource(found, entity));
     },
   );
 
