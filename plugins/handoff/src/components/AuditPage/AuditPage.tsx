@@ -187,7 +187,12 @@ export function AuditPage() {
                     empty="Nothing in this view."
                     items={owners.value.items.slice(0, 8).map(o => ({
                       key: o.owner ?? 'none',
-                      label: o.ownerTitle ?? o.owner ?? 'No owner',
+                      label:
+                        o.ownerTitle ??
+                        (o.owner && !o.ownerResolves
+                          ? `${o.owner} (not in the catalog)`
+                          : o.owner) ??
+                        'No owner',
                       count: o.total,
                     }))}
                   />
