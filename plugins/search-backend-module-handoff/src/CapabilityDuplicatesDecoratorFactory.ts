@@ -1,14 +1,12 @@
-import {
-  AuthService,
-  DiscoveryService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
 import { DecoratorBase } from '@backstage/plugin-search-backend-node';
 import {
   DocumentDecoratorFactory,
   IndexableDocument,
 } from '@backstage/plugin-search-common';
-import { capabilityDocuments } from './HandoffCollatorFactory';
+import {
+  CapabilityReaderDeps,
+  capabilityDocuments,
+} from './HandoffCollatorFactory';
 
 const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 
@@ -16,14 +14,7 @@ const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
 class CapabilityDuplicatesDecorator extends DecoratorBase {
   private capabilities = new Set<string>();
 
-  constructor(
-    private readonly deps: {
-      auth: AuthService;
-      discovery: DiscoveryService;
-      logger: LoggerService;
-      pageSize?: number;
-    },
-  ) {
+  constructor(private readonly deps: CapabilityReaderDeps) {
     super();
   }
 
@@ -69,14 +60,7 @@ export class CapabilityDuplicatesDecoratorFactory
 {
   readonly types = ['software-catalog'];
 
-  constructor(
-    private readonly deps: {
-      auth: AuthService;
-      discovery: DiscoveryService;
-      logger: LoggerService;
-      pageSize?: number;
-    },
-  ) {}
+  constructor(private readonly deps: CapabilityReaderDeps) {}
 
   async getDecorator() {
     return new CapabilityDuplicatesDecorator(this.deps);

@@ -25,6 +25,19 @@ export type HandoffSearchDocument = IndexableDocument &
   Omit<CapabilitySearchDocument, 'title' | 'text' | 'location'>;
 
 /**
+ * What reads capabilities from the Handoff backend needs.
+ *
+ * @public
+ */
+export type CapabilityReaderDeps = {
+  auth: AuthService;
+  discovery: DiscoveryService;
+  logger: LoggerService;
+  /** Capabilities asked for at once (default 500). */
+  pageSize?: number;
+};
+
+/**
  * Collates every Handoff capability for Backstage search (document type
  * `handoff`), a page at a time from the Handoff backend.
  *
@@ -35,14 +48,7 @@ export class HandoffCollatorFactory implements DocumentCollatorFactory {
   /** Search shows a document only to those who may read its entity. */
   readonly visibilityPermission = catalogEntityReadPermission;
 
-  constructor(
-    private readonly deps: {
-      auth: AuthService;
-      discovery: DiscoveryService;
-      logger: LoggerService;
-      pageSize?: number;
-    },
-  ) {}
+  constructor(private readonly deps: CapabilityReaderDeps) {}
 
   async getCollator(): Promise<Readable> {
     return Readable.from(this.documents());
@@ -59,11 +65,9 @@ export class HandoffCollatorFactory implements DocumentCollatorFactory {
 }
 
 /** Every capability's search document, a page at a time from the Handoff backend. */
-export async function* capabilityDocuments(deps: {
-  auth: AuthService;
-  discovery: DiscoveryService;
-  pageSize?: number;
-}): AsyncGenerator<CapabilitySearchDocument> {
+export async function* capabilityDocuments(
+  deps: CapabilityReaderDeps,
+): AsyncGenerator<CapabilitySearchDocument> {
   const { auth, discovery } = deps;
   const baseUrl = await discovery.getBaseUrl('handoff');
   let after: string | undefined;

@@ -6,4 +6,7 @@
  */
 export { searchModuleHandoffCollator as default } from './module';
 export { HandoffCollatorFactory } from './HandoffCollatorFactory';
-export type { HandoffSearchDocument } from './HandoffCollatorFactory';
+export type {
+  CapabilityReaderDeps,
+  HandoffSearchDocument,
+} from './HandoffCollatorFactory';
