@@ -1,4 +1,10 @@
-import { FlowHistory, flowFigures, percentile, stageStays } from './flow';
+import {
+  FlowHistory,
+  flowFigures,
+  flowGroups,
+  percentile,
+  stageStays,
+} from './flow';
 
 const at = (day: number, hour = 12) =>
   new Date(Date.UTC(2026, 0, 1 + day, hour)).toISOString();
@@ -186,5 +192,57 @@ describe('stageStays', () => {
       days: 30,
     });
     expect(stageStays([], new Date())).toEqual([]);
+  });
+});
+
+describe('flowGroups', () => {
+  const window = {
+    from: new Date(at(0, 0)),
+    to: new Date(at(90, 0)),
+    now: new Date(at(75)),
+  };
+  const tiered = [
+    { ...fast, tier: 'high' as const },
+    { ...slow, tier: 'low' as const },
+    {
+      ...fast,
+      entityRef: 'component:default/fast-two',
+      tier: 'high' as const,
+    },
+  ];
+  const owners: Record<string, { ref: string; title?: string }> = {
+    'component:default/fast': {
+      ref: 'group:default/payments',
+      title: 'Payments',
+    },
+    'component:default/fast-two': { ref: 'Group:default/Payments' },
+    'component:default/slow': { ref: 'group:default/risk', title: 'Risk' },
+  };
+
+  it('gives each tier and each owner the figures of its own capabilities', () => {
+    const groups = flowGroups(tiered, window, ref => owners[ref]);
+    expect(groups.map(g => [g.by, g.key, g.title, g.capabilities])).toEqual([
+      ['tier', 'high', undefined, 2],
+      ['tier', 'low', undefined, 1],
+      // The largest owner first; refs matched whatever their case.
+      ['owner', 'group:default/payments', 'Payments', 2],
+      ['owner', 'group:default/risk', 'Risk', 1],
+    ]);
+    // One definition: a group's figures are flowFigures of its members.
+    expect(groups[0].figures).toEqual(
+      flowFigures([tiered[0], tiered[2]], window),
+    );
+    expect(groups[3].figures).toEqual(flowFigures([tiered[1]], window));
+  });
+
+  it('keeps the owners with the most capabilities, and leaves out a tier with none', () => {
+    const groups = flowGroups(tiered, window, ref => owners[ref], 1);
+    expect(groups.filter(g => g.by === 'owner').map(g => g.key)).toEqual([
+      'group:default/payments',
+    ]);
+    expect(groups.some(g => g.key === 'medium')).toBe(false);
+    // A capability with no known owner counts in its tier only.
+    const orphan = flowGroups(tiered, window, () => undefined);
+    expect(orphan.filter(g => g.by === 'owner')).toEqual([]);
   });
 });

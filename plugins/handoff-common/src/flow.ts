@@ -376,6 +376,73 @@ export function flowCapabilities(
 }
 
 /**
+ * The figures of one group of capabilities: a risk tier, or an owner.
+ *
+ * @public
+ */
+export type FlowGroup = {
+  by: 'tier' | 'owner';
+  /** The tier, or the owner's entity ref. */
+  key: string;
+  /** The owner's display name, when the catalog has one. */
+  title?: string;
+  /** Capabilities in the group with a decision trail. */
+  capabilities: number;
+  figures: FlowFigures;
+};
+
+/**
+ * The window's figures for each risk tier and for the owners with the most
+ * capabilities (`owners` of them), by the same definitions as
+ * {@link flowFigures}: the breakdown behind the totals.
+ *
+ * @public
+ */
+export function flowGroups(
+  histories: FlowHistory[],
+  window: { from: Date; to: Date; now?: Date; sla?: GatePolicy['sla'] },
+  ownerOf: (entityRef: string) => { ref: string; title?: string } | undefined,
+  owners = 10,
+): FlowGroup[] {
+  const groups: FlowGroup[] = [];
+  for (const tier of ['high', 'medium', 'low'] as const) {
+    const members = histories.filter(h => h.tier === tier);
+    if (members.length) {
+      groups.push({
+        by: 'tier',
+        key: tier,
+        capabilities: members.length,
+        figures: flowFigures(members, window),
+      });
+    }
+  }
+  const byOwner = new Map<string, { title?: string; members: FlowHistory[] }>();
+  for (const history of histories) {
+    const owner = ownerOf(history.entityRef);
+    if (!owner) continue;
+    const key = owner.ref.toLocaleLowerCase('en-US');
+    const group = byOwner.get(key) ?? { title: owner.title, members: [] };
+    group.members.push(history);
+    byOwner.set(key, group);
+  }
+  const largest = [...byOwner]
+    .sort(
+      ([a, x], [b, y]) => y.members.length - x.members.length || byRef(a, b),
+    )
+    .slice(0, owners);
+  for (const [key, group] of largest) {
+    groups.push({
+      by: 'owner',
+      key,
+      title: group.title,
+      capabilities: group.members.length,
+      figures: flowFigures(group.members, window),
+    });
+  }
+  return groups;
+}
+
+/**
  * `GET /flow?days=30|90|365` (and the portfolio's filters): the figures of
  * the last `days` and of the period just before, for comparison; the
  * window's weeks; and the capabilities behind the figures.
@@ -388,6 +455,8 @@ export type FlowResponse = {
   previous: FlowFigures;
   weeks: FlowWeek[];
   capabilities: FlowCapability[];
+  /** The window's figures by risk tier and for the largest owners. */
+  groups: FlowGroup[];
 };
 
 /**

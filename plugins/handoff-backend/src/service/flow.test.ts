@@ -214,6 +214,13 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
     ]);
     expect(all.body.weeks[12].to).toBe(all.body.current.to);
 
+    // Broken down by owner: each owner's figures are its own capabilities'.
+    const owners = all.body.groups.filter((g: any) => g.by === 'owner');
+    expect(owners.map((g: any) => [g.key, g.capabilities]).sort()).toEqual([
+      ['group:default/ml', 1],
+      ['group:default/web', 1],
+    ]);
+
     // The portfolio's own filters: owner (with child groups), risk, text…
     const ml = await get('days=90&owner=group:default/ml');
     expect(ml.status).toBe(200);
@@ -224,6 +231,9 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
     expect(ml.body.capabilities.map((c: any) => c.entityRef)).toEqual([
       'component:default/a',
     ]);
+    const mlOwner = ml.body.groups.find((g: any) => g.by === 'owner');
+    expect(mlOwner.key).toBe('group:default/ml');
+    expect(mlOwner.figures).toEqual(ml.body.current);
     const none = await get('days=90&q=nothing-matches');
     expect(none.body.current.exceptions.decisions).toBe(0);
     expect(none.body.capabilities).toEqual([]);

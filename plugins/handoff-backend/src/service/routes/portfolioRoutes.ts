@@ -4,6 +4,7 @@ import {
   FlowResponse,
   PortfolioRow,
   flowCapabilities,
+  flowGroups,
   flowWeeks,
   GatePolicy,
   flowFigures,
@@ -96,6 +97,12 @@ export function portfolioRoutes(
       capabilities: flowCapabilities(histories, window).map(c => {
         const row = rows.get(lower(c.entityRef));
         return { ...c, title: row?.title, owner: row?.owner };
+      }),
+      groups: flowGroups(histories, window, ref => {
+        const row = rows.get(lower(ref));
+        return row?.owner
+          ? { ref: row.owner, title: row.ownerTitle }
+          : undefined;
       }),
     };
     return body;

@@ -177,6 +177,21 @@ function apiMock(overrides: object = {}) {
           withException: 1,
         },
       ],
+      groups: [
+        {
+          by: 'tier',
+          key: 'high',
+          capabilities: 7,
+          figures: figures(3),
+        },
+        {
+          by: 'owner',
+          key: 'group:default/data-science',
+          title: 'Data science',
+          capabilities: 5,
+          figures: figures(0),
+        },
+      ],
     })),
     getFlowCsv: jest.fn(async () => new Blob(['entityRef\n'])),
     ...overrides,
@@ -281,6 +296,17 @@ describe('AuditPage', () => {
     expect(
       screen.getByRole('img', { name: 'Flow by week' }),
     ).toBeInTheDocument();
+    // Broken down by risk tier and by owner, the owner by name.
+    const groups = screen.getByRole('table', {
+      name: 'Flow by risk tier and owner',
+    });
+    expect(
+      within(groups).getByRole('row', { name: /^High risk/ }),
+    ).toHaveTextContent('High risk78 of 10');
+    expect(
+      within(groups).getByRole('link', { name: 'Data science' }),
+    ).toBeInTheDocument();
+    expect(groups).not.toHaveTextContent('group:default/');
   });
 
   it("keeps the flow's window in the URL and narrows it with the audit's filters", async () => {

@@ -10,6 +10,7 @@ import {
   FlowCapability,
   FlowDistribution,
   FlowFigures,
+  FlowGroup,
   FlowWeek,
   PortfolioFilter,
   STAGES,
@@ -185,6 +186,68 @@ function FlowTiles(props: {
         </Grid>
       ))}
     </Grid>
+  );
+}
+
+const TIER_TITLES: Record<string, string> = {
+  high: 'High risk',
+  medium: 'Medium risk',
+  low: 'Low risk',
+};
+
+/** The window's figures for each risk tier and the largest owners. */
+function FlowGroups(props: { groups: FlowGroup[] }) {
+  if (props.groups.length === 0) return null;
+  return (
+    <Table size="small" aria-label="Flow by risk tier and owner">
+      <TableHead>
+        <TableRow>
+          <TableCell>Risk tier or owner</TableCell>
+          <TableCell>Capabilities</TableCell>
+          <TableCell>Hand-offs accepted within their SLA</TableCell>
+          <TableCell>Median days to accept a hand-off</TableCell>
+          <TableCell>Median time to operating</TableCell>
+          <TableCell>Reviews recorded by their date</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.groups.map(g => {
+          const f = g.figures;
+          return (
+            <TableRow key={`${g.by}-${g.key}`}>
+              <TableCell component="th" scope="row">
+                {g.by === 'tier' ? (
+                  TIER_TITLES[g.key] ?? g.key
+                ) : (
+                  <EntityRefLink
+                    entityRef={g.key}
+                    title={g.title}
+                    defaultKind="group"
+                  />
+                )}
+              </TableCell>
+              <TableCell>{g.capabilities}</TableCell>
+              <TableCell>{withinSla(f.slas?.handoffAcceptance)}</TableCell>
+              <TableCell>
+                {f.handoffTurnaround.median === undefined
+                  ? '—'
+                  : dayCount(f.handoffTurnaround.median)}
+              </TableCell>
+              <TableCell>
+                {f.leadTime.fromProposed.median === undefined
+                  ? '—'
+                  : dayCount(f.leadTime.fromProposed.median)}
+              </TableCell>
+              <TableCell>
+                {f.reviews.due
+                  ? `${f.reviews.onTime} of ${f.reviews.due}`
+                  : 'None due'}
+              </TableCell>
+            </TableRow>
+          );
+        })}
+      </TableBody>
+    </Table>
   );
 }
 
@@ -367,6 +430,9 @@ export function FlowCard(props: { filter?: PortfolioFilter }) {
               ))}
             </TableBody>
           </Table>
+        </Box>
+        <Box mt={3}>
+          <FlowGroups groups={flow.value.groups ?? []} />
         </Box>
         <Box mt={3}>
           <DataTable<FlowCapability>
