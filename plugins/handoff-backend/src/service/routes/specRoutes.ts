@@ -23,7 +23,6 @@ const diffQuery = z.strictObject({
   to: z.coerce.number().int().positive(),
 });
 
-/** An entity's handoff spec: the latest read, its versions, diffs, and a read on request. */
 /**
  * Where a spec version was read from, as a person may see it: a file on the
  * server is named the way the entity names it (`./handoff.yaml`), never by
@@ -50,6 +49,7 @@ function shownSource<T extends { sourceLocation: string }>(
   };
 }
 
+/** An entity's handoff spec: the latest read, its versions, diffs, and a read on request. */
 export function specRoutes(
   router: Router,
   http: HttpHelpers,
