@@ -1,4 +1,4 @@
-import { Page } from '@playwright/test';
+import { expect, Page } from '@playwright/test';
 
 /** The New capability form's first step, as a PM fills it in. */
 export async function fillFirstStep(
@@ -36,5 +36,18 @@ export async function chooseOperatingOwnerAndReview(page: Page) {
     .getByRole('option', { name: /Site reliability/ })
     .first()
     .click();
+  // Picked, the owner reads as its name; the ref is on hover.
+  await expect(operating).toHaveValue('Site reliability');
+  await expect(operating).toHaveAttribute('title', 'group:default/sre');
   await page.getByRole('button', { name: 'Review' }).click();
+}
+
+/** The review page names both owners as people do, never by ref. */
+export async function expectOwnersByName(page: Page) {
+  const review = page.getByRole('table').filter({ hasText: 'Owning group' });
+  await expect(review).toContainText('Owning group');
+  await expect(review).toContainText('Data science');
+  await expect(review).toContainText('Operating owner candidate');
+  await expect(review).toContainText('Site reliability');
+  await expect(review).not.toContainText('group:default/');
 }

@@ -73,6 +73,44 @@ test('portal search finds a capability with its stage, owner and risk', async ({
   );
 });
 
+test("search: the Capabilities count follows Handoff's filters, and choosing another type clears them", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  const capabilities = page
+    .getByRole('navigation', { name: 'filter by type' })
+    .getByRole('button', { name: /^Capabilities/ });
+  const countOf = async () =>
+    Number((await capabilities.innerText()).match(/(\d+) results?/)![1]);
+  // The index is built on a schedule shortly after start.
+  await expect(async () => {
+    await page.goto('/search?query=&types%5B%5D=handoff');
+    await expect(capabilities).toHaveText(/\d+ results?/, { timeout: 5_000 });
+  }).toPass({ timeout: 120_000 });
+  const results = page.locator('a[href^="/catalog/"][href$="/handoff"]');
+  const everything = await countOf();
+  expect(everything).toBeGreaterThan(1);
+  await expect(results).toHaveCount(Math.min(everything, 25));
+
+  // High risk only: the count on the type is the number of results shown.
+  await page.getByRole('checkbox', { name: 'High' }).check();
+  await expect(async () => {
+    const high = await countOf();
+    expect(high).toBeLessThan(everything);
+    expect(high).toBeGreaterThan(0);
+    await expect(results).toHaveCount(high, { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+
+  // Another type: Handoff's filters go, so no count hides what a click shows.
+  await page
+    .getByRole('navigation', { name: 'filter by type' })
+    .getByRole('button', { name: /^All/ })
+    .click();
+  await expect(page.getByText('Capability risk tier')).toHaveCount(0);
+  await expect(page).not.toHaveURL(/riskTier/);
+  await expect(capabilities).toHaveText(new RegExp(`${everything} results?`));
+});
+
 test('at 1,440 pixels the audit shows every gap in full and a check result on one line', async ({
   page,
 }) => {

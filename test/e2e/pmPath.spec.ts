@@ -28,6 +28,10 @@ test('a PM cannot damage a live capability by creating one with its name', async
         { headers },
       )
     ).json();
+  // Read once the backend has settled its first review after start.
+  await expect
+    .poll(async () => (await readiness()).nextReviewAt, { timeout: 60_000 })
+    .toBeDefined();
   const before = await readiness();
 
   await fillFirstStep(page, {

@@ -4,6 +4,7 @@ import os from 'os';
 import path from 'path';
 import {
   chooseOperatingOwnerAndReview,
+  expectOwnersByName,
   fillFirstStep,
 } from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
@@ -199,6 +200,7 @@ test('a PM creates a capability from the template and it is born with a valid sp
   ).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();
   await chooseOperatingOwnerAndReview(page);
+  await expectOwnersByName(page);
   await page.getByRole('button', { name: 'Create' }).click();
 
   const open = page.getByRole('link', {
@@ -546,6 +548,7 @@ test('a PM creates a high-risk capability end to end; clearing a metric and goin
   );
   await expect(review).toContainText('EU sanctions regulations');
   await expect(review).not.toContainText('measuredBy');
+  await expectOwnersByName(page);
   await page.screenshot({
     path: 'test-results/screenshots/template-review.png',
     fullPage: true,

@@ -1,5 +1,6 @@
 import {
   FlowHistory,
+  flowCapabilities,
   flowFigures,
   flowGroups,
   percentile,
@@ -172,6 +173,69 @@ describe('flowFigures', () => {
     expect(second.timeInStage.pilot).toEqual({ count: 1, median: 30, p85: 30 });
     expect(second.leadTime.fromProposed.count).toBe(0);
     expect(second.handoffTurnaround).toMatchObject({ count: 0, waiting: 1 });
+  });
+});
+
+describe('flowFigures: work items', () => {
+  const withWork: FlowHistory = {
+    ...fast,
+    work: [
+      // Closed before its due time: on time.
+      { dueAt: at(20), closedAt: at(19) },
+      // Closed the instant it was due: on time.
+      { dueAt: at(21), closedAt: at(21) },
+      // Closed two days after: late.
+      { dueAt: at(22), closedAt: at(24) },
+      // Never closed: open past due.
+      { dueAt: at(23) },
+      // Closed after now: still open past due as of now.
+      { dueAt: at(25), closedAt: at(80) },
+      // Due after now: not due yet.
+      { dueAt: at(40) },
+      // Due before the window: another window's.
+      { dueAt: at(5) },
+    ],
+  };
+
+  it('counts work items due in the window by their due time, closed on time, late or still open', () => {
+    const window = {
+      from: new Date(at(10, 0)),
+      to: new Date(at(60, 0)),
+      now: new Date(at(30)),
+    };
+    expect(flowFigures([withWork], window).work).toEqual({
+      due: 5,
+      onTime: 2,
+      late: 1,
+      open: 2,
+    });
+    // A capability with work due and nothing else in the window still counts.
+    const quiet: FlowHistory = {
+      entityRef: 'component:default/quiet',
+      decisions: [fast.decisions[0]],
+      transfers: [],
+      work: [{ dueAt: at(26) }],
+    };
+    expect(flowCapabilities([withWork, quiet], window)).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/fast',
+        workDue: 5,
+        workPastDue: 3,
+      }),
+      expect.objectContaining({
+        entityRef: 'component:default/quiet',
+        decisions: 0,
+        workDue: 1,
+        workPastDue: 1,
+      }),
+    ]);
+    // Without work items, nothing is due.
+    expect(flowFigures([fast, slow], window).work).toEqual({
+      due: 0,
+      onTime: 0,
+      late: 0,
+      open: 0,
+    });
   });
 });
 

@@ -31,6 +31,8 @@ export type FlowHistory = {
   tier?: RiskLevel;
   decisions: FlowDecision[];
   transfers: Array<{ createdAt: string; acceptedAt?: string }>;
+  /** Its work items with a due date: when due, and when closed if they are. */
+  work?: Array<{ dueAt: string; closedAt?: string }>;
 };
 
 /**
@@ -70,6 +72,11 @@ export type FlowFigures = {
   exceptions: { decisions: number; withException: number };
   /** Capabilities reframed or stopped in the window after they had been handed off. */
   reversals: number;
+  /**
+   * Work items due in the window (up to now): closed by their due time,
+   * closed after it, or still open past it.
+   */
+  work: { due: number; onTime: number; late: number; open: number };
   /**
    * Turnarounds with an SLA that ended in the window (a hand-off accepted,
    * a readiness review concluded): how many, and how many within it.
@@ -133,6 +140,7 @@ export function flowFigures(
   const daysLate: number[] = [];
   const exceptions = { decisions: 0, withException: 0 };
   let reversals = 0;
+  const work = { due: 0, onTime: 0, late: 0, open: 0 };
   const slas: FlowFigures['slas'] = {
     handoffAcceptance: { count: 0, withinSla: 0 },
     readinessReview: { count: 0, withinSla: 0 },
@@ -218,6 +226,15 @@ export function flowFigures(
         daysLate.push(Math.ceil(days(due + DAY, now)));
       }
     });
+    for (const item of history.work ?? []) {
+      const due = Date.parse(item.dueAt);
+      if (!(due >= from && due < to && due <= now)) continue;
+      work.due += 1;
+      const closed = item.closedAt ? Date.parse(item.closedAt) : undefined;
+      if (closed !== undefined && closed <= due) work.onTime += 1;
+      else if (closed !== undefined && closed <= now) work.late += 1;
+      else work.open += 1;
+    }
     let handedOff = false;
     for (const d of trail) {
       if (inWindow(d.at)) {
@@ -252,6 +269,7 @@ export function flowFigures(
     reviews: { ...reviews, daysLate: distribution(daysLate) },
     exceptions,
     reversals,
+    work,
     slas,
   };
 }
@@ -330,6 +348,9 @@ export type FlowCapability = {
   reviewsLate: number;
   decisions: number;
   withException: number;
+  /** Its work items due in the window, and how many were not closed by then. */
+  workDue: number;
+  workPastDue: number;
 };
 
 /**
@@ -367,9 +388,14 @@ export function flowCapabilities(
         reviewsLate: f.reviews.late + f.reviews.notYet,
         decisions: f.exceptions.decisions,
         withException: f.exceptions.withException,
+        workDue: f.work.due,
+        workPastDue: f.work.late + f.work.open,
       };
       const active =
-        row.decisions > 0 || row.reviewsDue > 0 || row.waitingForAcceptance;
+        row.decisions > 0 ||
+        row.reviewsDue > 0 ||
+        row.waitingForAcceptance ||
+        row.workDue > 0;
       return active ? [row] : [];
     })
     .sort((a, b) => byRef(a.entityRef, b.entityRef));

@@ -147,6 +147,22 @@ export const handoffCapabilityNameField = FormFieldBlueprint.make({
 });
 
 /**
+ * The New capability template's owner fields (`ui:field: HandoffOwner`): a
+ * group or user picked and shown by display name, the ref on hover.
+ *
+ * @alpha
+ */
+export const handoffOwnerField = FormFieldBlueprint.make({
+  name: 'owner',
+  params: {
+    field: () =>
+      import('./components/OwnerField').then(m =>
+        createFormField({ name: 'HandoffOwner', component: m.OwnerField }),
+      ),
+  },
+});
+
+/**
  * The Handoff plugin for apps on the new frontend system.
  *
  * @alpha
@@ -164,6 +180,7 @@ export default createFrontendPlugin({
     handoffSearchResultType,
     handoffSearchFilters,
     handoffCapabilityNameField,
+    handoffOwnerField,
   ],
   routes: {
     root: convertLegacyRouteRef(rootRouteRef),

@@ -11,7 +11,9 @@ export {
   EntityHandoffContent,
   HandoffSearchResultListItem,
   CapabilityNameFieldExtension,
+  HandoffOwnerFieldExtension,
 } from './plugin';
+export type { OwnerFieldValue } from './components/OwnerField';
 export { isHandoffAvailable } from './isHandoffAvailable';
 export { handoffApiRef, HandoffClient } from './api';
 export type { HandoffApi } from './api';

@@ -12,6 +12,7 @@ import {
   CapabilityNameField,
   capabilityNameValidation,
 } from './components/CapabilityNameField';
+import { OwnerField } from './components/OwnerField';
 import type { HandoffSearchResultListItemProps } from './components/Search';
 import { handoffApiRef, HandoffClient } from './api';
 import { auditRouteRef, rootRouteRef } from './routes';
@@ -121,5 +122,19 @@ export const CapabilityNameFieldExtension = handoffPlugin.provide(
     name: 'CapabilityName',
     component: CapabilityNameField,
     validation: capabilityNameValidation,
+  }),
+);
+
+/**
+ * The New capability template's owner fields (`ui:field: HandoffOwner`) for
+ * the legacy scaffolder, beside {@link CapabilityNameFieldExtension}: a group
+ * or user picked and shown by display name, the ref on hover.
+ *
+ * @public
+ */
+export const HandoffOwnerFieldExtension = handoffPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'HandoffOwner',
+    component: OwnerField,
   }),
 );

@@ -41,7 +41,7 @@ const values = (risk: Record<string, string>, extra: object = {}) => ({
   title: 'Loyalty model',
   description: 'Predicts who joins the loyalty programme',
   type: 'model',
-  owner: 'group:default/data-science',
+  owner: { ref: 'group:default/data-science', title: 'Data science' },
   problem: 'Marketing mails everyone about the loyalty programme',
   dataRisk: risk.data,
   customerImpact: risk.customerImpact,
@@ -49,7 +49,7 @@ const values = (risk: Record<string, string>, extra: object = {}) => ({
   operationalDependency: risk.operationalDependency,
   regulatoryConstraints: ['GDPR'],
   usesModel: true,
-  operatingOwner: 'group:default/sre',
+  operatingOwner: { ref: 'group:default/sre', title: 'Site reliability' },
   successMetrics: [
     { Metric: 'Sign-up rate', Target: '5%', Measurement: 'Monthly CRM report' },
   ],
@@ -231,6 +231,43 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     expect(medium.status).toBe(200);
   });
 
+  it('writes the owner ref that was picked, whatever display name came with it, and refuses an owner without one', async () => {
+    const low = {
+      data: 'low',
+      customerImpact: 'low',
+      compliance: 'low',
+      operationalDependency: 'low',
+    };
+    // The name is for the review page only: a forged one changes nothing.
+    const forged = await dryRun(
+      values(low, {
+        owner: {
+          ref: 'group:default/data-science',
+          title: 'Board of directors',
+        },
+      }),
+    );
+    expect(forged.status).toBe(200);
+    expect(parse(fileOf(forged.body, 'catalog-info.yaml')).spec.owner).toBe(
+      'group:default/data-science',
+    );
+    const written = forged.body.directoryContents
+      .map((f: any) => Buffer.from(f.base64Content, 'base64').toString('utf8'))
+      .join('\n');
+    expect(written).not.toContain('Board of directors');
+
+    for (const owner of [
+      { title: 'Data science' },
+      'group:default/data-science',
+      // Written into catalog-info.yaml: nothing but a ref gets there.
+      { ref: 'group:default/x\n  lifecycle: production', title: 'X' },
+    ]) {
+      const refused = await dryRun(values(low, { owner }));
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toMatch(/owner/);
+    }
+  });
+
   it('creates a high-risk capability whose spec is valid and carries every artifact its risk requires', async () => {
     const res = await dryRun(
       values({
@@ -351,7 +388,10 @@ describe('the New capability template through the scaffolder dry-run API', () =>
       gate.requirements.filter(r => !r.met).map(r => [r.id, r.reason]),
     ).toEqual([
       ['acceptance-criteria', 'Still to write: Acceptance criterion 1'],
-      ['rollback', 'Still to write: Deployment checklist and rollback: the rollback procedure'],
+      [
+        'rollback',
+        'Still to write: Deployment checklist and rollback: the rollback procedure',
+      ],
     ]);
     // Once written, nothing else is asked of it.
     spec.spec.acceptanceCriteria = ['The programme mails only members'];
@@ -416,7 +456,7 @@ rules:
           compliance: 'low',
           operationalDependency: 'low',
         },
-        { operatingOwner: 'sre team' },
+        { operatingOwner: { ref: 'component:default/sre', title: 'SRE' } },
       ),
     );
     const log =

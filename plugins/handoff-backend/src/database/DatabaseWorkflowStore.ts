@@ -2,13 +2,13 @@ import { isDatabaseConflictError } from '@backstage/backend-plugin-api';
 import {
   ApprovalResponse,
   CheckResultResponse,
-} from '@handoff/backstage-plugin-handoff-common';
-import {
   DEFAULT_GATE_POLICY,
   FlowHistory,
   GatePolicy,
+  isClosedWorkStatus,
   Stage,
   RiskLevel,
+  WorkItemStatus,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
@@ -116,6 +116,19 @@ export class DatabaseWorkflowStore implements WorkflowStore {
       historyOf(row.entity_ref).transfers.push({
         createdAt: toIso(row.created_at),
         acceptedAt: row.accepted_at ? toIso(row.accepted_at) : undefined,
+      });
+    }
+    // Work items with a due date: closed when their status closed them.
+    const work = await this.db('handoff_work_items')
+      .whereNotNull('due_at')
+      .select('entity_ref', 'due_at', 'status', 'status_at');
+    for (const row of work) {
+      const history = historyOf(row.entity_ref);
+      (history.work ??= []).push({
+        dueAt: toIso(row.due_at),
+        closedAt: isClosedWorkStatus(row.status as WorkItemStatus)
+          ? toIso(row.status_at)
+          : undefined,
       });
     }
     const tiers = await this.db('handoff_capability_state')

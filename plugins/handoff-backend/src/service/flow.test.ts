@@ -127,6 +127,55 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
     });
   });
 
+  it('counts work items due in the window: closed by their due time, late, or still open', async () => {
+    const { server, knex } = await start();
+    const ago = (days: number) => new Date(Date.now() - days * DAY);
+    let id = 0;
+    const item = (
+      dueDaysAgo: number,
+      status: string,
+      statusDaysAgo: number,
+    ) => ({
+      key: `component:default/a:4:delivery:${++id}`,
+      entity_ref: 'component:default/a',
+      source: 'delivery',
+      title: `Item ${id}`,
+      body: '',
+      due_at: ago(dueDaysAgo),
+      status,
+      status_by: 'user:default/sam',
+      status_at: ago(statusDaysAgo),
+      revision: 1,
+      created_at: ago(30),
+    });
+    await knex('handoff_work_items').insert([
+      item(20, 'done', 22), // on time
+      item(12, 'wont-do', 3), // closed, late
+      item(15, 'in-progress', 14), // open past due
+      item(200, 'open', 200), // due before both windows
+    ]);
+    await knex('handoff_work_items').insert({
+      ...item(0, 'open', 1),
+      due_at: null, // no due date: never past due
+    });
+    const res = await request(server)
+      .get('/api/handoff/flow?days=90')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.current.work).toEqual({
+      due: 3,
+      onTime: 1,
+      late: 1,
+      open: 1,
+    });
+    expect(res.body.previous.work.due).toBe(0);
+    expect(
+      res.body.capabilities.find(
+        (c: any) => c.entityRef === 'component:default/a',
+      ),
+    ).toMatchObject({ workDue: 3, workPastDue: 2 });
+  });
+
   it('takes 30, 90 or 365 days and nothing else, and only for audit readers', async () => {
     const { server } = await start();
     const month = await request(server)
@@ -250,10 +299,10 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
     );
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe(
-      'entityRef,title,owner,tier,stage,daysInStage,daysToOperating,daysToAccept,waitingForAcceptance,reviewsDue,reviewsLate,decisions,withException',
+      'entityRef,title,owner,tier,stage,daysInStage,daysToOperating,daysToAccept,waitingForAcceptance,reviewsDue,reviewsLate,decisions,withException,workDue,workPastDue',
     );
     expect(lines.slice(1)).toEqual([
-      'component:default/B-Mixed,,group:default/web,,handed-off,5,,,yes,0,0,1,1',
+      'component:default/B-Mixed,,group:default/web,,handed-off,5,,,yes,0,0,1,1,0,0',
     ]);
   });
 });

@@ -137,6 +137,8 @@ export function portfolioRoutes(
         'reviewsLate',
         'decisions',
         'withException',
+        'workDue',
+        'workPastDue',
       ],
       [capabilities],
     );

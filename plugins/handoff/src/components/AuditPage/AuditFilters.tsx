@@ -1,6 +1,3 @@
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
 import {
   AUDITED_KINDS,
   PORTFOLIO_GAPS,
@@ -23,7 +20,7 @@ import TextField from '@material-ui/core/TextField';
 import { SearchBox } from './SearchBox';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect, useState } from 'react';
-import useAsync from 'react-use/esm/useAsync';
+import { useCatalogOwners } from '../../hooks/useCatalogOwners';
 
 const SPEC_TITLES = { valid: 'Valid', invalid: 'Invalid', missing: 'No spec' };
 const RISK_TITLES = { low: 'Low', medium: 'Medium', high: 'High' };
@@ -90,28 +87,7 @@ function OwnerFilter(props: {
   value?: string;
   onChange: (owner: string | undefined) => void;
 }) {
-  const catalogApi = useApi(catalogApiRef);
-  const { value: groups = [] } = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: 'group' },
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'spec.profile.displayName',
-      ],
-    });
-    return items
-      .map(g => ({
-        ref: stringifyEntityRef(g),
-        title:
-          g.metadata.title ??
-          ((g.spec?.profile as { displayName?: string } | undefined)
-            ?.displayName as string | undefined),
-      }))
-      .sort((a, b) => a.ref.localeCompare(b.ref));
-  }, [catalogApi]);
+  const { value: groups = [] } = useCatalogOwners(['group']);
   const titles = new Map(groups.map(g => [g.ref, g.title]));
   const [text, setText] = useState(props.value ?? '');
   useEffect(() => setText(props.value ?? ''), [props.value]);

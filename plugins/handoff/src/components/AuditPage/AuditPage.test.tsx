@@ -67,6 +67,9 @@ const figures = (due: number) => ({
   },
   exceptions: { decisions: 6, withException: 1 },
   reversals: 0,
+  work: due
+    ? { due: 5, onTime: 3, late: 1, open: 1 }
+    : { due: 0, onTime: 0, late: 0, open: 0 },
   slas: {
     handoffAcceptance: { count: due ? 10 : 9, withinSla: due ? 8 : 6 },
     readinessReview: { count: 0, withinSla: 0 },
@@ -175,6 +178,8 @@ function apiMock(overrides: object = {}) {
           reviewsLate: 1,
           decisions: 4,
           withException: 1,
+          workDue: 3,
+          workPastDue: 2,
         },
       ],
       groups: [
@@ -274,6 +279,10 @@ describe('AuditPage', () => {
     expect(row('Decisions recorded with an exception')).toHaveTextContent(
       '1 of 6',
     );
+    // Work items due in the window, by whether they were closed in time.
+    expect(row('Work items closed by their due date')).toHaveTextContent(
+      '3 of 5, 1 closed late, 1 still openNone due',
+    );
     expect(api.getFlow).toHaveBeenCalledWith(90, {});
     // Tiles in plain words, the period before beside each.
     const tile = screen
@@ -293,6 +302,7 @@ describe('AuditPage', () => {
     );
     expect(screen.getByText('Waiting')).toBeInTheDocument();
     expect(screen.getByText('1 of 2')).toBeInTheDocument();
+    expect(screen.getByText('2 of 3')).toBeInTheDocument();
     expect(
       screen.getByRole('img', { name: 'Flow by week' }),
     ).toBeInTheDocument();

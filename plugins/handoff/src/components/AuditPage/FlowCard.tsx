@@ -66,6 +66,14 @@ function daysText(d: FlowDistribution, what: [string, string]): string {
 const withinSla = (s?: { count: number; withinSla: number }) =>
   s && s.count > 0 ? `${s.withinSla} of ${s.count}` : '—';
 
+/** "3 of 5, 1 closed late, 1 still open", or "None due". */
+function workText(w: FlowFigures['work']) {
+  if (!w || w.due === 0) return 'None due';
+  return `${w.onTime} of ${w.due}${w.late ? `, ${w.late} closed late` : ''}${
+    w.open ? `, ${w.open} still open` : ''
+  }`;
+}
+
 /** The figures of one window, row by row, in plain words. */
 function rows(f: FlowFigures): Array<[string, string]> {
   const stays = STAGES.filter(s => f.timeInStage[s]).map(
@@ -118,6 +126,7 @@ function rows(f: FlowFigures): Array<[string, string]> {
       `${f.exceptions.withException} of ${f.exceptions.decisions}`,
     ],
     ['Hand-offs reversed (reframed or stopped)', `${f.reversals}`],
+    ['Work items closed by their due date', workText(f.work)],
   ];
 }
 
@@ -337,6 +346,12 @@ const capabilityColumns: TableColumn<FlowCapability>[] = [
     field: 'withException',
     type: 'numeric',
     render: c => `${c.withException} of ${c.decisions}`,
+  },
+  {
+    title: 'Work past due',
+    field: 'workPastDue',
+    type: 'numeric',
+    render: c => (c.workDue ? `${c.workPastDue} of ${c.workDue}` : '—'),
   },
 ];
 

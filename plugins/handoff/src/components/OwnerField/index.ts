@@ -1,0 +1,2 @@
+export { OwnerField } from './OwnerField';
+export type { OwnerFieldValue } from './OwnerField';
