@@ -427,6 +427,26 @@ test('a platform lead reads the flow of hand-offs: tiles in words, the capabilit
     'href',
     /^\/catalog\/default\/component\//,
   );
+  // A click on a tile shows the capabilities behind it: here the hand-off
+  // the example history leaves waiting.
+  await page
+    .getByRole('button', {
+      name: /^Hand-offs waiting for acceptance: [1-9]\d*\. Show the capabilities behind it$/,
+    })
+    .click();
+  await expect(page).toHaveURL(/behind=waiting/);
+  await expect(
+    page.getByText(
+      /^The capabilities behind “Hand-offs waiting for acceptance” \([1-9]\d*\)$/,
+    ),
+  ).toBeVisible();
+  const waiting = behind.locator('tbody tr');
+  await expect(waiting.first()).toContainText('Waiting');
+  expect(
+    (await waiting.allInnerTexts()).filter(row => !row.includes('Waiting')),
+  ).toEqual([]);
+  await page.getByRole('button', { name: 'Show every capability' }).click();
+  await expect(page).not.toHaveURL(/behind=/);
   // A narrower window is kept in the URL beside the audit's filters.
   await page.getByRole('button', { name: 'Last 365 days' }).click();
   await page.getByRole('option', { name: 'Last 30 days' }).click();

@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 import fs from 'fs';
 import path from 'path';
-import { fillFirstStep } from './newCapabilityForm';
+import {
+  chooseOperatingOwnerAndReview,
+  fillFirstStep,
+} from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
 
 /** Where the e2e portal publishes new capabilities (app-config.e2e.yaml). */
@@ -100,4 +103,30 @@ test('the form refuses a name the catalog would refuse before a run starts', asy
   await expect(page.getByLabel('The problem it solves')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Review' })).toHaveCount(0);
   expect(fs.existsSync(path.join(published, 'credit-limit-'))).toBe(false);
+});
+
+test('the form says in words that a success metric is needed, never the validator', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await fillFirstStep(page, {
+    name: 'payout-forecast',
+    title: 'Payout forecast',
+    description: 'Forecasts merchant payouts',
+    problem: 'Treasury guesses payouts every morning',
+  });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  // The one metric the form starts with, removed.
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await chooseOperatingOwnerAndReview(page);
+  await expect(
+    page
+      .getByText(
+        'Add at least one success metric (Add item); write TODO in what is not agreed yet.',
+      )
+      .first(),
+  ).toBeVisible();
+  await expect(page.getByText(/must NOT have|fewer than/)).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Create' })).toHaveCount(0);
 });

@@ -567,6 +567,11 @@ test('a PM creates a high-risk capability end to end; clearing a metric and goin
   await expect(page.getByText(/Its first review is due on/)).not.toContainText(
     /\d{4}-\d{2}-\d{2}/,
   );
+  // The run's log (Backstage opens it when the run ends) names no server
+  // path and shows no stack: the steps speak in sentences.
+  await expect(page.getByText(/registered it in the catalog/)).toBeVisible();
+  await expect(page.getByText(/written to the run's folder/)).toBeVisible();
+  await expectPlainWords(page, 'the run page', { backstageRunLog: true });
   await page.screenshot({
     path: 'test-results/screenshots/template-done-high-risk.png',
     fullPage: true,

@@ -344,6 +344,9 @@ export type FlowCapability = {
   daysToAccept?: number;
   /** A hand-off recorded and not yet accepted. */
   waitingForAcceptance: boolean;
+  /** Its hand-offs accepted in the window that had an SLA, and how many within it. */
+  handoffsWithSla: number;
+  handoffsWithinSla: number;
   reviewsDue: number;
   reviewsLate: number;
   decisions: number;
@@ -384,6 +387,8 @@ export function flowCapabilities(
         daysToOperating: f.leadTime.fromProposed.median,
         daysToAccept: f.handoffTurnaround.median,
         waitingForAcceptance: f.handoffTurnaround.waiting > 0,
+        handoffsWithSla: f.slas.handoffAcceptance.count,
+        handoffsWithinSla: f.slas.handoffAcceptance.withinSla,
         reviewsDue: f.reviews.due,
         reviewsLate: f.reviews.late + f.reviews.notYet,
         decisions: f.exceptions.decisions,

@@ -11,13 +11,17 @@ import { createValidateSpecAction } from './actions/validateSpec';
 import { createSpecSectionsAction } from './actions/specSections';
 import { createCheckNameAction } from './actions/checkName';
 import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
+import { ScmIntegrations } from '@backstage/integration';
+import { createFetchSkeletonAction } from './actions/fetchSkeleton';
 
 /**
  * Scaffolder actions for the "New capability" template:
  * handoff:capability:check-name (a free name the catalog accepts),
  * handoff:spec:sections
  * (what the gate policy asks of its risk), handoff:spec:validate,
- * handoff:capability:register and handoff:publish:local.
+ * handoff:capability:register, handoff:publish:local, and
+ * handoff:fetch:template (Backstage's fetch:template, naming no server path
+ * in the run's log).
  *
  * @public
  */
@@ -32,8 +36,9 @@ export const scaffolderModuleHandoff = createBackendModule({
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
+        reader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, discovery, auth, catalog }) {
+      async init({ scaffolder, config, discovery, auth, catalog, reader }) {
         const directory = path.resolve(
           config.getOptionalString(
             'handoff.scaffolder.localPublishDirectory',
@@ -45,6 +50,10 @@ export const scaffolderModuleHandoff = createBackendModule({
           createValidateSpecAction(),
           createRegisterCapabilityAction({ discovery, auth }),
           createLocalPublishAction({ catalog, auth, directory }),
+          createFetchSkeletonAction({
+            reader,
+            integrations: ScmIntegrations.fromConfig(config),
+          }),
         );
       },
     });

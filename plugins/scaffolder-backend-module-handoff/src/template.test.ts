@@ -291,6 +291,10 @@ describe('the New capability template through the scaffolder dry-run API', () =>
     expect(log).toContain(
       "Dry run: would write the capability's files and register its catalog-info.yaml",
     );
+    // The run's log names no server path: the skeleton was written to
+    // "the run's folder", wherever the scaffolder keeps it.
+    expect(log).toContain("Template result written to the run's folder");
+    expect(log).not.toMatch(/(^|[\s'"(])\/[\w.-]+\/[\w./-]+/m);
 
     const spec = validateHandoffSpec(fileOf(res.body, 'handoff.yaml'));
     expect(spec.errors).toEqual([]);

@@ -1,3 +1,4 @@
+import { useLocation } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
@@ -180,6 +181,26 @@ function apiMock(overrides: object = {}) {
           withException: 1,
           workDue: 3,
           workPastDue: 2,
+          handoffsWithSla: 0,
+          handoffsWithinSla: 0,
+        },
+        {
+          entityRef: 'component:default/loyalty-model',
+          title: 'Loyalty model',
+          owner: 'group:default/data-science',
+          stage: 'operating',
+          daysInStage: 40,
+          daysToOperating: 44,
+          daysToAccept: 3,
+          waitingForAcceptance: false,
+          reviewsDue: 0,
+          reviewsLate: 0,
+          decisions: 2,
+          withException: 0,
+          workDue: 0,
+          workPastDue: 0,
+          handoffsWithSla: 1,
+          handoffsWithinSla: 1,
         },
       ],
       groups: [
@@ -203,6 +224,11 @@ function apiMock(overrides: object = {}) {
   };
 }
 
+/** Where the page has put the browser: its query string. */
+function Location() {
+  return <output data-testid="location">{useLocation().search}</output>;
+}
+
 async function render(api: object, path = '/') {
   return renderInTestApp(
     <TestApiProvider
@@ -212,6 +238,7 @@ async function render(api: object, path = '/') {
       ]}
     >
       <AuditPage />
+      <Location />
     </TestApiProvider>,
     {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
@@ -293,7 +320,7 @@ describe('AuditPage', () => {
     );
     // The capabilities behind the figures, by name, each a link.
     expect(
-      await screen.findByText('The capabilities behind the figures (1)'),
+      await screen.findByText('The capabilities behind the figures (2)'),
     ).toBeInTheDocument();
     const link = screen.getByRole('link', { name: 'Demand forecast' });
     expect(link).toHaveAttribute(
@@ -319,10 +346,52 @@ describe('AuditPage', () => {
     expect(groups).not.toHaveTextContent('group:default/');
   });
 
+  it('shows the capabilities behind a tile when it is clicked, kept in the URL', async () => {
+    const api = apiMock();
+    await render(api);
+    await screen.findByText('The capabilities behind the figures (2)');
+    const waiting = screen.getByRole('button', {
+      name: /^Hand-offs waiting for acceptance: 1\. Show the capabilities behind it$/,
+    });
+    await userEvent.click(waiting);
+    expect(waiting).toHaveAttribute('aria-pressed', 'true');
+    expect(
+      await screen.findByText(
+        'The capabilities behind “Hand-offs waiting for acceptance” (1)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Demand forecast' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Loyalty model' })).toBeNull();
+    expect(screen.getByTestId('location')).toHaveTextContent('behind=waiting');
+
+    // Another tile: the capability that reached operating.
+    await userEvent.click(
+      screen.getByRole('button', { name: /^Median time to operating/ }),
+    );
+    expect(
+      await screen.findByText(
+        'The capabilities behind “Median time to operating” (1)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'Churn model' }),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show every capability' }),
+    );
+    expect(
+      await screen.findByText('The capabilities behind the figures (2)'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('location')).not.toHaveTextContent('behind=');
+  });
+
   it("keeps the flow's window in the URL and narrows it with the audit's filters", async () => {
     const api = apiMock();
     await render(api, '/?owner=group:default/ml&flow=30');
-    await screen.findByText('The capabilities behind the figures (1)');
+    await screen.findByText('The capabilities behind the figures (2)');
     expect(api.getFlow).toHaveBeenCalledWith(30, {
       owner: 'group:default/ml',
     });

@@ -18,6 +18,7 @@ import {
 } from '@handoff/backstage-plugin-handoff-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import CardActionArea from '@material-ui/core/CardActionArea';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import Paper from '@material-ui/core/Paper';
@@ -145,55 +146,110 @@ function useFlowWindow(): [Window, (w: Window) => void] {
   return [days, set];
 }
 
-/** The four numbers a platform lead asks first, with the period before. */
+/**
+ * The four numbers a platform lead asks first, each with the capabilities
+ * behind it (a click on the tile shows them in the table below).
+ */
+const TILES: Array<{
+  key: string;
+  title: string;
+  value: (f: FlowFigures) => string;
+  behind: (c: FlowCapability) => boolean;
+}> = [
+  {
+    key: 'sla',
+    title: 'Hand-offs accepted within their SLA',
+    value: f =>
+      f.slas?.handoffAcceptance.count
+        ? `${f.slas.handoffAcceptance.withinSla} of ${f.slas.handoffAcceptance.count}`
+        : 'None with an SLA',
+    behind: c => c.handoffsWithSla > 0,
+  },
+  {
+    key: 'operating',
+    title: 'Median time to operating',
+    value: f =>
+      f.leadTime.fromProposed.median === undefined
+        ? 'None reached it'
+        : dayCount(f.leadTime.fromProposed.median),
+    behind: c => c.daysToOperating !== undefined,
+  },
+  {
+    key: 'reviews',
+    title: 'Reviews recorded by their date',
+    value: f =>
+      f.reviews.due ? `${f.reviews.onTime} of ${f.reviews.due}` : 'None due',
+    behind: c => c.reviewsDue > 0,
+  },
+  {
+    key: 'waiting',
+    title: 'Hand-offs waiting for acceptance',
+    value: f => String(f.handoffTurnaround.waiting),
+    behind: c => c.waitingForAcceptance,
+  },
+];
+
+/** The tile whose capabilities the table shows, kept in the URL (`behind=`). */
+function useBehind(): [
+  (typeof TILES)[number] | undefined,
+  (key?: string) => void,
+] {
+  const [search, setSearch] = useSearchParams();
+  const tile = TILES.find(t => t.key === search.get('behind'));
+  const set = (key?: string) => {
+    const next = new URLSearchParams(search);
+    if (key) next.set('behind', key);
+    else next.delete('behind');
+    setSearch(next, { replace: true });
+  };
+  return [tile, set];
+}
+
+/** The tiles, with the period before; a click shows the capabilities behind one. */
 function FlowTiles(props: {
   current: FlowFigures;
   previous: FlowFigures;
   days: number;
+  selected?: string;
+  onSelect: (key?: string) => void;
 }) {
-  const tiles = (f: FlowFigures) => [
-    {
-      title: 'Hand-offs accepted within their SLA',
-      value: f.slas?.handoffAcceptance.count
-        ? `${f.slas.handoffAcceptance.withinSla} of ${f.slas.handoffAcceptance.count}`
-        : 'None with an SLA',
-    },
-    {
-      title: 'Median time to operating',
-      value:
-        f.leadTime.fromProposed.median === undefined
-          ? 'None reached it'
-          : dayCount(f.leadTime.fromProposed.median),
-    },
-    {
-      title: 'Reviews recorded by their date',
-      value: f.reviews.due
-        ? `${f.reviews.onTime} of ${f.reviews.due}`
-        : 'None due',
-    },
-    {
-      title: 'Hand-offs waiting for acceptance',
-      value: String(f.handoffTurnaround.waiting),
-    },
-  ];
-  const before = tiles(props.previous);
   return (
     <Grid container spacing={2}>
-      {tiles(props.current).map((tile, i) => (
-        <Grid item xs={12} sm={6} md={3} key={tile.title}>
-          <Paper variant="outlined" style={{ padding: 16, height: '100%' }}>
-            <Typography variant="body2" color="textSecondary">
-              {tile.title}
-            </Typography>
-            <Typography variant="h5" component="p">
-              {tile.value}
-            </Typography>
-            <Typography variant="caption" color="textSecondary">
-              The {props.days} days before: {before[i].value}
-            </Typography>
-          </Paper>
-        </Grid>
-      ))}
+      {TILES.map(tile => {
+        const selected = props.selected === tile.key;
+        return (
+          <Grid item xs={12} sm={6} md={3} key={tile.key}>
+            <Paper
+              variant="outlined"
+              style={{ height: '100%' }}
+              data-testid="flow-tile"
+            >
+              <CardActionArea
+                style={{ padding: 16, height: '100%' }}
+                aria-pressed={selected}
+                aria-label={`${tile.title}: ${tile.value(
+                  props.current,
+                )}. Show the capabilities behind it`}
+                onClick={() => props.onSelect(selected ? undefined : tile.key)}
+              >
+                <Typography variant="body2" color="textSecondary">
+                  {tile.title}
+                </Typography>
+                <Typography
+                  variant="h5"
+                  component="p"
+                  color={selected ? 'primary' : 'initial'}
+                >
+                  {tile.value(props.current)}
+                </Typography>
+                <Typography variant="caption" color="textSecondary">
+                  The {props.days} days before: {tile.value(props.previous)}
+                </Typography>
+              </CardActionArea>
+            </Paper>
+          </Grid>
+        );
+      })}
     </Grid>
   );
 }
@@ -365,6 +421,7 @@ const capabilityColumns: TableColumn<FlowCapability>[] = [
 export function FlowCard(props: { filter?: PortfolioFilter }) {
   const api = useApi(handoffApiRef);
   const [days, setDays] = useFlowWindow();
+  const [behind, setBehind] = useBehind();
   const filter = props.filter ?? {};
   const filterKey = JSON.stringify(filter);
   const flow = useAsync(
@@ -409,7 +466,10 @@ export function FlowCard(props: { filter?: PortfolioFilter }) {
   } else if (!flow.value) {
     content = <Progress />;
   } else {
-    const { current, previous, weeks, capabilities } = flow.value;
+    const { current, previous, weeks } = flow.value;
+    const capabilities = behind
+      ? flow.value.capabilities.filter(behind.behind)
+      : flow.value.capabilities;
     const before = new Map(rows(previous));
     content = (
       <>
@@ -417,6 +477,8 @@ export function FlowCard(props: { filter?: PortfolioFilter }) {
           current={current}
           previous={previous}
           days={flow.value.days}
+          selected={behind?.key}
+          onSelect={setBehind}
         />
         <Box mt={3}>
           <Typography variant="h6" component="h3">
@@ -451,7 +513,21 @@ export function FlowCard(props: { filter?: PortfolioFilter }) {
         </Box>
         <Box mt={3}>
           <DataTable<FlowCapability>
-            title={`The capabilities behind the figures (${capabilities.length})`}
+            title={
+              behind ? (
+                <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+                  <span>
+                    The capabilities behind “{behind.title}” (
+                    {capabilities.length})
+                  </span>
+                  <Button size="small" onClick={() => setBehind(undefined)}>
+                    Show every capability
+                  </Button>
+                </Box>
+              ) : (
+                `The capabilities behind the figures (${capabilities.length})`
+              )
+            }
             options={{
               paging: capabilities.length > 20,
               pageSize: 20,
