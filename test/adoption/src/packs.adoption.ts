@@ -167,13 +167,14 @@ describe.each(publishable)('the packed %s', name => {
     // What the app's release decides: plugin APIs, extension points, React
     // contexts. Both ends of the supported window must satisfy the range.
     const shared =
-      /^@backstage\/(core-plugin-api|frontend-plugin-api|core-components|core-compat-api|backend-plugin-api|plugin-(catalog|scaffolder)-(react|node)|plugin-search-(react|backend-node)|plugin-permission-(react|node)|plugin-notifications-node)$/;
+      /^@backstage\/(core-plugin-api|frontend-plugin-api|core-components|core-compat-api|backend-plugin-api|plugin-(catalog|scaffolder)-(react|node)|plugin-scaffolder-backend|plugin-search-(react|backend-node)|plugin-permission-(react|node)|plugin-notifications-node)$/;
     const window: Record<string, [string, string]> = {
       '@backstage/frontend-plugin-api': ['0.18.1', '1.0.0'],
       '@backstage/plugin-catalog-react': ['3.2.3', '4.0.0'],
       '@backstage/plugin-catalog-node': ['2.2.5', '3.0.0'],
       '@backstage/plugin-scaffolder-node': ['0.13.7', '1.0.0'],
       '@backstage/plugin-scaffolder-react': ['2.1.0', '3.0.0'],
+      '@backstage/plugin-scaffolder-backend': ['4.2.0', '4.3.0'],
       '@backstage/core-compat-api': ['0.5.15', '0.6.0'],
     };
     const asDependency = Object.keys(manifest.dependencies ?? {}).filter(d =>
