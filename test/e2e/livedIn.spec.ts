@@ -419,6 +419,11 @@ test('a platform lead reads the flow of hand-offs: tiles in words, the capabilit
   ).toBeVisible();
   await expect(page.getByText(/^The 365 days before: /).first()).toBeVisible();
   await expect(page.getByRole('img', { name: 'Flow by week' })).toBeVisible();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page
+    .getByRole('img', { name: 'Flow by week' })
+    .scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screenshots/audit-flow.png' });
   // Each capability behind the figures links to its page.
   const behind = page
     .getByRole('table')
@@ -427,24 +432,30 @@ test('a platform lead reads the flow of hand-offs: tiles in words, the capabilit
     'href',
     /^\/catalog\/default\/component\//,
   );
-  // A click on a tile shows the capabilities behind it: here the hand-off
-  // the example history leaves waiting.
+  // The example's past capabilities give the year a history: a click on a
+  // tile shows the capabilities behind it, here those that reached operating.
   await page
     .getByRole('button', {
-      name: /^Hand-offs waiting for acceptance: [1-9]\d*\. Show the capabilities behind it$/,
+      name: /^Median time to operating: [\d.]+ days?\. Show the capabilities behind it$/,
     })
     .click();
-  await expect(page).toHaveURL(/behind=waiting/);
-  await expect(
-    page.getByText(
-      /^The capabilities behind “Hand-offs waiting for acceptance” \([1-9]\d*\)$/,
-    ),
-  ).toBeVisible();
-  const waiting = behind.locator('tbody tr');
-  await expect(waiting.first()).toContainText('Waiting');
+  await expect(page).toHaveURL(/behind=operating/);
+  const heading = page.getByText(
+    /^The capabilities behind “Median time to operating” \(\d+\)$/,
+  );
+  await expect(heading).toBeVisible();
   expect(
-    (await waiting.allInnerTexts()).filter(row => !row.includes('Waiting')),
-  ).toEqual([]);
+    Number((await heading.innerText()).match(/\((\d+)\)/)![1]),
+  ).toBeGreaterThanOrEqual(7);
+  await expect(
+    behind.getByRole('link', { name: 'Payment retries' }),
+  ).toBeVisible();
+  // Each of them says how long it took.
+  const toOperating = await behind
+    .locator('tbody tr td:nth-child(5)')
+    .allInnerTexts();
+  expect(toOperating.length).toBeGreaterThan(0);
+  expect(toOperating.filter(days => !/^[\d.]+ days?$/.test(days))).toEqual([]);
   await page.getByRole('button', { name: 'Show every capability' }).click();
   await expect(page).not.toHaveURL(/behind=/);
   // A narrower window is kept in the URL beside the audit's filters.

@@ -46,7 +46,8 @@ test('the handoff page lists every capability and its stage', async ({
 
   const rows = page.locator('table tbody tr');
   await expect(page.getByRole('link', { name: 'Fraud scoring' })).toBeVisible();
-  await expect(rows).toHaveCount(8);
+  // The eight example capabilities and the ten past ones (examples/history/past).
+  await expect(rows).toHaveCount(18);
   const recommendation = rows.filter({ hasText: 'Recommendation API' });
   await expect(recommendation).toContainText('Proposed');
   await expect(recommendation).toContainText('growth-team');

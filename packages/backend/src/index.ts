@@ -15,6 +15,9 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // Development only: sign in as any person of the example organisation
 // (auth.providers.example-users), to try separation of duties with two people.
 backend.add(import('./exampleUsers'));
+// Development only: months of past decisions for the example's past
+// capabilities (handoff.example.pastHistory), so Flow has a history to show.
+backend.add(import('./exampleHistory'));
 
 // catalog
 backend.add(import('@backstage/plugin-catalog-backend'));
