@@ -80,6 +80,23 @@ describe.each(databases.eachSupportedId())(
       expect(again[0].n).toEqual(decisions[0].n);
     });
 
+    it('is written once when two replicas start at the same time', async () => {
+      const once = await databases.init(databaseId);
+      await start(once, true);
+      const expected = await once('handoff_decisions').count({ n: '*' });
+
+      // (Tables made first: knex's migrations themselves are not for two
+      // processes creating them at once.)
+      const shared = await databases.init(databaseId);
+      await start(shared);
+      await Promise.all([start(shared, true), start(shared, true)]);
+      const written = await shared('handoff_decisions').count({ n: '*' });
+      expect(Number(written[0].n)).toBe(Number(expected[0].n));
+      expect(
+        Number((await shared('handoff_transfers').count({ n: '*' }))[0].n),
+      ).toBe(Number((await once('handoff_transfers').count({ n: '*' }))[0].n));
+    });
+
     it('writes nothing unless asked, and nothing into a database that has decisions', async () => {
       const off = await databases.init(databaseId);
       await start(off);

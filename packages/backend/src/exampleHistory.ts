@@ -12,6 +12,7 @@
 import {
   coreServices,
   createBackendModule,
+  isDatabaseConflictError,
 } from '@backstage/backend-plugin-api';
 import { DatabaseHandoffStore } from '@handoff/backstage-plugin-handoff-backend/testUtils';
 import { Knex } from 'knex';
@@ -279,7 +280,15 @@ export default createBackendModule({
         const db = await database.getClient();
         await DatabaseHandoffStore.migrate(db);
         if (await db('handoff_decisions').first('entity_ref')) return;
-        const count = await writePastHistory(db, new Date());
+        let count;
+        try {
+          count = await writePastHistory(db, new Date());
+        } catch (error) {
+          // Another replica starting at the same time wrote it first: its
+          // transaction holds the whole history, ours none of it.
+          if (isDatabaseConflictError(error)) return;
+          throw error;
+        }
         logger.info(
           `Wrote the example portal's past history: months of decisions for ${count} capabilities`,
         );

@@ -141,6 +141,8 @@ export class Backend {
         handoff: {
           ...(config.handoff as object),
           rateLimits: { checksPerMinute: 1_000_000 },
+          // The faults' own workload is the only history here.
+          example: { pastHistory: false },
         },
         app: { baseUrl: this.baseUrl },
         backend: {
