@@ -6,6 +6,7 @@ import {
   fillFirstStep,
 } from './newCapabilityForm';
 import { signInAsGuest } from './signIn';
+import { expectPlainWords } from './plainWords';
 
 /** Where the e2e portal publishes new capabilities (app-config.e2e.yaml). */
 const published = path.resolve(
@@ -66,6 +67,52 @@ test('a PM cannot damage a live capability by creating one with its name', async
     path: 'test-results/screenshots/template-name-taken.png',
     fullPage: true,
   });
+
+  // Past the form, through the scaffolder's API: the run's first step
+  // refuses the name, and its page says so in words, with the owner by
+  // name, no error class, no stack frame, no server path.
+  const run = await page.request.post('/api/scaffolder/v2/tasks', {
+    headers,
+    data: {
+      templateRef: 'template:default/new-capability',
+      values: {
+        name: 'churn-model',
+        title: 'Churn model v2',
+        description: 'Predicts cancellations again',
+        type: 'model',
+        owner: { ref: 'group:default/data-science', title: 'Data science' },
+        problem: 'Retention calls the wrong subscribers',
+        dataRisk: 'low',
+        customerImpact: 'low',
+        complianceRisk: 'low',
+        operationalDependency: 'low',
+        usesModel: false,
+        operatingOwner: { ref: 'group:default/sre', title: 'SRE' },
+        successMetrics: [
+          { Metric: 'TODO', Target: 'TODO', Measurement: 'TODO' },
+        ],
+      },
+    },
+  });
+  expect(run.status()).toBe(201);
+  await page.goto(`/create/tasks/${(await run.json()).id}`);
+  await expect(
+    page
+      .getByText(
+        'There is already a capability called “churn-model” in the catalog (Churn model, owned by Data science). Choose another name; nothing was created or changed.',
+      )
+      .first(),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/Skipping step register/)).toBeVisible();
+  // What the page shows (Backstage's error details stay folded).
+  expect(await page.locator('body').innerText()).not.toMatch(
+    /InputError|node_modules|\.ts:\d+/,
+  );
+  await expectPlainWords(page, 'the failed run page', {
+    backstageRunLog: true,
+  });
+  expect(fs.existsSync(path.join(published, 'churn-model'))).toBe(false);
+  expect((await readiness()).sequence).toBe(before.sequence);
 });
 
 test('the form refuses a name the catalog would refuse before a run starts', async ({

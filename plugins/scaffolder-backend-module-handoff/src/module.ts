@@ -3,7 +3,10 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  scaffolderActionsExtensionPoint,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import path from 'path';
 import { createLocalPublishAction } from './actions/publishLocal';
 import { createRegisterCapabilityAction } from './actions/registerCapability';
@@ -13,6 +16,27 @@ import { createCheckNameAction } from './actions/checkName';
 import { loadGatePolicy } from '@handoff/backstage-plugin-handoff-node';
 import { ScmIntegrations } from '@backstage/integration';
 import { createFetchSkeletonAction } from './actions/fetchSkeleton';
+
+/**
+ * An action whose failure the run's log shows as its message alone: the
+ * scaffolder logs a failed step's stack, which names server paths and
+ * source lines no PM should read.
+ */
+export function failingInWords<T extends TemplateAction<any, any, any>>(
+  action: T,
+): T {
+  return {
+    ...action,
+    async handler(ctx: Parameters<T['handler']>[0]) {
+      try {
+        return await action.handler(ctx);
+      } catch (error) {
+        if (error instanceof Error) error.stack = error.message;
+        throw error;
+      }
+    },
+  };
+}
 
 /**
  * Scaffolder actions for the "New capability" template:
@@ -45,15 +69,17 @@ export const scaffolderModuleHandoff = createBackendModule({
           ) ?? 'capabilities',
         );
         scaffolder.addActions(
-          createCheckNameAction({ catalog, auth, directory }),
-          createSpecSectionsAction({ policy: loadGatePolicy(config).policy }),
-          createValidateSpecAction(),
-          createRegisterCapabilityAction({ discovery, auth }),
-          createLocalPublishAction({ catalog, auth, directory }),
-          createFetchSkeletonAction({
-            reader,
-            integrations: ScmIntegrations.fromConfig(config),
-          }),
+          ...[
+            createCheckNameAction({ catalog, auth, directory }),
+            createSpecSectionsAction({ policy: loadGatePolicy(config).policy }),
+            createValidateSpecAction(),
+            createRegisterCapabilityAction({ discovery, auth }),
+            createLocalPublishAction({ catalog, auth, directory }),
+            createFetchSkeletonAction({
+              reader,
+              integrations: ScmIntegrations.fromConfig(config),
+            }),
+          ].map(failingInWords),
         );
       },
     });

@@ -491,12 +491,22 @@ rules:
         },
         spec: { owner: 'group:default/growth' },
       },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'growth', namespace: 'default' },
+        spec: {
+          type: 'team',
+          children: [],
+          profile: { displayName: 'Growth' },
+        },
+      },
     ]);
     const log = (body: any) =>
       body.log?.map((l: any) => l.body.message).join('\n') ??
       JSON.stringify(body);
     expect(log(taken.body)).toContain(
-      'There is already a capability called “loyalty-model” in the catalog (Loyalty model v1, owned by group:default/growth). Choose another name; nothing was created or changed.',
+      'There is already a capability called “loyalty-model” in the catalog (Loyalty model v1, owned by Growth). Choose another name; nothing was created or changed.',
     );
     // The run stopped at the name: no file was written into the workspace.
     expect(taken.body.directoryContents ?? []).toEqual([]);

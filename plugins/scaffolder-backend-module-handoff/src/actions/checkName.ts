@@ -1,7 +1,9 @@
 import {
   AuthService,
+  BackstageCredentials,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -11,6 +13,33 @@ import {
   capabilityNameProblem,
   whatEntityIs,
 } from '@handoff/backstage-plugin-handoff-common';
+
+/**
+ * An owner as people name it: the group's or user's display name, else its
+ * ref marked "not in the catalog".
+ */
+async function ownerName(
+  ref: string,
+  catalog: CatalogService,
+  options: { credentials: BackstageCredentials },
+): Promise<string> {
+  let parsed;
+  try {
+    parsed = parseEntityRef(ref, {
+      defaultKind: 'group',
+      defaultNamespace: 'default',
+    });
+  } catch {
+    return `${ref} (not in the catalog)`;
+  }
+  const owner = await catalog.getEntityByRef(parsed, options);
+  const name =
+    owner?.metadata.title ??
+    (owner?.spec?.profile as { displayName?: string } | undefined)
+      ?.displayName ??
+    owner?.metadata.name;
+  return name ?? `${stringifyEntityRef(parsed)} (not in the catalog)`;
+}
 
 /** Why a name cannot become a capability's catalog name (shared with the form). */
 export const nameProblem = capabilityNameProblem;
@@ -47,14 +76,18 @@ export function createCheckNameAction(options: {
         );
       }
       const ref = `${ctx.input.kind ?? 'component'}:default/${name}`;
+      const credentials = await options.auth.getOwnServiceCredentials();
       const existing = await options.catalog.getEntityByRef(ref, {
-        credentials: await options.auth.getOwnServiceCredentials(),
+        credentials,
       });
       if (existing) {
         const title = existing.metadata.title ?? existing.metadata.name;
+        const ownerRef = existing.spec?.owner;
         const owner =
-          typeof existing.spec?.owner === 'string'
-            ? `, owned by ${existing.spec.owner}`
+          typeof ownerRef === 'string'
+            ? `, owned by ${await ownerName(ownerRef, options.catalog, {
+                credentials,
+              })}`
             : '';
         throw new InputError(
           `There is already ${whatEntityIs(
