@@ -18,6 +18,7 @@ import { HandoffMetrics } from './service/metrics';
 import { DatabaseProjectionStore } from './database/ProjectionStore';
 import { DatabaseHandoffStore } from './database/DatabaseHandoffStore';
 import { createRouter } from './service/router';
+import { FlowReport } from './database/FlowReport';
 import { readRateLimits } from './service/rateLimits';
 import {
   HandoffTracker,
@@ -298,6 +299,10 @@ export const handoffPlugin = createBackendPlugin({
             store,
             ingester,
             portfolio,
+            flow: new FlowReport(
+              await deps.database.getClient(),
+              gatePolicy.policy.sla,
+            ),
             sync: {
               // Runs here and now, not through the scheduler: a sync whose
               // replica or database went away gives way at once, and one

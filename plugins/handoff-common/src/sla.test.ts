@@ -1,5 +1,11 @@
 import { flowFigures } from './flow';
-import { addWorkingDays, slaClock, slaFor, workingDaysBetween } from './sla';
+import {
+  addWorkingDays,
+  slaClock,
+  slaFor,
+  workingDaysBetween,
+  workingDaysTaken,
+} from './sla';
 
 const policy = {
   sla: {
@@ -146,5 +152,24 @@ describe('SLAs', () => {
       readinessReview: { count: 2, withinSla: 1 },
     });
     expect(figures.handoffTurnaround.count).toBe(4);
+  });
+});
+
+describe('workingDaysTaken', () => {
+  it('is the fewest working days within which an end is kept', () => {
+    const start = Date.UTC(2026, 0, 2, 12); // a Friday, at noon
+    for (let hours = 0; hours < 24 * 30; hours += 7) {
+      const end = new Date(start + hours * 60 * 60 * 1000);
+      const n = workingDaysTaken(new Date(start), end);
+      expect(end <= addWorkingDays(new Date(start), n)).toBe(true);
+      // and one fewer would not have done.
+      expect(n === 0 || end > addWorkingDays(new Date(start), n - 1)).toBe(
+        true,
+      );
+    }
+    // Friday noon to Monday noon is one working day.
+    expect(
+      workingDaysTaken(new Date(start), new Date(Date.UTC(2026, 0, 5, 12))),
+    ).toBe(1);
   });
 });

@@ -45,6 +45,22 @@ export function addWorkingDays(start: Date, days: number): Date {
 }
 
 /**
+ * The fewest working days an SLA from `start` needed to be kept at `end`:
+ * `end` is within `n` working days of `start` (by {@link addWorkingDays})
+ * exactly when `n` is at least this.
+ *
+ * @public
+ */
+export function workingDaysTaken(start: Date, end: Date): number {
+  let n = 0;
+  for (let t = start.getTime(); t < end.getTime(); n++) {
+    do t += DAY;
+    while (!isWorkingDay(t));
+  }
+  return n;
+}
+
+/**
  * Whole working days (Monday to Friday, UTC) from `from` to `to`; 0 when
  * `to` is not later.
  *

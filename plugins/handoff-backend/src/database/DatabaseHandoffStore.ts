@@ -5,6 +5,7 @@ import {
 import { GatePolicy } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { rebuildCapabilityStates } from './capabilityState';
+import { fillFlowEvents } from './flowEvents';
 import { DatabaseReminderStore } from './DatabaseReminderStore';
 import { DatabaseSpecStore } from './DatabaseSpecStore';
 import { DatabaseWorkflowStore } from './DatabaseWorkflowStore';
@@ -54,6 +55,8 @@ export class DatabaseHandoffStore {
     // Data recorded before the audit existed gets its audit state once.
     const state = await client('handoff_capability_state').first('entity_ref');
     if (!state) await rebuildCapabilityStates(client, options.policy);
+    // Trails recorded before the flow facts were stored get them once.
+    await fillFlowEvents(client);
     return combine<HandoffStore>(
       new DatabaseWorkflowStore(client, options.policy),
       new DatabaseSpecStore(client, options.policy),

@@ -5,13 +5,10 @@ import {
   DEFAULT_GATE_POLICY,
   FlowHistory,
   GatePolicy,
-  isClosedWorkStatus,
-  Stage,
-  RiskLevel,
-  WorkItemStatus,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
 import { writeCapabilityState } from './capabilityState';
+import { readFlowHistories } from './flowEvents';
 import { DatabaseWorkStore, NewWorkItem } from './DatabaseWorkStore';
 import { DecisionRecord, NewDecision, WorkflowStore } from './HandoffStore';
 import {
@@ -23,7 +20,6 @@ import {
   toApproval,
   toAuditEntry,
   toCheck,
-  toIso,
   toRecord,
   toTransfer,
   TransferRow,
@@ -75,72 +71,7 @@ export class DatabaseWorkflowStore implements WorkflowStore {
   }
 
   async flowHistories(): Promise<FlowHistory[]> {
-    const byRef = new Map<string, FlowHistory>();
-    const historyOf = (entityRef: string) => {
-      let history = byRef.get(entityRef);
-      if (!history) {
-        history = { entityRef, decisions: [], transfers: [] };
-        byRef.set(entityRef, history);
-      }
-      return history;
-    };
-    const decisions = await this.db<DecisionRow>('handoff_decisions')
-      .select(
-        'entity_ref',
-        'decision',
-        'from_stage',
-        'to_stage',
-        'created_at',
-        'next_review_at',
-        'exception_justification',
-      )
-      .orderBy(['entity_ref', 'sequence']);
-    for (const row of decisions) {
-      historyOf(row.entity_ref).decisions.push({
-        decision: row.decision,
-        fromStage: (row.from_stage ?? undefined) as Stage | undefined,
-        toStage: row.to_stage as Stage,
-        createdAt: toIso(row.created_at),
-        nextReviewAt: row.next_review_at
-          ? toIso(row.next_review_at)
-          : undefined,
-        exception: Boolean(row.exception_justification),
-      });
-    }
-    const transfers = await this.db<TransferRow>('handoff_transfers').select(
-      'entity_ref',
-      'created_at',
-      'accepted_at',
-    );
-    for (const row of transfers) {
-      historyOf(row.entity_ref).transfers.push({
-        createdAt: toIso(row.created_at),
-        acceptedAt: row.accepted_at ? toIso(row.accepted_at) : undefined,
-      });
-    }
-    // Work items with a due date: closed when their status closed them.
-    const work = await this.db('handoff_work_items')
-      .whereNotNull('due_at')
-      .select('entity_ref', 'due_at', 'status', 'status_at');
-    for (const row of work) {
-      const history = historyOf(row.entity_ref);
-      (history.work ??= []).push({
-        dueAt: toIso(row.due_at),
-        closedAt: isClosedWorkStatus(row.status as WorkItemStatus)
-          ? toIso(row.status_at)
-          : undefined,
-      });
-    }
-    const tiers = await this.db('handoff_capability_state')
-      .whereNotNull('risk_tier')
-      .select('entity_ref', 'risk_tier');
-    const tierOf = new Map(
-      tiers.map(t => [t.entity_ref as string, t.risk_tier as RiskLevel]),
-    );
-    return [...byRef.values()].map(history => ({
-      ...history,
-      tier: tierOf.get(history.entityRef.toLocaleLowerCase('en-US')),
-    }));
+    return readFlowHistories(this.db);
   }
 
   async appendDecision(decision: NewDecision) {

@@ -174,6 +174,19 @@ export class PortfolioAudit {
     return q;
   }
 
+  /**
+   * The refs of the entities a filter selects, as a subquery (wrapped: a
+   * query builder is a promise of its rows); none when the filter selects
+   * nothing in particular.
+   */
+  async selection(
+    unscoped: PortfolioFilter,
+  ): Promise<{ refs: Knex.QueryBuilder } | undefined> {
+    if (Object.values(unscoped).every(v => v === undefined)) return undefined;
+    const filter = await this.scoped(unscoped);
+    return { refs: this.filtered(filter, this.now()).select('e.entity_ref') };
+  }
+
   /** One page of rows, sorted, with the total the filters match. */
   async page(unscoped: PortfolioQuery): Promise<{
     items: PortfolioRow[];
@@ -516,7 +529,32 @@ export class PortfolioAudit {
   }
 
   /** The display names of owners, from their catalog entities. */
-  private async titles(refs: string[]): Promise<Map<string, string>> {
+  /** The catalog title and owner of each of `refs`, by lower-case ref. */
+  async titledRows(
+    refs: string[],
+  ): Promise<Map<string, { title?: string; owner?: string }>> {
+    const rows: Array<{
+      entity_ref: string;
+      title: string | null;
+      owner_ref: string | null;
+    }> = refs.length
+      ? await this.db('handoff_entities')
+          .whereIn(
+            'entity_ref',
+            refs.map(r => r.toLocaleLowerCase('en-US')),
+          )
+          .select('entity_ref', 'title', 'owner_ref')
+      : [];
+    return new Map(
+      rows.map(r => [
+        r.entity_ref,
+        { title: r.title ?? undefined, owner: r.owner_ref ?? undefined },
+      ]),
+    );
+  }
+
+  /** The catalog titles of `refs` (lower case), where they have one. */
+  async titles(refs: string[]): Promise<Map<string, string>> {
     const rows: Array<{ entity_ref: string; title: string | null }> =
       refs.length
         ? await this.db('handoff_entities')

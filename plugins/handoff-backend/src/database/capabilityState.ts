@@ -14,6 +14,7 @@ import {
 import { latestSpecFacts } from './validSpecs';
 import { Knex } from 'knex';
 import { copyStateToProjection, resolveOwners } from './auditColumns';
+import { writeFlowEvents } from './flowEvents';
 
 /**
  * Rewrites the audit's row of handoff state for one entity from the workflow
@@ -137,6 +138,8 @@ export async function writeCapabilityState(
     .merge();
   await copyStateToProjection(db, [row.entity_ref]);
   await resolveOwners(db, { entities: [row.entity_ref] });
+  // After the state row's upsert: two writers of one capability queue on it.
+  await writeFlowEvents(db, entityRef);
 }
 
 /** Rewrites the state of every entity with handoff data (after an upgrade, or when the table is empty). */

@@ -9,6 +9,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { handoffPlugin } from '../plugin';
 import { DatabaseProjectionStore } from '../database/ProjectionStore';
+import { DatabaseHandoffStore } from '../database/DatabaseHandoffStore';
+import { Knex } from 'knex';
 
 jest.setTimeout(60_000);
 
@@ -20,18 +22,13 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
     policy:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+    more?: (knex: Knex) => Promise<void>,
   ) {
     const knex = await databases.init(databaseId);
-    const { server } = await startTestBackend({
-      features: [
-        handoffPlugin,
-        catalogServiceMock.factory({ entities: [] }),
-        mockServices.database.factory({ knex }),
-        mockServices.permissions.factory({ result: policy }),
-      ],
-    });
     // A trail recorded over the past weeks. The API never takes a date from
-    // a caller, so history older than today is written to the table here.
+    // a caller, so history older than today is written to the tables before
+    // the plugin starts, which counts the facts of every trail it finds.
+    await DatabaseHandoffStore.migrate(knex);
     const ago = (days: number) => new Date(Date.now() - days * DAY);
     let sequence = 0;
     const decision = (
@@ -87,6 +84,15 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
         created_at: ago(5),
       },
     ]);
+    await more?.(knex);
+    const { server } = await startTestBackend({
+      features: [
+        handoffPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.database.factory({ knex }),
+        mockServices.permissions.factory({ result: policy }),
+      ],
+    });
     return { server, knex };
   }
   const user = mockCredentials.user.header('user:default/ada');
@@ -128,7 +134,6 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
   });
 
   it('counts work items due in the window: closed by their due time, late, or still open', async () => {
-    const { server, knex } = await start();
     const ago = (days: number) => new Date(Date.now() - days * DAY);
     let id = 0;
     const item = (
@@ -148,15 +153,17 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
       revision: 1,
       created_at: ago(30),
     });
-    await knex('handoff_work_items').insert([
-      item(20, 'done', 22), // on time
-      item(12, 'wont-do', 3), // closed, late
-      item(15, 'in-progress', 14), // open past due
-      item(200, 'open', 200), // due before both windows
-    ]);
-    await knex('handoff_work_items').insert({
-      ...item(0, 'open', 1),
-      due_at: null, // no due date: never past due
+    const { server } = await start(AuthorizeResult.ALLOW, async knex => {
+      await knex('handoff_work_items').insert([
+        item(20, 'done', 22), // on time
+        item(12, 'wont-do', 3), // closed, late
+        item(15, 'in-progress', 14), // open past due
+        item(200, 'open', 200), // due before both windows
+      ]);
+      await knex('handoff_work_items').insert({
+        ...item(0, 'open', 1),
+        due_at: null, // no due date: never past due
+      });
     });
     const res = await request(server)
       .get('/api/handoff/flow?days=90')
@@ -169,10 +176,11 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
       open: 1,
     });
     expect(res.body.previous.work.due).toBe(0);
+    const behind = await request(server)
+      .get('/api/handoff/flow/capabilities?days=90')
+      .set('Authorization', user);
     expect(
-      res.body.capabilities.find(
-        (c: any) => c.entityRef === 'component:default/a',
-      ),
+      behind.body.items.find((c: any) => c.entityRef === 'component:default/a'),
     ).toMatchObject({ workDue: 3, workPastDue: 2 });
   });
 
@@ -189,16 +197,17 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
         .set('Authorization', user);
       expect({ bad, status: res.status }).toEqual({ bad, status: 400 });
     }
-    const anonymous = await request(server)
-      .get('/api/handoff/flow')
-      .set('Authorization', mockCredentials.none.header());
-    expect(anonymous.status).toBe(401);
-
     const { server: denied } = await start(AuthorizeResult.DENY);
-    const refused = await request(denied)
-      .get('/api/handoff/flow')
-      .set('Authorization', user);
-    expect(refused.status).toBe(403);
+    for (const path of ['/flow', '/flow/capabilities', '/flow.csv']) {
+      const anonymous = await request(server)
+        .get(`/api/handoff${path}`)
+        .set('Authorization', mockCredentials.none.header());
+      expect({ path, status: anonymous.status }).toEqual({ path, status: 401 });
+      const refused = await request(denied)
+        .get(`/api/handoff${path}`)
+        .set('Authorization', user);
+      expect({ path, status: refused.status }).toEqual({ path, status: 403 });
+    }
   });
 
   it('narrows by the portfolio filters, lists the capabilities behind the figures, by week and as CSV', async () => {
@@ -231,9 +240,20 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
         .get(`/api/handoff/flow?${query}`)
         .set('Authorization', user);
 
+    const capabilitiesOf = (query: string) =>
+      request(server)
+        .get(`/api/handoff/flow/capabilities?${query}`)
+        .set('Authorization', user);
     const all = await get('days=90');
     expect(all.body.current.exceptions.decisions).toBe(6);
-    expect(all.body.capabilities).toEqual([
+    const behind = await capabilitiesOf('days=90');
+    expect(behind.body).toMatchObject({
+      days: 90,
+      offset: 0,
+      limit: 100,
+      totalCount: 2,
+    });
+    expect(behind.body.items).toEqual([
       expect.objectContaining({
         entityRef: 'component:default/a',
         title: 'Churn model',
@@ -277,15 +297,45 @@ describe.each(databases.eachSupportedId())('GET /flow on %s', databaseId => {
       decisions: 5,
       withException: 0,
     });
-    expect(ml.body.capabilities.map((c: any) => c.entityRef)).toEqual([
-      'component:default/a',
-    ]);
+    expect(
+      (await capabilitiesOf('days=90&owner=group:default/ml')).body.items.map(
+        (c: any) => c.entityRef,
+      ),
+    ).toEqual(['component:default/a']);
     const mlOwner = ml.body.groups.find((g: any) => g.by === 'owner');
     expect(mlOwner.key).toBe('group:default/ml');
     expect(mlOwner.figures).toEqual(ml.body.current);
     const none = await get('days=90&q=nothing-matches');
     expect(none.body.current.exceptions.decisions).toBe(0);
-    expect(none.body.capabilities).toEqual([]);
+    expect(
+      (await capabilitiesOf('days=90&q=nothing-matches')).body,
+    ).toMatchObject({ items: [], totalCount: 0 });
+
+    // A page at a time, and those behind one tile.
+    const second = await capabilitiesOf('days=90&offset=1&limit=1');
+    expect(second.body).toMatchObject({ offset: 1, limit: 1, totalCount: 2 });
+    expect(second.body.items.map((c: any) => c.entityRef)).toEqual([
+      'component:default/B-Mixed',
+    ]);
+    const waiting = await capabilitiesOf('days=90&behind=waiting');
+    expect(waiting.body.items.map((c: any) => c.entityRef)).toEqual([
+      'component:default/B-Mixed',
+    ]);
+    const operating = await capabilitiesOf('days=90&behind=operating');
+    expect(operating.body.items.map((c: any) => c.entityRef)).toEqual([
+      'component:default/a',
+    ]);
+    for (const query of [
+      'behind=nope',
+      'limit=0',
+      'limit=501',
+      'offset=-1',
+      'offset=x',
+      'limit=1&limit=2',
+    ]) {
+      const res = await capabilitiesOf(query);
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+    }
     const bad = await get('days=90&stage=nope');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/stage/);

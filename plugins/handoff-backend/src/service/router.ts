@@ -23,6 +23,7 @@ import { httpHelpers } from './http';
 import { RateLimits, perCaller } from './rateLimits';
 import { auditTrailRoutes } from './routes/auditTrailRoutes';
 import { portfolioRoutes } from './routes/portfolioRoutes';
+import { FlowReport } from '../database/FlowReport';
 import { specRoutes } from './routes/specRoutes';
 import { TokenReach, workflowRoutes } from './routes/workflowRoutes';
 import { exceptionRoutes } from './routes/exceptionRoutes';
@@ -42,6 +43,8 @@ export type RouterOptions = {
   ingester: SpecIngester;
   workflow: WorkflowService;
   portfolio: PortfolioAudit;
+  /** The flow figures of `GET /flow`. */
+  flow: FlowReport;
   /** The audit's catalog sync on request (`POST /portfolio/sync`). */
   sync?: {
     status(): Promise<PortfolioSyncStatus>;
@@ -129,7 +132,6 @@ export async function createRouter(
   portfolioRoutes(router, http, {
     ...options,
     trails: options.store,
-    sla: options.workflow.slaPolicy(),
   });
   auditTrailRoutes(router, http, options);
   router.use(unavailableWhileDependenciesAreDown);

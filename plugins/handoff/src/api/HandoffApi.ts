@@ -21,6 +21,8 @@ import {
   PortfolioPage,
   PortfolioSyncStatus,
   PortfolioQuery,
+  FlowBehind,
+  FlowCapabilitiesPage,
   FlowResponse,
   WorkItem,
   WorkItemListResponse,
@@ -144,10 +146,13 @@ export interface HandoffApi {
     id: number,
   ): Promise<CheckCredential>;
   /** Flow figures of the last `days` and the period before, from the decision trail. */
-  getFlow(
+  getFlow(days: 30 | 90 | 365, filter?: PortfolioFilter): Promise<FlowResponse>;
+  /** A page of the capabilities behind the flow figures, or behind one tile. */
+  getFlowCapabilities(
     days: 30 | 90 | 365,
-    filter?: PortfolioFilter,
-  ): Promise<FlowResponse>;
+    filter: PortfolioFilter,
+    page: { behind?: FlowBehind; offset: number; limit: number },
+  ): Promise<FlowCapabilitiesPage>;
   /** The capabilities behind the flow figures, as CSV. */
   getFlowCsv(days: 30 | 90 | 365, filter?: PortfolioFilter): Promise<Blob>;
 }

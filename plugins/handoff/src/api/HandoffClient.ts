@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  FlowBehind,
   PortfolioFilter,
   PortfolioQuery,
   WorkItemUpdate,
@@ -208,6 +209,17 @@ export class HandoffClient implements HandoffApi {
   getFlow(days: 30 | 90 | 365, filter: PortfolioFilter = {}) {
     return this.request<Result<'getFlow'>>(
       `/flow?${portfolioParams({ ...filter, days } as PortfolioFilter)}`,
+    );
+  }
+
+  getFlowCapabilities(
+    days: 30 | 90 | 365,
+    filter: PortfolioFilter,
+    page: { behind?: FlowBehind; offset: number; limit: number },
+  ) {
+    const query = { ...filter, days, ...page } as PortfolioFilter;
+    return this.request<Result<'getFlowCapabilities'>>(
+      `/flow/capabilities?${portfolioParams(query)}`,
     );
   }
 

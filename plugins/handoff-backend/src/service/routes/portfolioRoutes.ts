@@ -1,13 +1,8 @@
 import {
   CapabilitySearchPage,
-  FlowHistory,
+  FLOW_BEHIND,
+  FlowCapabilitiesPage,
   FlowResponse,
-  PortfolioRow,
-  flowCapabilities,
-  flowGroups,
-  flowWeeks,
-  GatePolicy,
-  flowFigures,
   PortfolioOwnersResponse,
   PortfolioPage,
   PortfolioSyncStatus,
@@ -19,6 +14,7 @@ import {
 import { NotAllowedError, NotImplementedError } from '@backstage/errors';
 import { Router } from 'express';
 import { z } from 'zod';
+import { FlowReport } from '../../database/FlowReport';
 import { PortfolioAudit } from '../../database/PortfolioAudit';
 import { HttpHelpers } from '../http';
 import { parseInput } from '../parseInput';
@@ -26,6 +22,9 @@ import { streamCsv } from '../streamCsv';
 
 const flowQuery = portfolioFilterSchema.extend({
   days: z.enum(['30', '90', '365']).default('90').transform(Number),
+  behind: z.enum(FLOW_BEHIND).optional(),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -42,15 +41,13 @@ export function portfolioRoutes(
   http: HttpHelpers,
   deps: {
     portfolio: PortfolioAudit;
-    /** Every capability's decision trail, for the flow figures. */
+    /** The flow figures, counted from every trail's stored facts. */
+    flow: FlowReport;
     trails: {
-      flowHistories(): Promise<FlowHistory[]>;
       acceptedOperatingOwners(): Promise<
         Array<{ entityRef: string; operatingOwner: string }>
       >;
     };
-    /** The turnarounds the gate policy promises. */
-    sla?: GatePolicy['sla'];
     /** The audit's catalog sync, as the scheduler runs it. */
     sync?: {
       status(): Promise<PortfolioSyncStatus>;
@@ -60,66 +57,75 @@ export function portfolioRoutes(
   },
 ) {
   const { callerOf, serviceOf, authorize, authorizeWrite, audited } = http;
-  const { portfolio, sync, trails } = deps;
+  const { portfolio, sync, flow } = deps;
 
   // Flow: how long each step of the handoff takes and whether its promises
-  // are kept, over the last `days` and the period before, from the decision
-  // trail; narrowed by the portfolio's own filters.
-  async function flowOf(query: z.infer<typeof flowQuery>) {
-    const { days, ...filter } = query;
-    // The capabilities the filter selects, read as the portfolio reads them.
-    const rows = new Map<string, PortfolioRow>();
-    for await (const batch of portfolio.allRows({
-      ...filter,
-      sort: 'entityRef',
-      order: 'asc',
-    })) {
-      for (const row of batch) rows.set(lower(row.entityRef), row);
-    }
-    // Unfiltered, every trail counts, also one the audit has not synced yet.
-    const filtered = Object.values(filter).some(v => v !== undefined);
-    const histories = (await trails.flowHistories()).filter(
-      h => !filtered || rows.has(lower(h.entityRef)),
-    );
+  // are kept, over the last `days` and the period before, counted in SQL
+  // from the facts stored with each trail; narrowed by the portfolio's own
+  // filters. Unfiltered, every trail counts, also one the audit has not
+  // synced yet.
+  async function flowWindow(query: z.infer<typeof flowQuery>) {
+    const { days, behind, offset, limit, ...filter } = query;
     const now = new Date();
-    const span = days * DAY;
-    const from = new Date(now.getTime() - span);
-    const window = { from, to: now, now, sla: deps.sla };
-    const body: FlowResponse = {
-      days,
-      current: flowFigures(histories, window),
-      previous: flowFigures(histories, {
-        ...window,
-        from: new Date(from.getTime() - span),
-        to: from,
-      }),
-      weeks: flowWeeks(histories, window),
-      capabilities: flowCapabilities(histories, window).map(c => {
+    return {
+      window: { from: new Date(now.getTime() - days * DAY), to: now, now },
+      scope: (await portfolio.selection(filter))?.refs,
+    };
+  }
+
+  /** A page of the capabilities behind the figures, with their titles and owners. */
+  async function capabilitiesOf(
+    query: z.infer<typeof flowQuery>,
+    page: { offset: number; limit: number },
+  ): Promise<FlowCapabilitiesPage> {
+    const { window, scope } = await flowWindow(query);
+    const { items, total } = await flow.capabilities(window, scope, {
+      behind: query.behind,
+      ...page,
+    });
+    const rows = await portfolio.titledRows(items.map(c => c.entityRef));
+    return {
+      days: query.days,
+      items: items.map(c => {
         const row = rows.get(lower(c.entityRef));
         return { ...c, title: row?.title, owner: row?.owner };
       }),
-      groups: flowGroups(histories, window, ref => {
-        const row = rows.get(lower(ref));
-        return row?.owner
-          ? { ref: row.owner, title: row.ownerTitle }
-          : undefined;
-      }),
+      ...page,
+      totalCount: total,
     };
-    return body;
   }
 
   router.get('/flow', async (req, res) => {
     const credentials = await callerOf(req);
     const query = parseInput(flowQuery, req.query, 'query');
     await authorize(credentials, handoffAuditReadPermission);
-    res.json(await flowOf(query));
+    const { window, scope } = await flowWindow(query);
+    const body: FlowResponse = {
+      days: query.days,
+      ...(await flow.figures(window, scope, refs => portfolio.titles(refs))),
+    };
+    res.json(body);
+  });
+
+  router.get('/flow/capabilities', async (req, res) => {
+    const credentials = await callerOf(req);
+    const query = parseInput(flowQuery, req.query, 'query');
+    await authorize(credentials, handoffAuditReadPermission);
+    res.json(await capabilitiesOf(query, query));
   });
 
   router.get('/flow.csv', async (req, res) => {
     const credentials = await callerOf(req);
     const query = parseInput(flowQuery, req.query, 'query');
     await authorize(credentials, handoffAuditReadPermission);
-    const { capabilities } = await flowOf(query);
+    // Every capability, a page at a time.
+    async function* pages() {
+      for (let offset = 0; ; offset += 500) {
+        const page = await capabilitiesOf(query, { offset, limit: 500 });
+        yield page.items;
+        if (page.items.length < 500) return;
+      }
+    }
     await streamCsv(
       res,
       `handoff-flow-${query.days}-days.csv`,
@@ -140,7 +146,7 @@ export function portfolioRoutes(
         'workDue',
         'workPastDue',
       ],
-      [capabilities],
+      pages(),
     );
   });
 

@@ -3,6 +3,7 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { entityRouteRef, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import {
+  FlowCapability,
   PortfolioFacets,
   PortfolioOwnerRollup,
   PortfolioRow,
@@ -167,42 +168,6 @@ function apiMock(overrides: object = {}) {
           reviewsOnTime: 1,
         },
       ],
-      capabilities: [
-        {
-          entityRef: 'component:default/demand-forecast',
-          title: 'Demand forecast',
-          owner: 'group:default/data-science',
-          stage: 'handed-off',
-          daysInStage: 12,
-          waitingForAcceptance: true,
-          reviewsDue: 2,
-          reviewsLate: 1,
-          decisions: 4,
-          withException: 1,
-          workDue: 3,
-          workPastDue: 2,
-          handoffsWithSla: 0,
-          handoffsWithinSla: 0,
-        },
-        {
-          entityRef: 'component:default/loyalty-model',
-          title: 'Loyalty model',
-          owner: 'group:default/data-science',
-          stage: 'operating',
-          daysInStage: 40,
-          daysToOperating: 44,
-          daysToAccept: 3,
-          waitingForAcceptance: false,
-          reviewsDue: 0,
-          reviewsLate: 0,
-          decisions: 2,
-          withException: 0,
-          workDue: 0,
-          workPastDue: 0,
-          handoffsWithSla: 1,
-          handoffsWithinSla: 1,
-        },
-      ],
       groups: [
         {
           by: 'tier',
@@ -219,6 +184,63 @@ function apiMock(overrides: object = {}) {
         },
       ],
     })),
+    // The backend pages the capabilities and picks those behind a tile.
+    getFlowCapabilities: jest.fn(
+      async (
+        days: number,
+        _filter: unknown,
+        page: { behind?: string; offset: number; limit: number },
+      ) => {
+        const all: FlowCapability[] = [
+          {
+            entityRef: 'component:default/demand-forecast',
+            title: 'Demand forecast',
+            owner: 'group:default/data-science',
+            stage: 'handed-off',
+            daysInStage: 12,
+            waitingForAcceptance: true,
+            reviewsDue: 2,
+            reviewsLate: 1,
+            decisions: 4,
+            withException: 1,
+            workDue: 3,
+            workPastDue: 2,
+            handoffsWithSla: 0,
+            handoffsWithinSla: 0,
+          },
+          {
+            entityRef: 'component:default/loyalty-model',
+            title: 'Loyalty model',
+            owner: 'group:default/data-science',
+            stage: 'operating',
+            daysInStage: 40,
+            daysToOperating: 44,
+            daysToAccept: 3,
+            waitingForAcceptance: false,
+            reviewsDue: 0,
+            reviewsLate: 0,
+            decisions: 2,
+            withException: 0,
+            workDue: 0,
+            workPastDue: 0,
+            handoffsWithSla: 1,
+            handoffsWithinSla: 1,
+          },
+        ];
+        const behind: Record<string, (c: FlowCapability) => boolean> = {
+          waiting: c => c.waitingForAcceptance,
+          operating: c => c.daysToOperating !== undefined,
+        };
+        const items = page.behind ? all.filter(behind[page.behind]) : all;
+        return {
+          days,
+          items: items.slice(page.offset, page.offset + page.limit),
+          offset: page.offset,
+          limit: page.limit,
+          totalCount: items.length,
+        };
+      },
+    ),
     getFlowCsv: jest.fn(async () => new Blob(['entityRef\n'])),
     ...overrides,
   };
@@ -376,8 +398,13 @@ describe('AuditPage', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('link', { name: 'Churn model' }),
+      screen.getByRole('link', { name: 'Loyalty model' }),
     ).toBeInTheDocument();
+    expect(api.getFlowCapabilities).toHaveBeenLastCalledWith(
+      90,
+      {},
+      { behind: 'operating', offset: 0, limit: 20 },
+    );
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Show every capability' }),

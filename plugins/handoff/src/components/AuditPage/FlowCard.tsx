@@ -7,6 +7,7 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
+  FlowBehind,
   FlowCapability,
   FlowDistribution,
   FlowFigures,
@@ -30,6 +31,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -151,10 +153,9 @@ function useFlowWindow(): [Window, (w: Window) => void] {
  * behind it (a click on the tile shows them in the table below).
  */
 const TILES: Array<{
-  key: string;
+  key: FlowBehind;
   title: string;
   value: (f: FlowFigures) => string;
-  behind: (c: FlowCapability) => boolean;
 }> = [
   {
     key: 'sla',
@@ -163,7 +164,6 @@ const TILES: Array<{
       f.slas?.handoffAcceptance.count
         ? `${f.slas.handoffAcceptance.withinSla} of ${f.slas.handoffAcceptance.count}`
         : 'None with an SLA',
-    behind: c => c.handoffsWithSla > 0,
   },
   {
     key: 'operating',
@@ -172,20 +172,17 @@ const TILES: Array<{
       f.leadTime.fromProposed.median === undefined
         ? 'None reached it'
         : dayCount(f.leadTime.fromProposed.median),
-    behind: c => c.daysToOperating !== undefined,
   },
   {
     key: 'reviews',
     title: 'Reviews recorded by their date',
     value: f =>
       f.reviews.due ? `${f.reviews.onTime} of ${f.reviews.due}` : 'None due',
-    behind: c => c.reviewsDue > 0,
   },
   {
     key: 'waiting',
     title: 'Hand-offs waiting for acceptance',
     value: f => String(f.handoffTurnaround.waiting),
-    behind: c => c.waitingForAcceptance,
   },
 ];
 
@@ -411,6 +408,73 @@ const capabilityColumns: TableColumn<FlowCapability>[] = [
   },
 ];
 
+/** The capabilities behind the figures, or behind one tile, paged by the backend. */
+function FlowCapabilities(props: {
+  days: Window;
+  filter: PortfolioFilter;
+  filterKey: string;
+  behind?: (typeof TILES)[number];
+  onShowAll: () => void;
+}) {
+  const api = useApi(handoffApiRef);
+  const { days, filter, behind } = props;
+  const view = `${days} ${props.filterKey} ${behind?.key}`;
+  // How many, once the backend has answered for this view.
+  const [answered, setAnswered] = useState<{ view: string; total: number }>();
+  const total = answered?.view === view ? ` (${answered.total})` : '';
+  return (
+    <DataTable<FlowCapability>
+      // Another window, filter or tile starts again from the first page.
+      key={view}
+      title={
+        behind ? (
+          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+            <span>
+              The capabilities behind “{behind.title}”{total}
+            </span>
+            <Button size="small" onClick={props.onShowAll}>
+              Show every capability
+            </Button>
+          </Box>
+        ) : (
+          `The capabilities behind the figures${total}`
+        )
+      }
+      options={{
+        paging: true,
+        pageSize: 20,
+        pageSizeOptions: [20, 50, 100],
+        search: false,
+        padding: 'dense',
+        emptyRowsWhenPaging: false,
+      }}
+      columns={capabilityColumns}
+      data={async query => {
+        const page = await api.getFlowCapabilities(days, filter, {
+          behind: behind?.key,
+          offset: query.page * query.pageSize,
+          limit: query.pageSize,
+        });
+        setAnswered({ view, total: page.totalCount });
+        return {
+          data: page.items,
+          page: query.page,
+          totalCount: page.totalCount,
+        };
+      }}
+      localization={{
+        body: {
+          // Said only once the backend has answered, never while it loads.
+          emptyDataSourceMessage:
+            answered?.view === view
+              ? `Nothing happened to the capabilities in this view in the last ${days} days.`
+              : '',
+        },
+      }}
+    />
+  );
+}
+
 /**
  * Flow: how long each step of the handoff takes, whether hand-offs are
  * accepted and reviews kept — the last 30, 90 or 365 days beside the period
@@ -467,9 +531,6 @@ export function FlowCard(props: { filter?: PortfolioFilter }) {
     content = <Progress />;
   } else {
     const { current, previous, weeks } = flow.value;
-    const capabilities = behind
-      ? flow.value.capabilities.filter(behind.behind)
-      : flow.value.capabilities;
     const before = new Map(rows(previous));
     content = (
       <>
@@ -512,38 +573,12 @@ export function FlowCard(props: { filter?: PortfolioFilter }) {
           <FlowGroups groups={flow.value.groups ?? []} />
         </Box>
         <Box mt={3}>
-          <DataTable<FlowCapability>
-            title={
-              behind ? (
-                <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-                  <span>
-                    The capabilities behind “{behind.title}” (
-                    {capabilities.length})
-                  </span>
-                  <Button size="small" onClick={() => setBehind(undefined)}>
-                    Show every capability
-                  </Button>
-                </Box>
-              ) : (
-                `The capabilities behind the figures (${capabilities.length})`
-              )
-            }
-            options={{
-              paging: capabilities.length > 20,
-              pageSize: 20,
-              search: false,
-              padding: 'dense',
-            }}
-            columns={capabilityColumns}
-            data={capabilities}
-            emptyContent={
-              <Box p={2}>
-                <Typography>
-                  Nothing happened to the capabilities in this view in the last{' '}
-                  {flow.value.days} days.
-                </Typography>
-              </Box>
-            }
+          <FlowCapabilities
+            days={flow.value.days as Window}
+            filter={filter}
+            filterKey={filterKey}
+            behind={behind}
+            onShowAll={() => setBehind(undefined)}
           />
         </Box>
       </>
