@@ -11,3 +11,6 @@ export { EntityProjection } from './catalog/EntityProjection';
 export { SpecIngester } from './catalog/SpecIngester';
 export { HostCircuits } from './catalog/HostCircuits';
 export { WorkDelivery } from './work/WorkDelivery';
+export { FlowReport } from './database/FlowReport';
+export { fillFlowEvents, readFlowHistories } from './database/flowEvents';
+export { writePastTrails } from './__testUtils__/pastTrails';

@@ -132,64 +132,79 @@ export class FlowReport {
     const from = w.from.getTime();
     const to = w.to.getTime();
     const now = Math.min((w.now ?? w.to).getTime(), to);
-    const big = (n: number) => db.raw('CAST(? AS BIGINT)', [n]);
-    type Where = (q: Knex.QueryBuilder) => void;
-    const dated =
-      (kinds: string[]): Where =>
-      q =>
-        q
-          .whereIn('f.kind', kinds)
-          .where('f.at', '>=', big(from))
-          .where('f.at', '<', big(to));
-    const due: Where = q =>
-      dated(['review', 'work'])(q.where('f.at', '<=', big(now)));
-    const waiting: Where = q =>
-      q
-        .where('f.kind', 'transfer')
-        .where('f.at', '<', big(to))
-        .where(inner =>
-          inner.whereNull('f.end_at').orWhere('f.end_at', '>=', big(to)),
-        );
+    /** A condition on a fact, with its bindings (instants as BIGINT). */
+    type Condition = [string, Knex.RawBinding[]];
+    const dated = (kind: string, extra = ''): Condition => [
+      `(f.kind = '${kind}' AND f.at >= CAST(? AS BIGINT) AND f.at < CAST(? AS BIGINT)${extra})`,
+      [from, to],
+    ];
+    const due = (kinds: string): Condition => [
+      `(f.kind IN (${kinds}) AND f.at >= CAST(? AS BIGINT) AND f.at < CAST(? AS BIGINT) AND f.at <= CAST(? AS BIGINT))`,
+      [from, to, now],
+    ];
+    const waiting: Condition = [
+      `(f.kind = 'transfer' AND f.at < CAST(? AS BIGINT) AND (f.end_at IS NULL OR f.end_at >= CAST(? AS BIGINT)))`,
+      [to, to],
+    ];
+    const any = (...conditions: Condition[]): Condition => [
+      `(${conditions.map(([sql]) => sql).join(' OR ')})`,
+      conditions.flatMap(([, bindings]) => bindings),
+    ];
     const promised = TIERS.filter(t => w.sla?.handoffAcceptance?.[t]);
-    const behind: Record<FlowBehind, Where> = {
-      sla: q =>
-        dated(['accepted'])(
-          q.whereNotNull('f.working_days').whereIn('f.tier', promised),
-        ),
-      operating: dated(['from-proposed']),
-      reviews: q => q.where(inner => due(inner.where('f.kind', 'review'))),
+    const behind: Record<FlowBehind, Condition> = {
+      sla: dated(
+        'accepted',
+        ` AND f.working_days IS NOT NULL AND f.tier IN (${
+          promised.map(t => `'${t}'`).join(', ') || 'NULL'
+        })`,
+      ),
+      operating: dated('from-proposed'),
+      reviews: due(`'review'`),
       waiting,
     };
-    const refs = (where: Where) => {
-      const q = db('handoff_flow_events as f').select('f.entity_ref');
-      if (scope) q.whereIn('f.entity_ref', scope);
-      return q.where(inner => where(inner));
-    };
     // Active in the window: what `flowCapabilities` keeps.
-    const active = refs(q =>
-      q
-        .where(inner => dated(['decision'])(inner))
-        .orWhere(inner => due(inner))
-        .orWhere(inner => waiting(inner)),
-    );
-    const selected = db('handoff_flow_events as t')
-      .where('t.kind', 'trail')
-      .whereIn('t.entity_ref', active);
-    if (page.behind) {
-      selected.whereIn('t.entity_ref', refs(behind[page.behind]));
-    }
-    const [rows, [{ total }]] = await Promise.all([
-      selected
-        .clone()
-        .select('t.entity_ref', 't.trail_ref')
-        .orderBy('t.entity_ref')
+    const active = any(dated('decision'), due(`'review', 'work'`), waiting);
+    const tile = page.behind ? behind[page.behind] : undefined;
+    // One pass over the facts that matter, grouped by capability.
+    const selected = () => {
+      const q = db('handoff_flow_events as f');
+      if (scope) q.whereIn('f.entity_ref', scope);
+      const [anySql, anyBindings] = any(active, ...(tile ? [tile] : []));
+      q.whereRaw(`(f.kind = 'trail' OR ${anySql})`, anyBindings)
+        .groupBy('f.entity_ref')
+        .havingRaw(`SUM(CASE WHEN ${active[0]} THEN 1 ELSE 0 END) > 0`, [
+          ...active[1],
+        ]);
+      if (tile) {
+        q.havingRaw(`SUM(CASE WHEN ${tile[0]} THEN 1 ELSE 0 END) > 0`, [
+          ...tile[1],
+        ]);
+      }
+      return q;
+    };
+    const rows: Array<{ entity_ref: string; trail_ref: string; total: any }> =
+      await selected()
+        .select(
+          'f.entity_ref',
+          db.raw('MAX(f.trail_ref) as trail_ref'),
+          db.raw('COUNT(*) OVER () as total'),
+        )
+        .orderBy('f.entity_ref')
         .offset(page.offset)
-        .limit(page.limit),
-      selected.clone().count({ total: '*' }),
-    ]);
+        .limit(page.limit);
+    // Past the last page there is no row to carry the total.
+    const total = rows.length
+      ? Number(rows[0].total)
+      : Number(
+          (
+            await db
+              .from(selected().select('f.entity_ref').as('s'))
+              .count({ total: '*' })
+          )[0].total,
+        );
     const histories = await readFlowHistories(
       db,
-      rows.map((r: any) => r.trail_ref),
+      rows.map(r => r.trail_ref),
     );
     const found = new Map(
       flowCapabilities(histories, w).map(c => [
@@ -198,8 +213,8 @@ export class FlowReport {
       ]),
     );
     return {
-      items: rows.flatMap((r: any) => found.get(r.entity_ref) ?? []),
-      total: Number(total),
+      items: rows.flatMap(r => found.get(r.entity_ref) ?? []),
+      total,
     };
   }
 }
