@@ -13,4 +13,4 @@ export { HostCircuits } from './catalog/HostCircuits';
 export { WorkDelivery } from './work/WorkDelivery';
 export { FlowReport } from './database/FlowReport';
 export { fillFlowEvents, readFlowHistories } from './database/flowEvents';
-export { writePastTrails } from './__testUtils__/pastTrails';
+export { writePastTrails } from './sampleData/pastTrails';

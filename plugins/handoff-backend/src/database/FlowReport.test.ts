@@ -9,7 +9,7 @@ import {
   flowWeeks,
 } from '@handoff/backstage-plugin-handoff-common';
 import { Knex } from 'knex';
-import { writePastTrails } from '../__testUtils__/pastTrails';
+import { writePastTrails } from '../sampleData/pastTrails';
 import { DatabaseHandoffStore } from './DatabaseHandoffStore';
 import { FlowReport } from './FlowReport';
 import { fillFlowEvents, readFlowHistories } from './flowEvents';
