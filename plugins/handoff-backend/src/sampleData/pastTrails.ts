@@ -117,9 +117,9 @@ export async function writePastTrails(
     }
     if (stage !== 'handed-off' || !later(8)) continue;
     decide('operate', 'operating', { next_review_at: reviewDate(60) });
-    for (let k = 0; k < 9; k++) {
+    for (let k = 0; k < 14; k++) {
       // Reviews on their date, a little late, or missed for a cycle.
-      if (!later(pick([58, 60, 64, 120]))) break;
+      if (!later(pick([40, 45, 50, 90]))) break;
       if (handedOff && next() < 0.04) {
         decide(
           pick(['reframe', 'stop']),
