@@ -4,6 +4,7 @@ import {
   FlowCapability,
   FlowWindow,
   flowCapabilities,
+  flowEvents,
   flowFigures,
   flowGroups,
   flowWeeks,
@@ -119,6 +120,23 @@ describe.each(databases.eachSupportedId())('FlowReport on %s', databaseId => {
     ]) {
       expect(n).toBeGreaterThan(0);
     }
+  });
+
+  it('fills each fact once when two replicas start on the same trails', async () => {
+    const knex = await databases.init(databaseId);
+    await DatabaseHandoffStore.migrate(knex);
+    const now = new Date();
+    await writePastTrails(knex, { capabilities: 300, now, seed: 3 });
+    const histories = await readFlowHistories(knex);
+    // Both find the table empty and fill it, in small batches that overlap.
+    await Promise.all([fillFlowEvents(knex, 20), fillFlowEvents(knex, 20)]);
+    const [{ facts }] = await knex('handoff_flow_events').count({
+      facts: '*',
+    });
+    expect(Number(facts)).toBe(
+      histories.reduce((n, h) => n + flowEvents(h).length, 0),
+    );
+    await expectSameFigures(knex, now);
   });
 
   it('keeps the facts with every write to a trail, also from writers at once', async () => {

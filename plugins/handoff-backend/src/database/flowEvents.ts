@@ -146,6 +146,16 @@ export async function fillFlowEvents(db: Knex, batchSize = 1000) {
   for (let i = 0; i < refs.length; i += batchSize) {
     const batch = refs.slice(i, i + batchSize);
     await db.transaction(async tx => {
+      // Queue behind whoever writes these capabilities' facts: a decision,
+      // or another replica filling at the same start. Their audit-state rows,
+      // locked in one order (SQLite lets one writer in at a time anyway).
+      if (!db.client.config.client.includes('sqlite')) {
+        await tx('handoff_capability_state')
+          .whereIn('entity_ref', batch.map(lower))
+          .orderBy('entity_ref')
+          .forUpdate()
+          .select('entity_ref');
+      }
       const histories = await readFlowHistories(tx, batch);
       await tx('handoff_flow_events')
         .whereIn('entity_ref', batch.map(lower))

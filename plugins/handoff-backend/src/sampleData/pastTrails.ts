@@ -152,10 +152,6 @@ export async function writePastTrails(
   await knex.batchInsert('handoff_decisions', decisions, 250);
   await knex.batchInsert('handoff_transfers', transfers, 250);
   await knex.batchInsert('handoff_work_items', work, 250);
-  await knex.batchInsert(
-    'handoff_capability_state',
-    tiers.filter(t => t.risk_tier),
-    250,
-  );
+  await knex.batchInsert('handoff_capability_state', tiers, 250);
   return { decisions: decisions.length, refs };
 }
